@@ -1,0 +1,193 @@
+import type { Attempt } from '../client/types.js';
+import { describe, ResilientLLMError, type ErrorDetails } from './resilient-llm-error.js';
+
+/** A request or option failed validation before anything was sent. */
+export class InvalidArgumentError extends ResilientLLMError {
+  override readonly name = 'InvalidArgumentError';
+  /** The path of the offending field, e.g. `messages.0.role`. */
+  readonly field: string;
+  constructor(field: string, message: string, details: ErrorDetails = {}) {
+    super('RLLM_INVALID_ARGUMENT', message, false, details);
+    this.field = field;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** HTTP 429, or an in-band `rate_limit_error`. Retryable; honours `retryAfterMs`. */
+export class RateLimitError extends ResilientLLMError {
+  override readonly name = 'RateLimitError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_RATE_LIMITED', describe(details, what), true, details);
+  }
+}
+
+/** The account is out of credit or quota (OpenAI `insufficient_quota`). Not retryable; fails over. */
+export class QuotaExceededError extends ResilientLLMError {
+  override readonly name = 'QuotaExceededError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_QUOTA_EXCEEDED', describe(details, what), false, details);
+  }
+}
+
+/** HTTP 503/529 or an in-band `overloaded_error`. Retryable. */
+export class OverloadedError extends ResilientLLMError {
+  override readonly name = 'OverloadedError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_OVERLOADED', describe(details, what), true, details);
+  }
+}
+
+/** HTTP 500, 502, 504 and other 5xx, or an in-band `api_error`/`server_error`. Retryable. */
+export class ServerError extends ResilientLLMError {
+  override readonly name = 'ServerError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_SERVER_ERROR', describe(details, what), true, details);
+  }
+}
+
+/** Where in the call a timeout fired. */
+export type TimeoutPhase = 'connect' | 'headers' | 'first-token' | 'idle' | 'attempt' | 'total';
+
+/** A watchdog or deadline fired. Retryable on another route; `phase` says which. */
+export class TimeoutError extends ResilientLLMError {
+  override readonly name = 'TimeoutError';
+  readonly phase: TimeoutPhase;
+  readonly timeoutMs: number;
+  constructor(phase: TimeoutPhase, timeoutMs: number, details: ErrorDetails = {}) {
+    super('RLLM_TIMEOUT', describe(details, `${phase} timeout after ${timeoutMs} ms`), phase !== 'total', details);
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), phase: this.phase, timeoutMs: this.timeoutMs };
+  }
+}
+
+/** The connection could not be made or was reset. Retryable. */
+export class ConnectionError extends ResilientLLMError {
+  override readonly name = 'ConnectionError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_CONNECTION', describe(details, what), true, details);
+  }
+}
+
+/** HTTP 401: the key was refused. Not retried on the same key; fails over. */
+export class AuthenticationError extends ResilientLLMError {
+  override readonly name = 'AuthenticationError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_AUTHENTICATION', describe(details, what), false, details);
+  }
+}
+
+/** HTTP 403: the key may not use this model or resource. Fails over. */
+export class PermissionDeniedError extends ResilientLLMError {
+  override readonly name = 'PermissionDeniedError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_PERMISSION_DENIED', describe(details, what), false, details);
+  }
+}
+
+/** HTTP 400/413/422: the vendor rejected the request. Not retried. */
+export class BadRequestError extends ResilientLLMError {
+  override readonly name = 'BadRequestError';
+  /** The request field the vendor named, when it named one. */
+  readonly param?: string;
+  constructor(what: string, details: ErrorDetails & { readonly param?: string } = {}) {
+    super('RLLM_BAD_REQUEST', describe(details, what), false, details);
+    if (details.param !== undefined) this.param = details.param;
+  }
+}
+
+/** HTTP 404: unknown model or endpoint. Not retried. */
+export class NotFoundError extends ResilientLLMError {
+  override readonly name = 'NotFoundError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_NOT_FOUND', describe(details, what), false, details);
+  }
+}
+
+/** The prompt does not fit the model's context window. Fails over only to a larger window. */
+export class ContextWindowExceededError extends ResilientLLMError {
+  override readonly name = 'ContextWindowExceededError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_CONTEXT_WINDOW_EXCEEDED', describe(details, what), false, details);
+  }
+}
+
+/** The vendor's content policy blocked the prompt or the answer. Returned as it is. */
+export class ContentFilterError extends ResilientLLMError {
+  override readonly name = 'ContentFilterError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_CONTENT_FILTERED', describe(details, what), false, details);
+  }
+}
+
+/** The vendor answered with something that is not its protocol: a malformed chunk, a missing terminator. */
+export class InvalidResponseError extends ResilientLLMError {
+  override readonly name = 'InvalidResponseError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_INVALID_RESPONSE', describe(details, what), true, details);
+  }
+}
+
+/** A stream failed after content was emitted and the policy says not to restart. */
+export class StreamInterruptedError extends ResilientLLMError {
+  override readonly name = 'StreamInterruptedError';
+  /** The text emitted before the failure. Never a complete answer. */
+  readonly partialText: string;
+  constructor(what: string, partialText: string, details: ErrorDetails = {}) {
+    super('RLLM_STREAM_INTERRUPTED', describe(details, what), true, { ...details, hasEmittedOutput: true });
+    this.partialText = partialText;
+  }
+}
+
+/** The deployment's circuit breaker is open; it was not called. */
+export class CircuitOpenError extends ResilientLLMError {
+  override readonly name = 'CircuitOpenError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_CIRCUIT_OPEN', describe(details, what), false, details);
+  }
+}
+
+/** Every deployment the policy allowed failed. `attempts` lists them; `cause` is the first error. */
+export class AllDeploymentsFailedError extends ResilientLLMError {
+  override readonly name = 'AllDeploymentsFailedError';
+  readonly attempts: readonly Attempt[];
+  readonly errors: readonly ResilientLLMError[];
+  constructor(attempts: readonly Attempt[], errors: readonly ResilientLLMError[], details: ErrorDetails = {}) {
+    const last = errors[errors.length - 1];
+    super(
+      'RLLM_ALL_DEPLOYMENTS_FAILED',
+      `all deployments failed after ${attempts.length} attempt(s)${last ? `; last: ${last.message}` : ''}`,
+      false,
+      { ...details, cause: details.cause ?? errors[0] },
+    );
+    this.attempts = attempts;
+    this.errors = errors;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), attempts: this.attempts, errors: this.errors.map((error) => error.toJSON()) };
+  }
+}
+
+/** A monthly, windowed or per-request budget would be exceeded; the call was not sent. */
+export class BudgetExceededError extends ResilientLLMError {
+  override readonly name = 'BudgetExceededError';
+  readonly limitUsd: number;
+  readonly estimatedUsd: number;
+  constructor(what: string, limitUsd: number, estimatedUsd: number, details: ErrorDetails = {}) {
+    super('RLLM_BUDGET_EXCEEDED', describe(details, what), false, details);
+    this.limitUsd = limitUsd;
+    this.estimatedUsd = estimatedUsd;
+  }
+}
+
+/** Any other vendor error that fits no kind above. */
+export class ProviderError extends ResilientLLMError {
+  override readonly name = 'ProviderError';
+  constructor(what: string, isRetryable: boolean, details: ErrorDetails = {}) {
+    super('RLLM_PROVIDER_ERROR', describe(details, what), isRetryable, details);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './resilient-llm-error.js';
+export * from './errors.js';
+export * from './error-from-http.js';

@@ -1,0 +1,88 @@
+import type { Attempt, ChatResponse, Usage } from '../client/types.js';
+import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
+
+type AttemptRef = {
+  readonly requestId: string;
+  /** 1-based number of this attempt within the call. */
+  readonly attempt: number;
+  readonly alias: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly deploymentId: string;
+};
+
+/** Every event the client emits, by type. Payloads never contain keys or request bodies. */
+export type EventMap = {
+  'request-start': { readonly requestId: string; readonly model: string; readonly isStream: boolean; readonly metadata?: Readonly<Record<string, unknown>> };
+  'request-end': {
+    readonly requestId: string;
+    readonly durationMs: number;
+    readonly response?: ChatResponse;
+    readonly error?: ResilientLLMError | Error;
+  };
+  'attempt-start': AttemptRef;
+  'attempt-end': AttemptRef & { readonly latencyMs: number; readonly timeToFirstTokenMs?: number; readonly usage?: Usage };
+  'attempt-error': AttemptRef & { readonly latencyMs: number; readonly error: ResilientLLMError; readonly attemptRecord: Attempt };
+  'retry': AttemptRef & { readonly delayMs: number; readonly error: ResilientLLMError };
+  'fallback': { readonly requestId: string; readonly from: string; readonly to: string; readonly error: ResilientLLMError };
+  'stream-reset': { readonly requestId: string; readonly reason: string; readonly errorCode?: string };
+  'circuit-state': {
+    readonly deploymentId: string;
+    readonly from: 'closed' | 'open' | 'half-open';
+    readonly to: 'closed' | 'open' | 'half-open';
+    readonly reason: string;
+  };
+  'cooldown': { readonly deploymentId: string; readonly untilMs: number; readonly reason: string };
+  'hedge': AttemptRef & { readonly afterMs: number };
+  'tool-repair': { readonly requestId: string; readonly repair: number; readonly toolName: string; readonly issues: string };
+  'cache-hit': { readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean };
+  'cache-miss': { readonly requestId: string };
+  'cache-error': { readonly requestId: string; readonly error: Error };
+  'route': { readonly requestId: string; readonly tier: string; readonly alias: string; readonly reason: string };
+  /** A listener threw; the call was not affected. */
+  'listener-error': { readonly type: string; readonly error: unknown };
+};
+
+export type EventType = keyof EventMap;
+export type Listener<T extends EventType> = (event: EventMap[T]) => void;
+
+/** A tiny typed emitter. A listener that throws never changes the outcome of a call. */
+export class EventHub {
+  private readonly listeners = new Map<EventType, Set<(event: never) => void>>();
+
+  on<T extends EventType>(type: T, listener: Listener<T>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    set.add(listener as (event: never) => void);
+    return () => {
+      set.delete(listener as (event: never) => void);
+    };
+  }
+
+  /** Whether anyone listens; lets the hot path skip building payloads. */
+  has(type: EventType): boolean {
+    const set = this.listeners.get(type);
+    return set !== undefined && set.size > 0;
+  }
+
+  emit<T extends EventType>(type: T, event: EventMap[T]): void {
+    const set = this.listeners.get(type);
+    if (!set || set.size === 0) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<T>)(event);
+      } catch (error) {
+        if (type !== 'listener-error') this.emit('listener-error', { type, error });
+      }
+    }
+  }
+
+  listenerCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+}

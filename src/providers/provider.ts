@@ -1,0 +1,66 @@
+import type {
+  EmbedRequest,
+  EmbedResult,
+  GenerateResult,
+  ProviderRequest,
+  ProviderStreamPart,
+} from '../client/types.js';
+import type { Transport } from '../transport/transport.js';
+
+/** A clock the library reads and sleeps on; inject one in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** What the client hands an adapter for one attempt. */
+export type ProviderCallContext = {
+  readonly signal: AbortSignal;
+  readonly transport: Transport;
+  /** Extra headers for this attempt (per-deployment headers, tracing). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly clock: Clock;
+};
+
+/** What an adapter can do; checked when a fallback chain is built. */
+export type ProviderCapabilities = {
+  readonly tools?: boolean;
+  readonly images?: boolean;
+  readonly jsonOutput?: boolean;
+  /** Whether a trailing assistant message is continued by the model (assistant prefill). */
+  readonly prefill?: boolean;
+  readonly embeddings?: boolean;
+};
+
+/**
+ * The adapter contract (version 1). An adapter turns a normalized request into one vendor's wire
+ * format and back, maps every failure (including errors inside a 200 stream) to the error
+ * taxonomy, and never retries.
+ */
+export interface ProviderAdapter {
+  readonly specificationVersion: 'v1';
+  /** The adapter kind: `openai`, `openai-compatible`, `anthropic`, `gemini`, `mock`, or your own. */
+  readonly kind: string;
+  /** Origins this adapter connects to, for `warmup()`. */
+  readonly origins?: readonly string[];
+  readonly capabilities: ProviderCapabilities;
+  doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult>;
+  /**
+   * Starts a streaming call. Resolves once the vendor accepted the request (HTTP 2xx), so errors
+   * before the first byte reject here. The iterable ends after a `finish` part, or throws; a
+   * stream that ends without its terminator throws `InvalidResponseError`.
+   */
+  doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>>;
+  embed?(request: EmbedRequest, context: ProviderCallContext): Promise<EmbedResult>;
+}

@@ -1,0 +1,44 @@
+import { createParser, type ParseError } from 'eventsource-parser';
+
+/** One server-sent event: its `event:` name (if any) and its joined `data:` lines. */
+export type SseEvent = { readonly event?: string; readonly data: string };
+
+/**
+ * Decodes a byte stream into SSE events with eventsource-parser: LF, CRLF and CR line endings,
+ * events split across network reads (including inside multi-byte UTF-8 characters), multi-line
+ * `data:` fields and comments. Lines that are not SSE fields (Gemini's bare JSON error object
+ * after a 200) are collected and yielded as one event named `'raw'`, in stream order.
+ */
+export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+  const decoder = new TextDecoder('utf-8');
+  const queue: SseEvent[] = [];
+  let rawLines: string[] | undefined;
+  const flushRaw = () => {
+    if (rawLines) {
+      queue.push({ event: 'raw', data: rawLines.join('\n') });
+      rawLines = undefined;
+    }
+  };
+  const parser = createParser({
+    onEvent(message) {
+      flushRaw();
+      queue.push(message.event === undefined ? { data: message.data } : { event: message.event, data: message.data });
+    },
+    onError(error: ParseError) {
+      // A line that is not an SSE field: keep it, it may be a bare JSON error body.
+      if (error.type === 'unknown-field' && error.line !== undefined) (rawLines ??= []).push(error.line);
+    },
+  });
+  for await (const chunk of body) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length === 0) continue;
+    parser.feed(text);
+    while (queue.length > 0) yield queue.shift()!;
+  }
+  const tail = decoder.decode();
+  if (tail) parser.feed(tail);
+  // The last line may lack its newline; an unterminated event is never dispatched (per spec).
+  parser.reset({ consume: true });
+  flushRaw();
+  while (queue.length > 0) yield queue.shift()!;
+}

@@ -1,0 +1,32 @@
+/** One HTTP request as adapters describe it. */
+export type TransportRequest = {
+  readonly url: string;
+  readonly method: 'GET' | 'POST' | 'HEAD';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+};
+
+/** The response head and a body that can be streamed once. */
+export type TransportResponse = {
+  readonly status: number;
+  /** Header lookup by lower-case name. */
+  header(name: string): string | undefined;
+  /** The body as raw byte chunks, in network order. Consume once. */
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Stops reading and closes the underlying socket or stream. Safe to call twice. */
+  cancel(): void;
+};
+
+/**
+ * Moves bytes. The default is undici with a keep-alive pool per origin; `fetchTransport` takes any
+ * `fetch` (msw, edge runtimes, proxies). Implement this to plug in your own.
+ */
+export interface Transport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  /** Opens connections to these origins ahead of the first request. */
+  warmup?(origins: readonly string[], signal?: AbortSignal): Promise<void>;
+  /** Releases every connection. */
+  close(): Promise<void>;
+}

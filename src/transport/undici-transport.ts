@@ -1,0 +1,176 @@
+import { Pool, type Dispatcher } from 'undici';
+import { ConnectionError, TimeoutError } from '../errors/errors.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+export type UndiciTransportOptions = {
+  /** Maximum sockets per origin. @default 64 */
+  readonly connections?: number;
+  /** Time allowed to open a TCP/TLS connection. @default 10_000 */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Time allowed from sending a request to receiving the response head. Non-streaming LLM calls
+   * send headers only when the whole answer is ready, so this is long; the resilience layer's
+   * per-attempt and first-token watchdogs are the real limits. @default 600_000
+   */
+  readonly headersTimeoutMs?: number;
+  /** How long an idle keep-alive socket is kept. @default 60_000 */
+  readonly keepAliveTimeoutMs?: number;
+  /** Sockets opened per origin by `warmup()`. @default 1 */
+  readonly warmupConnections?: number;
+};
+
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
+/** Splits `https://host:port/path?query` without the cost of `new URL()` on the hot path. */
+function splitUrl(url: string): { origin: string; path: string } {
+  const schemeEnd = url.indexOf('://');
+  const pathStart = schemeEnd === -1 ? -1 : url.indexOf('/', schemeEnd + 3);
+  if (pathStart === -1) return { origin: url, path: '/' };
+  return { origin: url.slice(0, pathStart), path: url.slice(pathStart) };
+}
+
+/** Maps an undici or socket failure to the error taxonomy; the caller's abort passes through. */
+export function mapTransportError(error: unknown, signal: AbortSignal, timeouts: { connectMs: number; headersMs: number }): unknown {
+  if (signal.aborted) return signal.reason;
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', timeouts.connectMs, { cause: error });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError('headers', timeouts.headersMs, { cause: error });
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new TimeoutError('idle', 0, { cause: error });
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    return new ConnectionError(`connection failed (${code})`, { cause: error });
+  }
+  if (error instanceof Error && (error.name === 'SocketError' || /socket|ECONNRESET|other side closed/i.test(error.message))) {
+    return new ConnectionError(`connection failed (${error.message})`, { cause: error });
+  }
+  return error;
+}
+
+class UndiciResponse implements TransportResponse {
+  readonly status: number;
+  readonly body: AsyncIterable<Uint8Array>;
+  private readonly headers: Record<string, string | string[] | undefined>;
+  private readonly raw: Dispatcher.ResponseData['body'];
+  private readonly mapError: (error: unknown) => unknown;
+
+  constructor(data: Dispatcher.ResponseData, mapError: (error: unknown) => unknown) {
+    this.status = data.statusCode;
+    this.headers = data.headers;
+    this.raw = data.body;
+    this.mapError = mapError;
+    this.body = this.iterate();
+  }
+
+  header(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  private async *iterate(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of this.raw) yield chunk as Uint8Array;
+    } catch (error) {
+      throw this.mapError(error);
+    } finally {
+      // Reached on break/return/throw too: an unfinished body must not keep the socket.
+      if (!this.raw.readableEnded) this.raw.destroy();
+    }
+  }
+
+  async text(): Promise<string> {
+    try {
+      return await this.raw.text();
+    } catch (error) {
+      throw this.mapError(error);
+    }
+  }
+
+  cancel(): void {
+    if (!this.raw.destroyed && !this.raw.readableEnded) this.raw.destroy();
+  }
+}
+
+/** The default transport: undici with one keep-alive `Pool` per origin. */
+export class UndiciTransport implements Transport {
+  private readonly pools = new Map<string, Pool>();
+  private readonly options: Required<UndiciTransportOptions>;
+  private isClosed = false;
+
+  constructor(options: UndiciTransportOptions = {}) {
+    this.options = {
+      connections: options.connections ?? 64,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      headersTimeoutMs: options.headersTimeoutMs ?? 600_000,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 60_000,
+      warmupConnections: options.warmupConnections ?? 1,
+    };
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      if (this.isClosed) throw new ConnectionError('transport is closed');
+      pool = new Pool(origin, {
+        connections: this.options.connections,
+        connect: { timeout: this.options.connectTimeoutMs },
+        headersTimeout: this.options.headersTimeoutMs,
+        // Idle gaps inside a stream are policed by the idle watchdog, not by undici.
+        bodyTimeout: 0,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async request(request: TransportRequest): Promise<TransportResponse> {
+    const { origin, path } = splitUrl(request.url);
+    const timeouts = { connectMs: this.options.connectTimeoutMs, headersMs: this.options.headersTimeoutMs };
+    const mapError = (error: unknown) => mapTransportError(error, request.signal, timeouts);
+    try {
+      const data = await this.pool(origin).request({
+        path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+      });
+      return new UndiciResponse(data, mapError);
+    } catch (error) {
+      throw mapError(error);
+    }
+  }
+
+  async warmup(origins: readonly string[], signal?: AbortSignal): Promise<void> {
+    const count = Math.max(1, Math.min(this.options.warmupConnections, this.options.connections));
+    const opens: Promise<void>[] = [];
+    for (const origin of new Set(origins.map((url) => splitUrl(url).origin))) {
+      for (let index = 0; index < count; index++) {
+        opens.push(
+          this.pool(origin)
+            .request({ path: '/', method: 'HEAD', ...(signal ? { signal } : {}) })
+            .then((data) => data.body.dump())
+            .catch(() => undefined),
+        );
+      }
+    }
+    await Promise.all(opens);
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.close().catch(() => pool.destroy())));
+  }
+}
