@@ -1,0 +1,29 @@
+import type { Usage } from '../../client/types.js';
+
+const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+
+/**
+ * Maps a Chat Completions `usage` object. `prompt_tokens` already includes cached tokens and
+ * `completion_tokens` already includes reasoning tokens, so they map one to one. Missing usage
+ * (a gateway that ignores `stream_options.include_usage`) maps to zeros.
+ */
+export function mapOpenAIUsage(usage: unknown): Usage {
+  if (typeof usage !== 'object' || usage === null) return EMPTY_USAGE;
+  const wire = usage as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+  };
+  const inputTokens = typeof wire.prompt_tokens === 'number' ? wire.prompt_tokens : 0;
+  const outputTokens = typeof wire.completion_tokens === 'number' ? wire.completion_tokens : 0;
+  const cachedInputTokens = wire.prompt_tokens_details?.cached_tokens;
+  const reasoningTokens = wire.completion_tokens_details?.reasoning_tokens;
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    ...(typeof cachedInputTokens === 'number' ? { cachedInputTokens } : {}),
+    ...(typeof reasoningTokens === 'number' ? { reasoningTokens } : {}),
+  };
+}
