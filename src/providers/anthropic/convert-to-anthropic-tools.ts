@@ -1,0 +1,25 @@
+import type { ToolChoice, ToolSpec } from '../../client/types.js';
+import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.js';
+
+/** Maps tool specs to `{ name, description, input_schema }`. `strict` has no Anthropic equivalent. */
+export function convertToAnthropicTools(tools: readonly ToolSpec[]): AnthropicTool[] {
+  return tools.map((tool) =>
+    tool.description === undefined
+      ? { name: tool.name, input_schema: tool.parameters }
+      : { name: tool.name, description: tool.description, input_schema: tool.parameters },
+  );
+}
+
+/** Maps the tool choice: `required` is Anthropic's `any`, a named tool is `{ type: 'tool', name }`. */
+export function convertToAnthropicToolChoice(choice: ToolChoice): AnthropicToolChoice {
+  switch (choice) {
+    case 'auto':
+      return { type: 'auto' };
+    case 'none':
+      return { type: 'none' };
+    case 'required':
+      return { type: 'any' };
+    default:
+      return { type: 'tool', name: choice.name };
+  }
+}
