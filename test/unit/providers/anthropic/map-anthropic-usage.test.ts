@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { mapAnthropicStopReason } from '../../../../src/providers/anthropic/map-anthropic-stop-reason.js';
+import { mapAnthropicUsage } from '../../../../src/providers/anthropic/map-anthropic-usage.js';
+
+describe('mapAnthropicUsage', () => {
+  it('sums the three disjoint input buckets and reports cache reads as cached input', () => {
+    expect(
+      mapAnthropicUsage({ input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 7 }),
+    ).toEqual({ inputTokens: 1110, cachedInputTokens: 1000, outputTokens: 7, totalTokens: 1117 });
+  });
+
+  it('maps missing usage to zeros without a cached count', () => {
+    expect(mapAnthropicUsage(undefined)).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+    expect(mapAnthropicUsage({ input_tokens: null, output_tokens: 3 })).toEqual({ inputTokens: 0, outputTokens: 3, totalTokens: 3 });
+  });
+});
+
+describe('mapAnthropicStopReason', () => {
+  it.each([
+    ['end_turn', 'stop'],
+    ['stop_sequence', 'stop'],
+    ['pause_turn', 'stop'],
+    ['max_tokens', 'length'],
+    ['model_context_window_exceeded', 'length'],
+    ['tool_use', 'tool-calls'],
+    ['refusal', 'content-filter'],
+    [null, 'other'],
+    ['future_reason', 'other'],
+  ] as const)('maps %s to %s', (stopReason, finishReason) => {
+    expect(mapAnthropicStopReason(stopReason)).toBe(finishReason);
+  });
+});
