@@ -1,0 +1,203 @@
+import type { Clock } from '../../providers/provider.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitBreakerSnapshot,
+  type CircuitStateListener,
+} from '../circuit-breaker/circuit-breaker.js';
+import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js';
+import { RateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.js';
+import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
+
+/** Why a deployment cannot take a request right now. */
+export type UnavailableReason = 'cooling-down' | 'circuit-open' | 'rate-limited';
+
+export type DeploymentStateOptions = {
+  /** Unique across the client, e.g. `opus#0` or a user-given id. */
+  readonly id: string;
+  readonly alias: string;
+  /** The key of the provider in the client's `providers`. */
+  readonly providerName: string;
+  /** The vendor's model id. */
+  readonly model: string;
+  /**
+   * The share of traffic under `weighted-random`, and the tie-breaker elsewhere.
+   * @default 1
+   */
+  readonly weight?: number;
+  /** The model's context window in tokens, when known. */
+  readonly contextWindow?: number;
+  readonly breaker?: CircuitBreakerOptions;
+  readonly rateLimit?: RateLimitOptions;
+  /**
+   * The weight of the newest time-to-first-token sample in its moving average.
+   * @default 0.25
+   */
+  readonly latencySmoothing?: number;
+  readonly clock: Clock;
+  /** Called on every circuit state change of this deployment. */
+  readonly onCircuitStateChange?: CircuitStateListener;
+};
+
+/** The last error a deployment returned, for `llm.health()`. */
+export type DeploymentError = { readonly code: string; readonly message: string; readonly at: number };
+
+/** A point-in-time view of a deployment, for `llm.health()`. Times are on the client's clock. */
+export type DeploymentSnapshot = {
+  readonly id: string;
+  readonly alias: string;
+  readonly providerName: string;
+  readonly model: string;
+  readonly weight: number;
+  readonly inFlight: number;
+  readonly timeToFirstTokenMs?: number;
+  readonly cooldownUntil?: number;
+  readonly cooldownReason?: string;
+  readonly rateLimitHeadroom: number;
+  readonly circuit: CircuitBreakerSnapshot;
+  readonly lastError?: DeploymentError;
+};
+
+/**
+ * The live, shared state of one deployment: every concurrent call reads and writes the same object,
+ * so a cooldown set by one call (a 429 with Retry-After) applies to all of them at once.
+ *
+ * Lifecycle of one attempt: `acquire(now, tokens)` (takes the breaker permit and rate-limit tokens,
+ * counts the request in flight) → the call → `endRequest(verdict)` exactly once.
+ */
+export class DeploymentState {
+  readonly id: string;
+  readonly alias: string;
+  readonly providerName: string;
+  readonly model: string;
+  readonly weight: number;
+  readonly contextWindow: number | undefined;
+  readonly breaker: CircuitBreaker;
+  readonly limiter: RateLimiter;
+  /** Requests started and not yet ended. */
+  inFlight = 0;
+  /** Moving average of time to first token in ms; `undefined` until the first sample. */
+  timeToFirstTokenMs: number | undefined;
+  /** Clock time until which the deployment is skipped; 0 when not cooling down. */
+  cooldownUntil = 0;
+  cooldownReason: string | undefined;
+  lastError: DeploymentError | undefined;
+  private readonly latencySmoothing: number;
+
+  constructor(options: DeploymentStateOptions) {
+    if (options.weight !== undefined) expectNumber('weight', options.weight, 0, true);
+    if (options.contextWindow !== undefined) expectInteger('contextWindow', options.contextWindow, 1);
+    if (options.latencySmoothing !== undefined) expectFraction('latencySmoothing', options.latencySmoothing);
+    this.id = options.id;
+    this.alias = options.alias;
+    this.providerName = options.providerName;
+    this.model = options.model;
+    this.weight = options.weight ?? 1;
+    this.contextWindow = options.contextWindow;
+    this.latencySmoothing = options.latencySmoothing ?? 0.25;
+    this.breaker = new CircuitBreaker(options.breaker, options.clock, options.onCircuitStateChange);
+    this.limiter = new RateLimiter(options.rateLimit);
+  }
+
+  /** Why a request of `tokens` estimated tokens cannot start at `now`, or `undefined` if it can. Takes nothing. */
+  unavailableReason(now: number, tokens = 0): UnavailableReason | undefined {
+    if (now < this.cooldownUntil) return 'cooling-down';
+    if (!this.breaker.canAcquire(now)) return 'circuit-open';
+    if (!this.limiter.canTake(tokens, now)) return 'rate-limited';
+    return undefined;
+  }
+
+  /** Whether a request could start at `now` (not cooling down, breaker admits, limits allow). Takes nothing. */
+  isAvailable(now: number, tokens = 0): boolean {
+    return now >= this.cooldownUntil && this.breaker.canAcquire(now) && this.limiter.canTake(tokens, now);
+  }
+
+  /** An alias of `isAvailable`, named for the `canAcquire`/`acquire` pair. */
+  canAcquire(now: number, tokens = 0): boolean {
+    return this.isAvailable(now, tokens);
+  }
+
+  /**
+   * Takes everything one attempt needs: the breaker permit (the half-open probe slot included) and
+   * the rate-limit tokens, and counts the request in flight. Takes nothing and returns false when
+   * any of them is refused. End the attempt with `endRequest()`.
+   */
+  acquire(now: number, tokens = 0): boolean {
+    if (now < this.cooldownUntil || !this.limiter.canTake(tokens, now)) return false;
+    if (!this.breaker.tryAcquire()) return false;
+    this.limiter.tryTake(tokens, now);
+    this.startRequest();
+    return true;
+  }
+
+  /**
+   * Ends an attempt started by `acquire()`: gives the breaker its verdict (see `breakerVerdictFor`)
+   * and stops counting the request in flight.
+   */
+  endRequest(verdict: BreakerVerdict = 'none'): void {
+    if (this.inFlight > 0) this.inFlight -= 1;
+    if (verdict === 'success') this.breaker.recordSuccess();
+    else if (verdict === 'failure') this.breaker.recordFailure();
+    else this.breaker.release();
+  }
+
+  /** Counts a request in flight without taking permits (`acquire()` calls this). */
+  startRequest(): void {
+    this.inFlight += 1;
+  }
+
+  /**
+   * Skips this deployment until `untilMs` (clock time) for every caller. Keeps the later of an
+   * existing cooldown and this one; returns whether the cooldown was extended.
+   */
+  coolDown(untilMs: number, reason: string): boolean {
+    if (untilMs <= this.cooldownUntil) return false;
+    this.cooldownUntil = untilMs;
+    this.cooldownReason = reason;
+    return true;
+  }
+
+  /** Adds a time-to-first-token sample to the moving average. */
+  recordLatency(timeToFirstTokenMs: number): void {
+    if (!(timeToFirstTokenMs >= 0)) return;
+    this.timeToFirstTokenMs =
+      this.timeToFirstTokenMs === undefined
+        ? timeToFirstTokenMs
+        : this.timeToFirstTokenMs + this.latencySmoothing * (timeToFirstTokenMs - this.timeToFirstTokenMs);
+  }
+
+  /** Remembers the last error for `llm.health()`. */
+  recordError(code: string, message: string, at: number): void {
+    this.lastError = { code, message, at };
+  }
+
+  /**
+   * Milliseconds until a request of `tokens` could start here: the longest of the cooldown, the open
+   * circuit and the rate limits. `Infinity` while a half-open probe is in flight or if it never fits.
+   */
+  waitTimeMs(now: number, tokens = 0): number {
+    let waitMs = this.cooldownUntil > now ? this.cooldownUntil - now : 0;
+    if (!this.breaker.canAcquire(now)) {
+      const reopensAt = this.breaker.reopensAt;
+      waitMs = Math.max(waitMs, reopensAt === undefined ? Infinity : reopensAt - now);
+    }
+    return Math.max(waitMs, this.limiter.waitTimeMs(tokens, now));
+  }
+
+  snapshot(now: number): DeploymentSnapshot {
+    return {
+      id: this.id,
+      alias: this.alias,
+      providerName: this.providerName,
+      model: this.model,
+      weight: this.weight,
+      inFlight: this.inFlight,
+      ...(this.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: this.timeToFirstTokenMs } : {}),
+      ...(this.cooldownUntil > now ? { cooldownUntil: this.cooldownUntil } : {}),
+      ...(this.cooldownUntil > now && this.cooldownReason !== undefined ? { cooldownReason: this.cooldownReason } : {}),
+      rateLimitHeadroom: this.limiter.headroom(now),
+      circuit: this.breaker.snapshot(),
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+}

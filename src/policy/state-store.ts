@@ -1,0 +1,79 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../providers/provider.js';
+import { systemClock } from '../providers/provider.js';
+import { expectInteger } from './validate-option.js';
+
+/**
+ * Where state that several processes may want to share lives: usage totals, and later learned
+ * rate limits and breaker states. String keys, number or string values, optional time to live.
+ *
+ * The interface is synchronous on purpose: picking a deployment must cost microseconds, so it can
+ * never wait on a network. A shared store (Redis, Valkey) plugs in as a local mirror: reads and
+ * writes hit the mirror, and the implementation pushes increments (`INCRBY` with `PEXPIRE`) and
+ * pulls the shared values in the background. Counters are therefore eventually consistent across
+ * processes, which is what budgets and limits measured over seconds to minutes can afford.
+ */
+export interface StateStore {
+  get(key: string): number | string | undefined;
+  /** Stores `value`; it disappears after `ttlMs` when given. */
+  set(key: string, value: number | string, ttlMs?: number): void;
+  /**
+   * Adds `by` to the number at `key` (0 when absent or not a number) and returns the new value. A
+   * new key gets `ttlMs`; an existing key keeps its expiry, so a windowed counter resets on time.
+   */
+  increment(key: string, by: number, ttlMs?: number): number;
+  delete(key: string): void;
+}
+
+export type MemoryStateStoreOptions = {
+  /**
+   * The most keys kept; the least recently used are dropped beyond it.
+   * @default 10000
+   */
+  readonly maxEntries?: number;
+  /** The clock TTLs are measured on. @default the system clock */
+  readonly clock?: Clock;
+};
+
+/** The default `StateStore`: one process, in memory, bounded (lru-cache), TTLs on the injected clock. */
+export class MemoryStateStore implements StateStore {
+  private readonly cache: LRUCache<string, number | string>;
+
+  constructor(options: MemoryStateStoreOptions = {}) {
+    if (options.maxEntries !== undefined) expectInteger('maxEntries', options.maxEntries, 1);
+    const clock = options.clock ?? systemClock;
+    this.cache = new LRUCache<string, number | string>({
+      max: options.maxEntries ?? 10_000,
+      perf: { now: () => clock.now() },
+      // lru-cache caches the time for ttlResolution ms; 0 reads the (injected) clock every time.
+      ttlResolution: 0,
+    });
+  }
+
+  get(key: string): number | string | undefined {
+    return this.cache.get(key);
+  }
+
+  set(key: string, value: number | string, ttlMs?: number): void {
+    if (ttlMs === undefined) this.cache.set(key, value);
+    else this.cache.set(key, value, { ttl: ttlMs });
+  }
+
+  increment(key: string, by: number, ttlMs?: number): number {
+    const current = this.cache.get(key);
+    const remainingTtl = this.cache.getRemainingTTL(key);
+    const next = (typeof current === 'number' ? current : 0) + by;
+    if (current !== undefined && Number.isFinite(remainingTtl) && remainingTtl > 0) {
+      this.cache.set(key, next, { ttl: remainingTtl });
+    } else if (current === undefined && ttlMs !== undefined) {
+      this.cache.set(key, next, { ttl: ttlMs });
+    } else {
+      this.cache.set(key, next);
+    }
+    return next;
+  }
+
+  delete(key: string): void {
+    this.cache.delete(key);
+  }
+}
