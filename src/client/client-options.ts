@@ -1,0 +1,101 @@
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { Clock, ProviderAdapter } from '../providers/provider.js';
+import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';
+import type { Transport } from '../transport/transport.js';
+import type { UndiciTransportOptions } from '../transport/undici-transport.js';
+
+/** One place a model is served: an adapter, a model id, and how much traffic it takes. */
+export type DeploymentConfig = {
+  /** A key of the client's `providers`. */
+  readonly provider: string;
+  /** The vendor's model id. */
+  readonly model: string;
+  /** Share of traffic under weighted strategies. @default 1 */
+  readonly weight?: number;
+  /** A stable id for health, events and usage. @default `${alias}/${provider}/${model}` (+ `#n` when repeated) */
+  readonly id?: string;
+  /** Extra headers for this deployment's requests. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Client-side request-per-minute limit. */
+  readonly rpm?: number;
+  /** Client-side token-per-minute limit. */
+  readonly tpm?: number;
+  /** Context window in tokens; read from the price table when omitted. */
+  readonly contextWindow?: number;
+};
+
+export type PoolStrategyName = 'weighted-random' | 'round-robin' | 'least-busy' | 'lowest-latency' | 'most-headroom';
+
+/** An alias served by several deployments. */
+export type PoolConfig = {
+  readonly deployments: readonly DeploymentConfig[];
+  /** How a deployment is picked. @default 'weighted-random' */
+  readonly strategy?: PoolStrategyName;
+  /** Longest wait for client-side rate-limit headroom before failing over. @default 0 */
+  readonly maxQueueMs?: number;
+};
+
+export type ModelConfig = DeploymentConfig | readonly DeploymentConfig[] | PoolConfig;
+
+export type RetryOptions = {
+  /** Retries after the first attempt, per alias. @default 2 */
+  readonly maxRetries?: number;
+  /** First backoff step; doubles per retry, with full jitter. @default 500 */
+  readonly baseDelayMs?: number;
+  /** Backoff cap. @default 8000 */
+  readonly maxDelayMs?: number;
+  /** A server-requested wait longer than this fails over at once instead of sleeping. @default 60_000 */
+  readonly maxRetryAfterMs?: number;
+};
+
+export type HedgeOptions = {
+  /** Start another candidate when no first token arrived within this time. */
+  readonly afterMs: number;
+  /** Extra attempts in parallel at most. @default 1 */
+  readonly maxExtra?: number;
+};
+
+export type ClientOptions = {
+  /** Adapters by name: `{ openai: openai({ apiKey }), claude: anthropic({ apiKey }) }`. */
+  readonly providers: Readonly<Record<string, ProviderAdapter>>;
+  /** Aliases callers use, each naming one deployment or a pool. */
+  readonly models: Readonly<Record<string, ModelConfig>>;
+  /** Fallback chain and watchdogs. @default no chain; default watchdogs */
+  readonly fallback?: FallbackPolicy | FallbackPolicyOptions;
+  readonly retry?: RetryOptions;
+  /** One budget in ms for a whole call: retries, fallbacks, tool repairs. @default 300_000 */
+  readonly deadlineMs?: number;
+  /** Opt-in hedging of slow first tokens. */
+  readonly hedge?: HedgeOptions;
+  /** The HTTP transport, or options for the default undici one. */
+  readonly transport?: Transport | UndiciTransportOptions;
+  /** Shorthand for `transport: fetchTransport({ fetch })` (msw, edge runtimes, proxies). */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Circuit breaker settings for every deployment. */
+  readonly breaker?: Readonly<Record<string, number>>;
+  /** A response cache, e.g. `new SemanticCache()`. */
+  readonly cache?: ResponseCache;
+  /** Injected clock (tests). */
+  readonly clock?: Clock;
+  /** Injected random source in [0, 1) (tests). */
+  readonly random?: () => number;
+  /** Injected request id generator. */
+  readonly generateId?: () => string;
+};
+
+/** Options for one call. */
+export type CallOptions = {
+  readonly signal?: AbortSignal;
+  /** Overrides the client's `deadlineMs` for this call. */
+  readonly deadlineMs?: number;
+  /** Overrides `retry.maxRetries` for this call. */
+  readonly maxRetries?: number;
+  /** A different fallback policy for this call, or `false` for none. */
+  readonly fallback?: FallbackPolicy | FallbackPolicyOptions | false;
+  /** `false` skips the cache; `'refresh'` skips the lookup but stores the answer. */
+  readonly cache?: false | 'refresh';
+  /** Tenant or namespace: partitions the cache and the usage totals. */
+  readonly tenant?: string;
+  /** Free-form data echoed on `request-start` events. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+};

@@ -1,0 +1,121 @@
+import { InvalidArgumentError } from '../errors/errors.js';
+import type { EventHub } from '../events/events.js';
+import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
+import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
+import { DeploymentPool } from '../policy/pool/deployment-pool.js';
+import { DeploymentState, type DeploymentSnapshot } from '../policy/pool/deployment-state.js';
+import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
+import type { ClientOptions } from './client-options.js';
+import { deploymentsOf } from './validate-client-options.js';
+
+/** The client's resolved models: one pool per alias, one shared state per deployment. */
+export type ModelRegistry = {
+  readonly pools: ReadonlyMap<string, DeploymentPool>;
+  /** Adapters by provider name. */
+  readonly adapters: ReadonlyMap<string, ProviderAdapter>;
+  readonly deploymentHeaders: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Checks a fallback policy against the models: unknown aliases, capability gaps. */
+  checkPolicy(policy: FallbackPolicy): void;
+  health(now: number): DeploymentSnapshot[];
+};
+
+const CAPABILITIES = ['tools', 'images', 'jsonOutput'] as const satisfies readonly (keyof ProviderCapabilities)[];
+
+/** Builds pools and deployment states from the client options. */
+export function buildModelRegistry(
+  options: ClientOptions,
+  clock: Clock,
+  events: EventHub,
+  contextWindowOf: (model: string) => number | undefined = () => undefined,
+): ModelRegistry {
+  const adapters = new Map<string, ProviderAdapter>(Object.entries(options.providers));
+  const pools = new Map<string, DeploymentPool>();
+  const deploymentHeaders = new Map<string, Readonly<Record<string, string>>>();
+  const usedIds = new Set<string>();
+  for (const [alias, config] of Object.entries(options.models)) {
+    const { deployments, pool } = deploymentsOf(config);
+    const states = deployments.map((deployment) => {
+      let id = deployment.id ?? `${alias}/${deployment.provider}/${deployment.model}`;
+      if (usedIds.has(id)) {
+        if (deployment.id !== undefined) {
+          throw new InvalidArgumentError(`models.${alias}`, `Expected deployment ids to be unique, got ${JSON.stringify(id)} twice.`);
+        }
+        let suffix = 2;
+        while (usedIds.has(`${id}#${suffix}`)) suffix++;
+        id = `${id}#${suffix}`;
+      }
+      usedIds.add(id);
+      if (deployment.headers) deploymentHeaders.set(id, deployment.headers);
+      const contextWindow = deployment.contextWindow ?? contextWindowOf(deployment.model);
+      return new DeploymentState({
+        id,
+        alias,
+        providerName: deployment.provider,
+        model: deployment.model,
+        ...(deployment.weight !== undefined ? { weight: deployment.weight } : {}),
+        ...(contextWindow !== undefined ? { contextWindow } : {}),
+        ...(options.breaker ? { breaker: options.breaker as CircuitBreakerOptions } : {}),
+        rateLimit: {
+          ...(deployment.rpm !== undefined ? { rpm: deployment.rpm } : {}),
+          ...(deployment.tpm !== undefined ? { tpm: deployment.tpm } : {}),
+        },
+        clock,
+        onCircuitStateChange: (from, to, reason) => {
+          if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId: id, from, to, reason });
+        },
+      });
+    });
+    pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random'));
+  }
+
+  const capabilitiesOf = (alias: string): { capabilities: Required<Pick<ProviderCapabilities, 'tools' | 'images' | 'jsonOutput'>>; contextWindow: number | undefined } => {
+    const pool = pools.get(alias)!;
+    const capabilities = { tools: true, images: true, jsonOutput: true };
+    let contextWindow: number | undefined = Infinity;
+    for (const deployment of pool.deployments) {
+      const adapter = adapters.get(deployment.providerName)!;
+      for (const capability of CAPABILITIES) if (adapter.capabilities[capability] === false) capabilities[capability] = false;
+      contextWindow = deployment.contextWindow === undefined || contextWindow === undefined ? undefined : Math.min(contextWindow, deployment.contextWindow);
+    }
+    return { capabilities, contextWindow };
+  };
+
+  return {
+    pools,
+    adapters,
+    deploymentHeaders,
+    checkPolicy(policy) {
+      const problems: string[] = [];
+      for (const alias of policy.chain) {
+        if (!pools.has(alias)) problems.push(`unknown alias ${JSON.stringify(alias)} (known: ${[...pools.keys()].join(', ')})`);
+      }
+      if (problems.length === 0) {
+        for (let index = 0; index < policy.chain.length - 1; index++) {
+          const primary = policy.chain[index]!;
+          const primaryInfo = capabilitiesOf(primary);
+          for (const fallback of policy.chain.slice(index + 1)) {
+            const info = capabilitiesOf(fallback);
+            for (const capability of CAPABILITIES) {
+              if (primaryInfo.capabilities[capability] && !info.capabilities[capability]) {
+                problems.push(`${JSON.stringify(fallback)} lacks ${capability}, which ${JSON.stringify(primary)} has`);
+              }
+            }
+            if (primaryInfo.contextWindow !== undefined && info.contextWindow !== undefined && info.contextWindow < primaryInfo.contextWindow) {
+              problems.push(
+                `${JSON.stringify(fallback)} has a smaller context window (${info.contextWindow}) than ${JSON.stringify(primary)} (${primaryInfo.contextWindow})`,
+              );
+            }
+          }
+        }
+      }
+      if (problems.length > 0 && (policy.shouldCheckCapabilities || problems.some((problem) => problem.startsWith('unknown')))) {
+        throw new InvalidArgumentError('fallback.chain', `The fallback chain ${policy.chain.join(' → ')} is invalid: ${problems.join('; ')}.`);
+      }
+    },
+    health(now) {
+      const snapshots: DeploymentSnapshot[] = [];
+      for (const pool of pools.values()) for (const deployment of pool.deployments) snapshots.push(deployment.snapshot(now));
+      return snapshots;
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { InvalidResponseError, TimeoutError, type TimeoutPhase } from '../errors/errors.js';
+import { ResilientLLMError } from '../errors/resilient-llm-error.js';
+import type { Clock, ProviderAdapter } from '../providers/provider.js';
+import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
+import type { Transport } from '../transport/transport.js';
+import { ResultAccumulator } from './result-accumulator.js';
+import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart } from './types.js';
+
+/** Everything one attempt needs; built by the call executor. */
+export type AttemptInput = {
+  readonly adapter: ProviderAdapter;
+  readonly request: ProviderRequest;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly timeouts: Required<AttemptTimeouts>;
+  /** Clock time at which the whole call's deadline ends. */
+  readonly deadlineAt: number;
+  readonly deadlineMs: number;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
+  readonly isStream: boolean;
+  /**
+   * Receives content parts as they stream. Called with the first content part only after
+   * `claim()` returned true, so a hedged loser never leaks parts.
+   */
+  readonly onPart?: (part: StreamPart) => void;
+  /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
+  readonly claim?: () => boolean;
+  /** Lets a hedge abort this attempt from outside. */
+  readonly controller?: AbortController;
+};
+
+export type AttemptSuccess = {
+  readonly ok: true;
+  readonly result: GenerateResult;
+  readonly latencyMs: number;
+  readonly timeToFirstTokenMs: number | undefined;
+};
+
+export type AttemptFailure = {
+  readonly ok: false;
+  readonly error: unknown;
+  readonly latencyMs: number;
+  readonly timeToFirstTokenMs: number | undefined;
+  /** True when content from this attempt reached the consumer before it failed. */
+  readonly hasEmitted: boolean;
+  /** Text this attempt streamed before it failed. */
+  readonly partialText: string;
+  /** Whether a tool call was being streamed when it failed. */
+  readonly hasPartialToolCall: boolean;
+  /** Usage the attempt reported before failing, if any. */
+  readonly result: GenerateResult | undefined;
+};
+
+export type AttemptOutcome = AttemptSuccess | AttemptFailure;
+
+function isContentPart(part: ProviderStreamPart): boolean {
+  const type = part.type;
+  return (
+    type === 'text-delta' ||
+    type === 'reasoning-delta' ||
+    type === 'tool-call-delta' ||
+    type === 'tool-call' ||
+    type === 'reasoning-part' ||
+    type === 'refusal-delta' ||
+    type === 'tool-call-incomplete'
+  );
+}
+
+/** Adapter parts that are also public stream parts pass through as the same object. */
+function isForwarded(part: ProviderStreamPart): part is Extract<ProviderStreamPart, StreamPart> {
+  const type = part.type;
+  return type === 'text-delta' || type === 'reasoning-delta' || type === 'tool-call-delta' || type === 'tool-call';
+}
+
+/**
+ * Runs one attempt against one deployment under its watchdogs: a per-attempt limit for
+ * non-streaming calls; first-token and idle limits for streams; the call's deadline for both.
+ * One timer per attempt; chunks only stamp a time, so a steady stream costs no timer churn.
+ */
+export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { clock, timeouts, deadlineAt } = input;
+  const startedAt = clock.now();
+  const controller = input.controller ?? new AbortController();
+  const userSignal = input.signal;
+  let onUserAbort: (() => void) | undefined;
+  if (userSignal) {
+    if (userSignal.aborted) controller.abort(userSignal.reason);
+    else {
+      onUserAbort = () => controller.abort(userSignal.reason);
+      userSignal.addEventListener('abort', onUserAbort, { once: true });
+    }
+  }
+
+  let phase: 'attempt' | 'first-token' | 'idle' = input.isStream ? 'first-token' : 'attempt';
+  let lastActivityAt = startedAt;
+  let timer: unknown;
+  const fire = () => {
+    timer = undefined;
+    const now = clock.now();
+    if (now >= deadlineAt - 1) {
+      controller.abort(new TimeoutError('total', input.deadlineMs));
+      return;
+    }
+    if (phase === 'idle') {
+      const idleFor = now - lastActivityAt;
+      if (idleFor < timeouts.idleTimeoutMs - 1) {
+        arm(Math.min(timeouts.idleTimeoutMs - idleFor, deadlineAt - now));
+        return;
+      }
+      controller.abort(new TimeoutError('idle', timeouts.idleTimeoutMs));
+      return;
+    }
+    const limit = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
+    controller.abort(new TimeoutError(phase as TimeoutPhase, limit));
+  };
+  const arm = (ms: number) => {
+    timer = clock.setTimeout(fire, Math.max(0, ms));
+  };
+  const first = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
+  arm(Math.min(first, deadlineAt - startedAt));
+
+  const context = {
+    signal: controller.signal,
+    transport: input.transport,
+    clock,
+    ...(input.headers ? { headers: input.headers } : {}),
+  };
+  let timeToFirstTokenMs: number | undefined;
+  let accumulator: ResultAccumulator | undefined;
+  let hasEmitted = false;
+  let hasPartialToolCall = false;
+  try {
+    if (!input.isStream) {
+      const result = await input.adapter.doGenerate(input.request, context);
+      const latencyMs = clock.now() - startedAt;
+      return { ok: true, result, latencyMs, timeToFirstTokenMs: undefined };
+    }
+    const stream = await input.adapter.doStream(input.request, context);
+    accumulator = new ResultAccumulator();
+    const onPart = input.onPart;
+    for await (const part of stream) {
+      lastActivityAt = clock.now();
+      accumulator.add(part);
+      if (phase === 'first-token' && isContentPart(part)) {
+        phase = 'idle';
+        timeToFirstTokenMs = lastActivityAt - startedAt;
+        if (input.claim && !input.claim()) {
+          controller.abort(new DOMException('Another hedged attempt won', 'AbortError'));
+          break;
+        }
+      }
+      if (part.type === 'tool-call-delta') hasPartialToolCall = true;
+      else if (part.type === 'tool-call' || part.type === 'tool-call-incomplete') hasPartialToolCall = false;
+      if (onPart && isForwarded(part)) {
+        hasEmitted = true;
+        onPart(part);
+      }
+    }
+    if (controller.signal.aborted) throw controller.signal.reason;
+    if (!accumulator.isFinished) throw new InvalidResponseError('stream ended before its finish event');
+    return { ok: true, result: accumulator.result(), latencyMs: clock.now() - startedAt, timeToFirstTokenMs };
+  } catch (caught) {
+    // A watchdog or the caller aborted: the abort reason says why, whatever the adapter threw.
+    let error = controller.signal.aborted ? controller.signal.reason : caught;
+    if (error instanceof ResilientLLMError && error.hasEmittedOutput === undefined && accumulator?.hasContent) {
+      error = withEmitted(error);
+    }
+    return {
+      ok: false,
+      error,
+      latencyMs: clock.now() - startedAt,
+      timeToFirstTokenMs,
+      hasEmitted,
+      partialText: accumulator?.partialText ?? '',
+      hasPartialToolCall,
+      result: accumulator?.isFinished ? accumulator.result() : undefined,
+    };
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort);
+  }
+}
+
+/** Marks an error as having happened after output was emitted, keeping its class. */
+function withEmitted(error: ResilientLLMError): ResilientLLMError {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as ResilientLLMError;
+  Object.assign(copy, error);
+  Object.defineProperty(copy, 'message', { value: error.message, enumerable: false, writable: true, configurable: true });
+  Object.defineProperty(copy, 'stack', { value: error.stack, enumerable: false, writable: true, configurable: true });
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined) Object.defineProperty(copy, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
+  (copy as { hasEmittedOutput: boolean }).hasEmittedOutput = true;
+  return copy;
+}

@@ -1,0 +1,123 @@
+import type { ChatResponse, StreamPart } from './types.js';
+
+/**
+ * What `stream()` returns at once: an async iterable of parts, `textStream`, `toReadableStream()`
+ * and a `response` promise. Parts are buffered, so a consumer may start late; breaking out of the
+ * loop, calling `return()` or aborting the signal cancels the call and closes its socket.
+ */
+export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart> {
+  /** Resolves with the final response, or rejects with the call's error. */
+  readonly response: Promise<ChatResponse<TObject>>;
+  private readonly buffer: StreamPart[] = [];
+  private head = 0;
+  private waiter: (() => void) | undefined;
+  private isDone = false;
+  private failure: unknown;
+  private hasFailed = false;
+  private isConsumed = false;
+  private readonly cancel: (reason?: unknown) => void;
+
+  constructor(response: Promise<ChatResponse<TObject>>, cancel: (reason?: unknown) => void) {
+    this.response = response;
+    this.cancel = cancel;
+    // The promise is also observed here so an unconsumed failure is never an unhandled rejection.
+    response.then(
+      () => this.end(),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** @internal Called by the client for every part, in order. */
+  push(part: StreamPart): void {
+    this.buffer.push(part);
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter();
+    }
+  }
+
+  private end(): void {
+    this.isDone = true;
+    this.wake();
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    this.hasFailed = true;
+    this.isDone = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamPart> {
+    if (this.isConsumed) throw new TypeError('A stream can be iterated only once; use `response` for the final result.');
+    this.isConsumed = true;
+    return {
+      next: async (): Promise<IteratorResult<StreamPart>> => {
+        for (;;) {
+          if (this.head < this.buffer.length) {
+            const part = this.buffer[this.head]!;
+            this.buffer[this.head++] = undefined as unknown as StreamPart;
+            if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+              this.buffer.splice(0, this.head);
+              this.head = 0;
+            }
+            return { value: part, done: false };
+          }
+          if (this.isDone) {
+            if (this.hasFailed) {
+              this.hasFailed = false;
+              throw this.failure;
+            }
+            return { value: undefined, done: true };
+          }
+          await new Promise<void>((resolve) => {
+            this.waiter = resolve;
+          });
+        }
+      },
+      return: async (): Promise<IteratorResult<StreamPart>> => {
+        if (!this.isDone) this.cancel();
+        this.isDone = true;
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  /** Only the text deltas. */
+  get textStream(): AsyncIterable<string> {
+    const parts = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const part of parts) if (part.type === 'text-delta') yield part.text;
+      },
+    };
+  }
+
+  /** A WHATWG `ReadableStream` of parts (for web frameworks); cancelling it cancels the call. */
+  toReadableStream(): ReadableStream<StreamPart> {
+    const iterator = this[Symbol.asyncIterator]();
+    return new ReadableStream<StreamPart>({
+      async pull(controller) {
+        try {
+          const { value, done } = await iterator.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    });
+  }
+}
