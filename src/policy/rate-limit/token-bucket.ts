@@ -50,7 +50,10 @@ export class TokenBucket {
     if (amount > this.capacity) return Infinity;
     this.refill(now);
     const deficit = amount - this.level;
-    return deficit <= EPSILON ? 0 : Math.ceil(deficit / this.refillPerMs);
+    if (deficit <= EPSILON) return 0;
+    const waitMs = Math.ceil(deficit / this.refillPerMs);
+    // Division rounding can overshoot by a whole millisecond; use the same test as `tryTake`.
+    return this.level + (waitMs - 1) * this.refillPerMs + EPSILON >= amount ? waitMs - 1 : waitMs;
   }
 
   /** The fill level in [0, 1]. */
