@@ -4,7 +4,7 @@ import { decodeSse } from '../../transport/sse.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
-import { openAIInBandError, readOpenAIErrorObject, type OpenAIErrorContext } from './parse-openai-error.js';
+import { openAIInBandError, readOpenAIErrorObject, type OpenAIErrorContext, type OpenAIErrorObject } from './parse-openai-error.js';
 import { finishToolCalls } from './parse-openai-response.js';
 
 export type OpenAIStreamOptions = {
@@ -79,7 +79,7 @@ export async function* openAIStream(
         throw new InvalidResponseError('malformed stream chunk (not an object)', errorDetails());
       }
       if ((chunk.error !== undefined && chunk.error !== null) || event.event === 'error') {
-        const error = readOpenAIErrorObject(chunk) ?? (chunk as Parameters<typeof openAIInBandError>[0]);
+        const error = readOpenAIErrorObject(chunk) ?? (chunk as OpenAIErrorObject);
         throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
       }
       if (event.event === 'raw') continue;

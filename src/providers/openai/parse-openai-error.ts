@@ -5,7 +5,7 @@ import { readRetryAfterMs } from '../shared/retry-after.js';
 import { tryParseJson } from '../shared/send.js';
 
 /** The `error` object of an OpenAI error envelope `{ error: { message, type, param, code } }`. */
-type OpenAIErrorObject = {
+export type OpenAIErrorObject = {
   readonly message?: unknown;
   readonly type?: unknown;
   readonly param?: unknown;

@@ -175,6 +175,13 @@ describe('OpenAI stream decoding', () => {
     await expect(collectParts(stream)).rejects.toMatchObject({ code: 'RLLM_SERVER_ERROR', hasEmittedOutput: true });
   });
 
+  it('maps a named error event (event: error) to a typed error', async () => {
+    const stream = await streamFrom([
+      { chunks: ['event: error\ndata: {"message":"Service unavailable","type":"overloaded_error","code":null}\n\n'] },
+    ]);
+    await expect(collectParts(stream)).rejects.toMatchObject({ code: 'RLLM_OVERLOADED', providerCode: 'overloaded_error', hasEmittedOutput: false });
+  });
+
   it('throws InvalidResponseError for a malformed chunk, with no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
