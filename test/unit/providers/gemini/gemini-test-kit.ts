@@ -1,4 +1,4 @@
-import type { ProviderStreamPart } from '../../../../src/client/types.js';
+import type { ProviderStreamPart, ReasoningPart, ToolCall } from '../../../../src/client/types.js';
 import { systemClock, type ProviderCallContext } from '../../../../src/providers/provider.js';
 import type { Transport, TransportRequest, TransportResponse } from '../../../../src/transport/transport.js';
 
@@ -68,4 +68,26 @@ export function textResponse(text: string, extra: Record<string, unknown> = {}):
     responseId: 'resp-1',
     ...extra,
   };
+}
+
+/** What a whole stream (or one `doGenerate`) amounts to, for comparisons across transports. */
+export type FoldedResult = {
+  text: string;
+  reasoning: ReasoningPart[];
+  toolCalls: ToolCall[];
+  finish: Extract<ProviderStreamPart, { type: 'finish' }> | undefined;
+  metadata: Extract<ProviderStreamPart, { type: 'response-metadata' }> | undefined;
+};
+
+/** Folds stream parts the way a client would. */
+export function foldParts(parts: readonly ProviderStreamPart[]): FoldedResult {
+  const folded: FoldedResult = { text: '', reasoning: [], toolCalls: [], finish: undefined, metadata: undefined };
+  for (const part of parts) {
+    if (part.type === 'text-delta') folded.text += part.text;
+    else if (part.type === 'reasoning-part') folded.reasoning.push(part.reasoning);
+    else if (part.type === 'tool-call') folded.toolCalls.push(part.toolCall);
+    else if (part.type === 'finish') folded.finish = part;
+    else if (part.type === 'response-metadata') folded.metadata = part;
+  }
+  return folded;
 }
