@@ -25,6 +25,7 @@ import {
   sseEvent,
   summarizeParts,
   TEST_API_KEY,
+  textStream,
 } from './anthropic-test-helpers.js';
 
 let server: ReplayServer | undefined;
@@ -273,6 +274,21 @@ describe('anthropic stream', () => {
     const { error } = await streamFailure([messageStart(), sseEvent('error', { type: 'error', error: { type, message: 'nope' } })]);
     expect(error).toBeInstanceOf(errorClass);
     expect(error.isRetryable).toBe(isRetryable);
+    expect(error.hasEmittedOutput).toBe(false);
+  });
+
+  it('dispatches on the payload type when a proxy dropped the event: lines', async () => {
+    const parts = await streamParts(textStream('No names').map((event) => event.replace(/^event: .*\n/, '')));
+    expect(summarizeParts(parts).text).toBe('No names');
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+  });
+
+  it('throws the typed error for a bare JSON error object outside SSE framing', async () => {
+    const { error } = await streamFailure([
+      messageStart(),
+      '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
+    ]);
+    expect(error).toBeInstanceOf(OverloadedError);
     expect(error.hasEmittedOutput).toBe(false);
   });
 
