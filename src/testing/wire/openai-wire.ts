@@ -151,11 +151,14 @@ export const openaiWire: WireProtocol = {
       finish_reason: finishReason,
     });
     const hasText = content.textChunks.length > 0 || content.toolCalls.length === 0;
-    const frames: Frame[] = [frame(base([choice({ role: 'assistant', content: hasText ? '' : null, refusal: null })]), 'preamble')];
+    const frames: Frame[] = [];
+    // Without text, the first tool call rides on the role chunk, as the API sends it.
+    if (hasText) frames.push(frame(base([choice({ role: 'assistant', content: '', refusal: null })]), 'preamble'));
     for (const text of content.textChunks) frames.push(frame(base([choice({ content: text })]), 'content'));
     content.toolCalls.forEach((call, index) => {
       const head = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
-      frames.push(frame(base([choice({ tool_calls: [head] })]), 'content'));
+      const delta = !hasText && index === 0 ? { role: 'assistant', content: null, tool_calls: [head], refusal: null } : { tool_calls: [head] };
+      frames.push(frame(base([choice(delta)]), 'content'));
       for (const argsText of call.argsChunks) {
         frames.push(frame(base([choice({ tool_calls: [{ index, function: { arguments: argsText } }] })]), 'content'));
       }
