@@ -373,7 +373,15 @@ function naiveScan(sse: string): NaiveReading {
     if (!block.startsWith('data: ') || block === 'data: [DONE]') continue;
     const parsed = JSON.parse(block.slice(6)) as {
       usage?: Record<string, unknown>;
-      choices: { index: number; delta: Record<string, any>; finish_reason: string | null }[];
+      choices: {
+        index: number;
+        delta: {
+          content?: string | null;
+          refusal?: string | null;
+          tool_calls?: { index: number; id: string; function: { name: string; arguments?: string } }[];
+        };
+        finish_reason: string | null;
+      }[];
     };
     if (parsed.usage) reading.usage = parsed.usage;
     for (const choice of parsed.choices) {
