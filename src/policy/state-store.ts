@@ -15,7 +15,7 @@ import { expectInteger } from './validate-option.js';
  */
 export interface StateStore {
   get(key: string): number | string | undefined;
-  /** Stores `value`; it disappears after `ttlMs` when given. */
+  /** Stores `value`; it disappears once more than `ttlMs` have passed, when given. */
   set(key: string, value: number | string, ttlMs?: number): void;
   /**
    * Adds `by` to the number at `key` (0 when absent or not a number) and returns the new value. A
@@ -44,8 +44,9 @@ export class MemoryStateStore implements StateStore {
     const clock = options.clock ?? systemClock;
     this.cache = new LRUCache<string, number | string>({
       max: options.maxEntries ?? 10_000,
-      perf: { now: () => clock.now() },
-      // lru-cache caches the time for ttlResolution ms; 0 reads the (injected) clock every time.
+      // lru-cache treats a start time of 0 as "no TTL"; an offset keeps a clock that starts at 0 working.
+      perf: { now: () => clock.now() + 1 },
+      // lru-cache would cache the time (and set a timer) for ttlResolution ms; 0 reads the clock every time.
       ttlResolution: 0,
     });
   }

@@ -4,9 +4,10 @@ import {
   type CircuitBreakerOptions,
   type CircuitBreakerSnapshot,
   type CircuitStateListener,
+  validateCircuitBreakerOptions,
 } from '../circuit-breaker/circuit-breaker.js';
 import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js';
-import { RateLimiter, type RateLimitOptions } from '../rate-limit/rate-limiter.js';
+import { RateLimiter, type RateLimitOptions, validateRateLimitOptions } from '../rate-limit/rate-limiter.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 
 /** Why a deployment cannot take a request right now. */
@@ -88,6 +89,8 @@ export class DeploymentState {
     if (options.weight !== undefined) expectNumber('weight', options.weight, 0, true);
     if (options.contextWindow !== undefined) expectInteger('contextWindow', options.contextWindow, 1);
     if (options.latencySmoothing !== undefined) expectFraction('latencySmoothing', options.latencySmoothing);
+    if (options.breaker !== undefined) validateCircuitBreakerOptions(options.breaker, 'breaker.');
+    if (options.rateLimit !== undefined) validateRateLimitOptions(options.rateLimit, 'rateLimit.');
     this.id = options.id;
     this.alias = options.alias;
     this.providerName = options.providerName;
