@@ -1,0 +1,89 @@
+import type { Embedder } from './embedder.js';
+import { WORD_PATTERN } from './question-text.js';
+
+export type LocalEmbedderOptions = {
+  /** Vector length; features are hashed into this many buckets. @default 384 */
+  readonly dimensions?: number;
+  /** Weight of word pairs (word order). @default 0.7 */
+  readonly bigramWeight?: number;
+  /** Weight of character trigrams (spelling variants, inflections). @default 0.35 */
+  readonly trigramWeight?: number;
+};
+
+/** Words too common to say what a question is about; they still count, at a tenth of the weight. */
+const STOPWORDS = new Set(
+  ('a an the is are was were be been being am of to in on at by for with from as into about than then ' +
+    'and or but if so that this these those it its it\'s i me my we our you your he she they them their ' +
+    'what which who whom whose how why when where do does did can could should would will shall may might ' +
+    'must has have had there here some any all each more most such very just also please tell explain')
+    .split(' '),
+);
+
+const STOPWORD_WEIGHT = 0.1;
+
+/**
+ * A deterministic embedder that needs no network and no model: hashed word unigrams, word bigrams
+ * (so word order counts) and character trigrams, signed-hashed into `dimensions` buckets and
+ * L2-normalized. It matches rewordings that share vocabulary; it does not know synonyms or meaning
+ * (see docs/cache.md for its limits).
+ */
+export function localEmbedder(options: LocalEmbedderOptions = {}): Embedder {
+  const dimensions = options.dimensions ?? 384;
+  if (!Number.isInteger(dimensions) || dimensions < 8) {
+    throw new RangeError(`Expected \`dimensions\` to be an integer ≥ 8, got ${dimensions}.`);
+  }
+  const bigramWeight = options.bigramWeight ?? 0.7;
+  const trigramWeight = options.trigramWeight ?? 0.35;
+  const embedOne = (text: string): Float32Array => {
+    const vector = new Float32Array(dimensions);
+    const tokens = (text.normalize('NFKC').toLowerCase().match(WORD_PATTERN) ?? []).map(stem);
+    let previous: string | undefined;
+    for (const token of tokens) {
+      const isStopword = STOPWORDS.has(token);
+      const weight = isStopword ? STOPWORD_WEIGHT : 1;
+      addFeature(vector, `w:${token}`, weight);
+      if (previous !== undefined) addFeature(vector, `b:${previous} ${token}`, bigramWeight * (isStopword ? 0.5 : 1));
+      if (!isStopword && token.length > 3) {
+        const padded = `<${token}>`;
+        for (let index = 0; index + 3 <= padded.length; index++) addFeature(vector, `c:${padded.slice(index, index + 3)}`, trigramWeight);
+      }
+      previous = token;
+    }
+    let norm = 0;
+    for (let index = 0; index < dimensions; index++) norm += vector[index]! * vector[index]!;
+    if (norm > 0) {
+      const scale = 1 / Math.sqrt(norm);
+      for (let index = 0; index < dimensions; index++) vector[index]! *= scale;
+    }
+    return vector;
+  };
+  return {
+    id: `local-v1-${dimensions}-${bigramWeight}-${trigramWeight}`,
+    dimensions,
+    async embed(texts) {
+      return texts.map(embedOne);
+    },
+  };
+}
+
+/** Strips common English inflections so "models"/"model" and "hosting"/"host" share a feature. */
+function stem(token: string): string {
+  if (token.length <= 4) return token;
+  if (token.endsWith('ies')) return `${token.slice(0, -3)}y`;
+  if (token.endsWith('ing') && token.length > 5) return token.slice(0, -3);
+  if (token.endsWith('ed') && token.length > 5) return token.slice(0, -2);
+  if (token.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
+  if (token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
+  return token;
+}
+
+/** FNV-1a over UTF-16 code units; the low bit picks the sign so collisions cancel out on average. */
+function addFeature(vector: Float32Array, feature: string, weight: number): void {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < feature.length; index++) {
+    hash ^= feature.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  const bucket = (hash >>> 1) % vector.length;
+  vector[bucket]! += (hash & 1) === 1 ? -weight : weight;
+}

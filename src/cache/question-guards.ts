@@ -1,0 +1,92 @@
+import { compact, WORD_PATTERN } from './question-text.js';
+
+/** Why a semantic candidate was turned down. */
+export type GuardRejection = 'negation' | 'number' | 'entity';
+
+/** Which guards run on a semantic candidate. All default to on. */
+export type GuardOptions = {
+  /** Reject when the two questions carry a different number of negations ("safe" vs "not safe"). @default true */
+  readonly negation?: boolean;
+  /** Reject when the numbers differ ("3 days" vs "5 days", "two" vs "2" count as equal). @default true */
+  readonly numbers?: boolean;
+  /** Reject when a named entity of one question (capitalized, acronym, camelCase, quoted) is absent from the other. @default true */
+  readonly entities?: boolean;
+};
+
+const NEGATIONS = new Set([
+  'not', 'no', 'never', 'none', 'nothing', 'nobody', 'nowhere', 'neither', 'nor', 'without', 'cannot',
+  'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt',
+  'couldnt', 'hasnt', 'havent', 'hadnt', 'mustnt', 'neednt', 'aint', 'non', 'unsafe', 'avoid', 'except',
+]);
+
+const NUMBER_WORDS = new Map<string, string>([
+  ['zero', '0'], ['one', '1'], ['two', '2'], ['three', '3'], ['four', '4'], ['five', '5'], ['six', '6'],
+  ['seven', '7'], ['eight', '8'], ['nine', '9'], ['ten', '10'], ['eleven', '11'], ['twelve', '12'],
+  ['twenty', '20'], ['thirty', '30'], ['forty', '40'], ['fifty', '50'], ['hundred', '100'],
+  ['thousand', '1000'], ['million', '1000000'], ['billion', '1000000000'], ['first', '1'], ['second', '2'],
+  ['third', '3'], ['half', '0.5'], ['twice', '2'], ['double', '2'], ['once', '1'],
+]);
+
+/** Capitalized words that start questions and say nothing about what is asked. */
+const COMMON_CAPITALIZED = new Set(['i', 'what', 'how', 'why', 'when', 'where', 'who', 'which', 'is', 'are', 'can', 'do', 'does', 'the', 'a', 'an']);
+
+/** The facts about a question the guards compare; computed once per question. */
+export type QuestionFacts = {
+  readonly negations: number;
+  readonly numbers: string;
+  readonly entities: readonly string[];
+  readonly compactText: string;
+};
+
+export function questionFacts(question: string): QuestionFacts {
+  const text = question.normalize('NFKC');
+  let negations = 0;
+  const numbers: string[] = [];
+  const entities: string[] = [];
+  let previousEnd = 0;
+  for (const match of text.matchAll(WORD_PATTERN)) {
+    const token = match[0];
+    const lower = token.toLowerCase();
+    if (NEGATIONS.has(lower.replace(/['’]/g, '')) || /n['’]t$/.test(lower)) negations++;
+    const number = numberOf(lower);
+    if (number !== undefined) numbers.push(number);
+    const between = text.slice(previousEnd, match.index);
+    const isSentenceStart = previousEnd === 0 || /[.?!:;\n]/.test(between);
+    if (!COMMON_CAPITALIZED.has(lower) && isEntity(token, isSentenceStart)) entities.push(compact(token));
+    previousEnd = match.index + token.length;
+  }
+  for (const quoted of text.matchAll(/["“`]([^"”`]{2,})["”`]/g)) entities.push(compact(quoted[1]!));
+  numbers.sort();
+  return { negations, numbers: numbers.join(' '), entities, compactText: compact(text) };
+}
+
+/** Returns why `candidate` must not answer `question`, or undefined when the guards pass. */
+export function checkGuards(question: QuestionFacts, candidate: QuestionFacts, options: GuardOptions = {}): GuardRejection | undefined {
+  if (options.negation !== false && question.negations !== candidate.negations) return 'negation';
+  if (options.numbers !== false && question.numbers !== candidate.numbers) return 'number';
+  if (options.entities !== false) {
+    for (const entity of question.entities) if (entity && !candidate.compactText.includes(entity)) return 'entity';
+    for (const entity of candidate.entities) if (entity && !question.compactText.includes(entity)) return 'entity';
+  }
+  return undefined;
+}
+
+function numberOf(lower: string): string | undefined {
+  const word = NUMBER_WORDS.get(lower);
+  if (word !== undefined) return word;
+  if (!/\d/.test(lower)) return undefined;
+  const digits = lower.replace(/,(?=\d{3}\b)/g, '');
+  const value = Number(digits);
+  return Number.isFinite(value) ? String(value) : digits;
+}
+
+/** Proper nouns, acronyms, camelCase and alphanumeric names; a capitalized first word only when it is not plain Title case. */
+function isEntity(token: string, isSentenceStart: boolean): boolean {
+  const first = token[0]!;
+  if (first.toLowerCase() === first.toUpperCase() && !/\p{N}/u.test(first)) return false;
+  const rest = token.slice(1);
+  const hasInnerCapital = rest !== rest.toLowerCase();
+  const hasLetterAndDigit = /\p{L}/u.test(token) && /\p{N}/u.test(token);
+  if (hasInnerCapital || hasLetterAndDigit) return true;
+  return !isSentenceStart && first !== first.toLowerCase();
+}

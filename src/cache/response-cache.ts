@@ -1,0 +1,32 @@
+import type { ChatRequest, ChatResponse } from '../client/types.js';
+
+/** What the client passes with every cache call. */
+export type CacheContext = {
+  readonly requestId: string;
+  /** The tenant or namespace key; answers are never shared across namespaces. */
+  readonly namespace?: string;
+  readonly signal: AbortSignal;
+};
+
+/** A cache hit. */
+export type CacheLookup = {
+  /** The stored response, as it was stored. */
+  readonly response: ChatResponse;
+  readonly tier: 'exact' | 'semantic';
+  /** Cosine similarity of the two questions; 1 for an exact hit. */
+  readonly similarity: number;
+  readonly ageMs: number;
+  /** Shadow mode: record the would-be hit, do not serve it. */
+  readonly isShadow: boolean;
+};
+
+/** The contract between the client and a cache. `SemanticCache` implements it; so can you. */
+export interface ResponseCache {
+  /**
+   * Returns a hit, or undefined. `request.model` is the resolved alias. Throws only when the
+   * embedder or store fails; the client then serves the request uncached and emits `cache-error`.
+   */
+  lookup(request: ChatRequest, context: CacheContext): Promise<CacheLookup | undefined>;
+  /** Stores a complete, successful answer; decides itself whether the request and response are cacheable. */
+  store(request: ChatRequest, response: ChatResponse, context: CacheContext): Promise<void>;
+}

@@ -1,0 +1,239 @@
+import type { ChatRequest, ChatResponse } from '../client/types.js';
+import { CacheError, type CacheOperation } from './cache-error.js';
+import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
+import type { Embedder } from './embedder.js';
+import { localEmbedder } from './local-embedder.js';
+import { MemoryVectorStore } from './memory-vector-store.js';
+import { checkGuards, questionFacts, type GuardOptions, type GuardRejection } from './question-guards.js';
+import type { CacheContext, CacheLookup, ResponseCache } from './response-cache.js';
+import type { VectorStore } from './vector-store.js';
+
+/** What the cache keeps per entry. Plain data, so a shared store can serialize it. */
+export type CachedAnswer = {
+  /** The last user turn, whitespace-normalized, as it was asked. */
+  readonly question: string;
+  readonly response: ChatResponse;
+  /** When it was stored, from the cache's `now()`. */
+  readonly createdAt: number;
+};
+
+/** What `verify` receives: the candidate answer and how it was found. */
+export type CacheCandidate = CachedAnswer & {
+  readonly tier: 'exact' | 'semantic';
+  readonly similarity: number;
+  readonly ageMs: number;
+};
+
+/** Why a request or response was not cached. */
+export type UncacheableReason =
+  | 'temperature'
+  | 'non-text-input'
+  | 'finish-reason'
+  | 'tool-calls'
+  | 'incomplete-tool-calls'
+  | 'refusal'
+  | 'empty'
+  | 'already-cached'
+  | 'aborted';
+
+/** Observations for metrics and shadow-mode analysis; the client emits its own cache-hit/miss events. */
+export type SemanticCacheEvent =
+  | { readonly type: 'hit'; readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean; readonly question: string; readonly cachedQuestion: string }
+  | { readonly type: 'rejected'; readonly requestId: string; readonly similarity: number; readonly reason: GuardRejection | 'verify'; readonly question: string; readonly cachedQuestion: string }
+  | { readonly type: 'skipped'; readonly requestId: string; readonly operation: 'lookup' | 'store'; readonly reason: UncacheableReason }
+  | { readonly type: 'stored'; readonly requestId: string; readonly isSemantic: boolean };
+
+export type SemanticCacheOptions = {
+  /** Turns questions into vectors. @default localEmbedder() */
+  readonly embedder?: Embedder;
+  /** Where entries live; implement `VectorStore` to share one across processes. @default new MemoryVectorStore({ maxEntries, ttlMs }) */
+  readonly store?: VectorStore<CachedAnswer>;
+  /** Entries kept by the default store. @default 10_000 */
+  readonly maxEntries?: number;
+  /** Entry lifetime in the default store; `0` keeps entries until evicted. @default 86_400_000 (one day) */
+  readonly ttlMs?: number;
+  /** Minimum cosine similarity for a semantic hit, chosen from the evaluation in docs/cache.md. @default 0.8 */
+  readonly threshold?: number;
+  /** Whether to look for similar questions at all; `false` keeps only the exact tier. @default true */
+  readonly isSemantic?: boolean;
+  /** Requests with a higher `temperature` are neither served from nor stored in the cache; `Infinity` opts in. @default 0.5 */
+  readonly maxTemperature?: number;
+  /** Whether answers that end in tool calls may be cached. @default false */
+  readonly shouldCacheToolCalls?: boolean;
+  /** Which guards run on a semantic candidate. @default { negation: true, numbers: true, entities: true } */
+  readonly guards?: GuardOptions;
+  /** Last word on a candidate (both tiers): return false to refuse it. A throw is a cache error. */
+  readonly verify?: (cached: CacheCandidate, request: ChatRequest) => boolean | Promise<boolean>;
+  /** Shadow mode: hits are returned with `isShadow: true`, for the client to record and not serve. `'semantic'` shadows only the semantic tier. @default false */
+  readonly shadow?: false | 'semantic' | 'all';
+  /** Semantic candidates checked against the guards, best first. @default 4 */
+  readonly candidates?: number;
+  /** Wall-clock milliseconds, for `createdAt` and `ageMs`. @default Date.now */
+  readonly now?: () => number;
+  /** Called synchronously for every hit, rejected candidate, skipped request and stored entry; throws are ignored. */
+  readonly onEvent?: (event: SemanticCacheEvent) => void;
+};
+
+/**
+ * The response cache: an exact tier (a hash of the canonical request) checked first, then a
+ * semantic tier that embeds the last user turn and searches its partition only. Semantic
+ * candidates must pass the negation, number and entity guards and the optional `verify` hook.
+ */
+export class SemanticCache implements ResponseCache {
+  readonly embedder: Embedder;
+  readonly store: VectorStore<CachedAnswer>;
+  readonly threshold: number;
+  private readonly options: SemanticCacheOptions;
+  private readonly maxTemperature: number;
+  private readonly candidates: number;
+  private readonly now: () => number;
+
+  constructor(options: SemanticCacheOptions = {}) {
+    const threshold = options.threshold ?? 0.8;
+    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be in (0, 1], got ${threshold}.`);
+    const candidates = options.candidates ?? 4;
+    if (!Number.isInteger(candidates) || candidates < 1) {
+      throw new RangeError(`Expected \`candidates\` to be a positive integer, got ${candidates}.`);
+    }
+    const maxTemperature = options.maxTemperature ?? 0.5;
+    if (!(maxTemperature >= 0)) throw new RangeError(`Expected \`maxTemperature\` to be a non-negative number, got ${maxTemperature}.`);
+    this.options = options;
+    this.threshold = threshold;
+    this.candidates = candidates;
+    this.maxTemperature = maxTemperature;
+    this.now = options.now ?? Date.now;
+    this.embedder = options.embedder ?? localEmbedder();
+    this.store =
+      options.store ??
+      new MemoryVectorStore<CachedAnswer>({
+        ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+        ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      });
+  }
+
+  async lookup(request: ChatRequest, context: CacheContext): Promise<CacheLookup | undefined> {
+    const skipped = this.requestSkipReason(request);
+    if (skipped) {
+      this.emit({ type: 'skipped', requestId: context.requestId, operation: 'lookup', reason: skipped });
+      return undefined;
+    }
+    const key = cacheKeyOf(request, context.namespace ?? '', this.embedder.id);
+    const exact = await this.attempt('get', context, () => this.store.get(key.partition, key.id));
+    if (exact && (key.question === undefined || exact.question === key.question)) {
+      const hit = await this.accept(exact, 'exact', 1, request, context, key);
+      if (hit) return hit;
+    }
+    if (this.options.isSemantic === false || key.question === undefined) return undefined;
+    const question = key.question;
+    const [vector] = await this.attempt('embed', context, () => this.embedder.embed([question], context.signal));
+    if (!vector) throw new CacheError('embed', new Error('the embedder returned no vector'));
+    const matches = await this.attempt('search', context, () =>
+      this.store.search(key.partition, vector, { k: this.candidates, minScore: this.threshold, signal: context.signal }),
+    );
+    if (matches.length === 0) return undefined;
+    const facts = questionFacts(question);
+    for (const match of matches) {
+      if (match.id === key.id) continue;
+      const rejection = checkGuards(facts, questionFacts(match.payload.question), this.options.guards);
+      if (rejection) {
+        this.emitRejected(context, match.score, rejection, question, match.payload.question);
+        continue;
+      }
+      const hit = await this.accept(match.payload, 'semantic', match.score, request, context, key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  async store(request: ChatRequest, response: ChatResponse, context: CacheContext): Promise<void> {
+    const skipped = context.signal.aborted ? 'aborted' : (this.requestSkipReason(request) ?? this.responseSkipReason(response));
+    if (skipped) {
+      this.emit({ type: 'skipped', requestId: context.requestId, operation: 'store', reason: skipped });
+      return;
+    }
+    const key = cacheKeyOf(request, context.namespace ?? '', this.embedder.id);
+    const question = key.question ?? '';
+    const isSemantic = this.options.isSemantic !== false && key.question !== undefined && question.length > 0;
+    let vector: Float32Array | undefined;
+    if (isSemantic) {
+      [vector] = await this.attempt('embed', context, () => this.embedder.embed([question], context.signal));
+      if (!vector) throw new CacheError('embed', new Error('the embedder returned no vector'));
+    }
+    const payload: CachedAnswer = { question, response, createdAt: this.now() };
+    await this.attempt('add', context, () =>
+      this.store.add(key.partition, [{ id: key.id, payload, ...(vector ? { vector } : {}) }]),
+    );
+    this.emit({ type: 'stored', requestId: context.requestId, isSemantic });
+  }
+
+  /** Removes every entry (through the store). */
+  async clear(): Promise<void> {
+    await this.store.clear();
+  }
+
+  private async accept(
+    cached: CachedAnswer,
+    tier: 'exact' | 'semantic',
+    similarity: number,
+    request: ChatRequest,
+    context: CacheContext,
+    key: CacheKey,
+  ): Promise<CacheLookup | undefined> {
+    const ageMs = Math.max(0, this.now() - cached.createdAt);
+    const verify = this.options.verify;
+    if (verify) {
+      const candidate: CacheCandidate = { ...cached, tier, similarity, ageMs };
+      const isAccepted = await this.attempt('verify', context, async () => verify(candidate, request));
+      if (!isAccepted) {
+        this.emitRejected(context, similarity, 'verify', key.question ?? '', cached.question);
+        return undefined;
+      }
+    }
+    const shadow = this.options.shadow ?? false;
+    const isShadow = shadow === 'all' || (shadow === 'semantic' && tier === 'semantic');
+    this.emit({ type: 'hit', requestId: context.requestId, tier, similarity, isShadow, question: key.question ?? '', cachedQuestion: cached.question });
+    return { response: cached.response, tier, similarity, ageMs, isShadow };
+  }
+
+  private requestSkipReason(request: ChatRequest): UncacheableReason | undefined {
+    if (request.temperature !== undefined && request.temperature > this.maxTemperature) return 'temperature';
+    if (hasNonTextInput(request)) return 'non-text-input';
+    return undefined;
+  }
+
+  /** Only complete, successful, first-hand answers are stored. */
+  private responseSkipReason(response: ChatResponse): UncacheableReason | undefined {
+    if (response.cached !== undefined) return 'already-cached';
+    if (response.incompleteToolCalls.length > 0) return 'incomplete-tool-calls';
+    if (response.refusal !== undefined) return 'refusal';
+    const hasToolCalls = response.toolCalls.length > 0 || response.finishReason === 'tool-calls';
+    if (hasToolCalls && !this.options.shouldCacheToolCalls) return 'tool-calls';
+    if (response.finishReason !== 'stop' && response.finishReason !== 'tool-calls') return 'finish-reason';
+    if (response.text.length === 0 && response.toolCalls.length === 0 && response.object === undefined) return 'empty';
+    return undefined;
+  }
+
+  /** Runs one embedder/store/verify step; failures become a `CacheError`, a caller's abort stays an abort. */
+  private async attempt<T>(operation: CacheOperation, context: CacheContext, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (context.signal.aborted) throw context.signal.reason;
+      throw new CacheError(operation, error);
+    }
+  }
+
+  private emitRejected(context: CacheContext, similarity: number, reason: GuardRejection | 'verify', question: string, cachedQuestion: string): void {
+    this.emit({ type: 'rejected', requestId: context.requestId, similarity, reason, question, cachedQuestion });
+  }
+
+  private emit(event: SemanticCacheEvent): void {
+    const onEvent = this.options.onEvent;
+    if (!onEvent) return;
+    try {
+      onEvent(event);
+    } catch {
+      // An observer's failure must never change what the cache returns.
+    }
+  }
+}
