@@ -62,7 +62,7 @@ export function estimateTextTokens(text: string): number {
  * schemas, the JSON schema of a structured-output request, and a fixed count per image. See
  * {@link estimateTextTokens} for the error of the text part.
  */
-export function estimateTokens(request: Pick<ChatRequest, 'messages' | 'tools' | 'responseFormat'>, options: EstimateTokensOptions = {}): number {
+export function estimateTokens(request: ChatRequest, options: EstimateTokensOptions = {}): number {
   const imageTokens = options.imageTokens ?? DEFAULT_IMAGE_TOKENS;
   let total = REPLY_OVERHEAD_TOKENS;
   for (const message of request.messages) total += estimateMessageTokens(message, imageTokens);
