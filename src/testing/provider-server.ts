@@ -264,10 +264,12 @@ export async function createProviderServer(options: ProviderServerOptions = {}):
         timer.resolve(false);
       }
       timers.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      const socketsClosed = [...sockets].map(
+        (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+      );
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      return Promise.all([serverClosed, ...socketsClosed]).then(() => undefined);
     },
   };
 }
