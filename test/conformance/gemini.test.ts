@@ -319,7 +319,7 @@ describe('Gemini conformance: recorded responses', () => {
     }
   }
 
-  it('maps a blocked prompt (no candidates) to ContentFilterError, as recorded shapes would carry it', async () => {
+  it('maps a blocked prompt (200 with no candidates) to ContentFilterError', async () => {
     // No blocked-prompt recording is shipped in fixtures/google; this is the documented shape.
     const harness = await startHarness('undici', [
       { headers: { 'content-type': 'text/event-stream' }, chunks: ['data: {"promptFeedback": {"blockReason": "OTHER"},"usageMetadata": {"promptTokenCount": 4}}\r\n\r\n'] },
