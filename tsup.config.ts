@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: process.env.TSUP_NO_DTS ? false : true,
   sourcemap: true,
   clean: true,
   target: 'node20',

@@ -8,6 +8,7 @@ import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failu
 import { classifyError } from '../policy/retry/classify-error.js';
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
+import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
@@ -45,7 +46,7 @@ export type CallPlan = {
   readonly maxRetries: number;
   readonly deadlineAt: number;
   readonly deadlineMs: number;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
   readonly isStream: boolean;
   readonly onPart: ((part: StreamPart) => void) | undefined;
 };
@@ -384,7 +385,7 @@ export class CallExecutor {
     };
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  private sleep(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
     const clock = this.env.clock;
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {

@@ -4,6 +4,7 @@ import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
 import { systemClock, type Clock, type ProviderAdapter } from '../providers/provider.js';
+import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
@@ -45,7 +46,13 @@ export class ResilientLLM {
     validateClientOptions(options);
     this.clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
-    this.generateId = options.generateId ?? (() => `req_${randomUUID()}`);
+    if (options.generateId) this.generateId = options.generateId;
+    else {
+      // A random prefix per client and a counter: unique, and far cheaper than a UUID per call.
+      const prefix = `req_${randomUUID().slice(0, 8)}_`;
+      let counter = 0;
+      this.generateId = () => prefix + (++counter).toString(36);
+    }
     if (options.fetch) {
       this.transport = new FetchTransport({ fetch: options.fetch });
       this.ownsTransport = true;
@@ -101,16 +108,8 @@ export class ResilientLLM {
    * Breaking out of the loop, calling `return()` or aborting the signal cancels the call.
    */
   stream(request: ChatRequest, options: CallOptions = {}): StreamResult {
-    const controller = new AbortController();
-    const userSignal = options.signal;
-    let onUserAbort: (() => void) | undefined;
-    if (userSignal) {
-      if (userSignal.aborted) controller.abort(userSignal.reason);
-      else {
-        onUserAbort = () => controller.abort(userSignal.reason);
-        userSignal.addEventListener('abort', onUserAbort, { once: true });
-      }
-    }
+    const controller = new AbortToken();
+    const unfollow = controller.follow(options.signal);
     let result: StreamResult | undefined;
     const pending: StreamPart[] = [];
     const onPart = (part: StreamPart) => {
@@ -119,7 +118,7 @@ export class ResilientLLM {
     };
     let response: Promise<ChatResponse>;
     try {
-      const plan = this.plan(request, options, true, onPart, controller.signal);
+      const plan = this.plan(request, options, true, onPart, controller);
       response = Promise.resolve().then(() => this.run(plan, options));
     } catch (error) {
       response = Promise.reject(error);
@@ -133,12 +132,9 @@ export class ResilientLLM {
         throw error;
       },
     );
-    const cleanup = () => {
-      if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort);
-    };
-    response.then(cleanup, cleanup);
+    if (unfollow) response.then(unfollow, unfollow);
     result = new StreamResult(response, (reason?: unknown) => {
-      if (!controller.signal.aborted) {
+      if (!controller.aborted) {
         controller.abort(reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError'));
       }
     });
@@ -151,7 +147,7 @@ export class ResilientLLM {
     options: CallOptions,
     isStream: boolean,
     onPart: ((part: StreamPart) => void) | undefined,
-    signal: AbortSignal | undefined,
+    signal: AbortSignalLike | undefined,
   ): CallPlan {
     if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
     const validated = validateChatRequest(request);

@@ -2,6 +2,7 @@ import { InvalidResponseError, TimeoutError, type TimeoutPhase } from '../errors
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
+import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import { ResultAccumulator } from './result-accumulator.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart } from './types.js';
@@ -18,7 +19,7 @@ export type AttemptInput = {
   readonly deadlineAt: number;
   readonly deadlineMs: number;
   /** The caller's signal, if any. */
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
   readonly isStream: boolean;
   /**
    * Receives content parts as they stream. Called with the first content part only after
@@ -28,7 +29,7 @@ export type AttemptInput = {
   /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
   readonly claim?: () => boolean;
   /** Lets a hedge abort this attempt from outside. */
-  readonly controller?: AbortController;
+  readonly controller?: AbortToken;
 };
 
 export type AttemptSuccess = {
@@ -82,16 +83,8 @@ function isForwarded(part: ProviderStreamPart): part is Extract<ProviderStreamPa
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { clock, timeouts, deadlineAt } = input;
   const startedAt = clock.now();
-  const controller = input.controller ?? new AbortController();
-  const userSignal = input.signal;
-  let onUserAbort: (() => void) | undefined;
-  if (userSignal) {
-    if (userSignal.aborted) controller.abort(userSignal.reason);
-    else {
-      onUserAbort = () => controller.abort(userSignal.reason);
-      userSignal.addEventListener('abort', onUserAbort, { once: true });
-    }
-  }
+  const controller = input.controller ?? new AbortToken();
+  const unfollow = controller.follow(input.signal);
 
   let phase: 'attempt' | 'first-token' | 'idle' = input.isStream ? 'first-token' : 'attempt';
   let lastActivityAt = startedAt;
@@ -121,12 +114,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const first = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
   arm(Math.min(first, deadlineAt - startedAt));
 
-  const context = {
-    signal: controller.signal,
-    transport: input.transport,
-    clock,
-    ...(input.headers ? { headers: input.headers } : {}),
-  };
+  const context = new AttemptContext(controller, input.transport, clock, input.headers);
   let timeToFirstTokenMs: number | undefined;
   let accumulator: ResultAccumulator | undefined;
   let hasEmitted = false;
@@ -158,12 +146,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
         onPart(part);
       }
     }
-    if (controller.signal.aborted) throw controller.signal.reason;
+    if (controller.aborted) throw controller.reason;
     if (!accumulator.isFinished) throw new InvalidResponseError('stream ended before its finish event');
     return { ok: true, result: accumulator.result(), latencyMs: clock.now() - startedAt, timeToFirstTokenMs };
   } catch (caught) {
     // A watchdog or the caller aborted: the abort reason says why, whatever the adapter threw.
-    let error = controller.signal.aborted ? controller.signal.reason : caught;
+    let error = controller.aborted ? controller.reason : caught;
     if (error instanceof ResilientLLMError && error.hasEmittedOutput === undefined && accumulator?.hasContent) {
       error = withEmitted(error);
     }
@@ -179,7 +167,26 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     };
   } finally {
     if (timer !== undefined) clock.clearTimeout(timer);
-    if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort);
+    unfollow?.();
+  }
+}
+
+/** The adapter's view of one attempt; the real `AbortSignal` is only built if an adapter reads it. */
+class AttemptContext {
+  readonly abort: AbortToken;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly headers?: Readonly<Record<string, string>>;
+
+  constructor(abort: AbortToken, transport: Transport, clock: Clock, headers: Readonly<Record<string, string>> | undefined) {
+    this.abort = abort;
+    this.transport = transport;
+    this.clock = clock;
+    if (headers) this.headers = headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 }
 

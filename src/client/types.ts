@@ -171,6 +171,8 @@ export type Attempt = {
   readonly usage?: Usage;
   readonly cost?: number;
   readonly startedAt: number;
+  /** Set on the attempts of a tool-repair call: 1 for the first repair, 2 for the second, … */
+  readonly toolRepair?: number;
 };
 
 export type CacheInfo = {
@@ -222,6 +224,8 @@ export type StreamPart =
       readonly argsTextDelta: string;
     }
   | { readonly type: 'tool-call'; readonly toolCall: ToolCall }
+  /** The structured object parsed so far (with `schema`); each part carries the whole object, not yet validated. */
+  | { readonly type: 'partial-object'; readonly object: unknown }
   | { readonly type: 'reset'; readonly reason: string; readonly errorCode?: string }
   | { readonly type: 'finish'; readonly response: ChatResponse };
 

@@ -5,6 +5,7 @@ import type {
   ProviderRequest,
   ProviderStreamPart,
 } from '../client/types.js';
+import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 
 /** A clock the library reads and sleeps on; inject one in tests. */
@@ -23,7 +24,13 @@ export const systemClock: Clock = {
 
 /** What the client hands an adapter for one attempt. */
 export type ProviderCallContext = {
+  /** Aborts with the attempt (watchdog, caller, hedge). A real `AbortSignal`, made on first read. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal`, without the cost of a real `AbortSignal` (pass it to the
+   * transport). Built-in adapters use this; `signal` is for adapters that need a real one.
+   */
+  readonly abort?: AbortSignalLike;
   readonly transport: Transport;
   /** Extra headers for this attempt (per-deployment headers, tracing). */
   readonly headers?: Readonly<Record<string, string>>;

@@ -1,10 +1,13 @@
+import type { AbortSignalLike } from './abort-token.js';
+
 /** One HTTP request as adapters describe it. */
 export type TransportRequest = {
   readonly url: string;
   readonly method: 'GET' | 'POST' | 'HEAD';
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
-  readonly signal: AbortSignal;
+  /** Aborts the request and its body. AbortSignal-like: a real `AbortSignal` also fits. */
+  readonly signal: AbortSignalLike;
 };
 
 /** The response head and a body that can be streamed once. */

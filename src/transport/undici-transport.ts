@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { ConnectionError, TimeoutError } from '../errors/errors.js';
+import type { AbortSignalLike } from './abort-token.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export type UndiciTransportOptions = {
@@ -41,7 +42,7 @@ function splitUrl(url: string): { origin: string; path: string } {
 }
 
 /** Maps an undici or socket failure to the error taxonomy; the caller's abort passes through. */
-export function mapTransportError(error: unknown, signal: AbortSignal, timeouts: { connectMs: number; headersMs: number }): unknown {
+export function mapTransportError(error: unknown, signal: AbortSignalLike, timeouts: { connectMs: number; headersMs: number }): unknown {
   if (signal.aborted) return signal.reason;
   const code = (error as { code?: string } | null)?.code;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', timeouts.connectMs, { cause: error });
@@ -143,7 +144,7 @@ export class UndiciTransport implements Transport {
         method: request.method,
         headers: request.headers,
         body: request.body ?? null,
-        signal: request.signal,
+        signal: request.signal as AbortSignal,
       });
       return new UndiciResponse(data, mapError);
     } catch (error) {

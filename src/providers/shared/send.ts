@@ -22,7 +22,7 @@ export async function postJson(
     method: 'POST',
     headers: context.headers ? { ...headers, ...context.headers } : headers,
     body: JSON.stringify(body),
-    signal: context.signal,
+    signal: context.abort ?? context.signal,
   });
   if (response.status >= 200 && response.status < 300) return response;
   let bodyText = '';
