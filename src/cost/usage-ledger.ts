@@ -1,4 +1,5 @@
 import type { Usage } from '../client/types.js';
+import { MemoryStateStore, type StateStore } from '../policy/state-store.js';
 
 /** Sums for one slice of traffic (everything, one alias, one deployment or one tenant). */
 export type UsageTotals = {
@@ -35,49 +36,43 @@ export type UsageRecord = {
   readonly isError: boolean;
 };
 
-/**
- * Where the ledger keeps its counters. The default lives in memory; implement this over a shared
- * store (Redis `INCRBYFLOAT`/`SCAN`, a database) to sum usage across processes.
- */
-export interface UsageCounterStore {
-  /** Adds `amount` to the counter `key`, creating it at zero. */
-  increment(key: string, amount: number): void;
-  /** Every counter, in any order. */
-  entries(): Iterable<readonly [key: string, value: number]>;
-}
-
-/** The default {@link UsageCounterStore}: a `Map` in this process. */
-export class InMemoryUsageCounterStore implements UsageCounterStore {
-  private readonly counters = new Map<string, number>();
-
-  increment(key: string, amount: number): void {
-    this.counters.set(key, (this.counters.get(key) ?? 0) + amount);
-  }
-
-  entries(): Iterable<readonly [string, number]> {
-    return this.counters.entries();
-  }
-}
-
 type Dimension = 'total' | 'alias' | 'deployment' | 'tenant';
 type Field = keyof UsageTotals;
 type MutableTotals = { -readonly [K in Field]: number };
 
-/** Separates dimension, field and name in a counter key; names may contain anything else. */
+/** Separates the parts of a counter key. */
 const SEPARATOR = '\u001f';
 
 /** Options for {@link UsageLedger}. */
 export type UsageLedgerOptions = {
-  /** Where counters live. @default new InMemoryUsageCounterStore() */
-  readonly store?: UsageCounterStore;
+  /**
+   * Where the counters live. Pass a shared store to sum usage across processes. A bounded store
+   * drops its least recently used keys, so size it for every alias, deployment and tenant
+   * (seven counters each).
+   * @default new MemoryStateStore({ maxEntries: 100_000 })
+   */
+  readonly store?: StateStore;
 };
 
-/** Accumulates requests, tokens, errors and cost in total and by alias, deployment and tenant. */
+const DEFAULT_MAX_ENTRIES = 100_000;
+const FIELDS: readonly Field[] = ['requests', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'cost', 'unpricedRequests'];
+
+/**
+ * Accumulates requests, tokens, errors and cost in total and by alias, deployment and tenant, in
+ * counters on a `StateStore` (keys `usage␟<dimension>␟<field>␟<name>`). `totals()` reads the
+ * names this ledger has recorded; their values come from the store, so with a shared store they
+ * include other processes' traffic.
+ */
 export class UsageLedger {
-  private readonly store: UsageCounterStore;
+  private readonly store: StateStore;
+  private readonly names: Record<Exclude<Dimension, 'total'>, Set<string>> = {
+    alias: new Set(),
+    deployment: new Set(),
+    tenant: new Set(),
+  };
 
   constructor(options: UsageLedgerOptions = {}) {
-    this.store = options.store ?? new InMemoryUsageCounterStore();
+    this.store = options.store ?? new MemoryStateStore({ maxEntries: DEFAULT_MAX_ENTRIES });
   }
 
   /** Accounts for one attempt, successful or not. */
@@ -90,42 +85,33 @@ export class UsageLedger {
 
   /** A snapshot of every total. */
   totals(): UsageReport {
-    const report = { total: emptyTotals(), byAlias: {}, byDeployment: {}, byTenant: {} } as {
-      total: MutableTotals;
-      byAlias: Record<string, MutableTotals>;
-      byDeployment: Record<string, MutableTotals>;
-      byTenant: Record<string, MutableTotals>;
+    return {
+      total: this.read('total', ''),
+      byAlias: this.readAll('alias'),
+      byDeployment: this.readAll('deployment'),
+      byTenant: this.readAll('tenant'),
     };
-    const groups: Record<Exclude<Dimension, 'total'>, Record<string, MutableTotals>> = {
-      alias: report.byAlias,
-      deployment: report.byDeployment,
-      tenant: report.byTenant,
-    };
-    for (const [key, value] of this.store.entries()) {
-      const first = key.indexOf(SEPARATOR);
-      const second = key.indexOf(SEPARATOR, first + 1);
-      if (first === -1 || second === -1) continue;
-      const dimension = key.slice(0, first) as Dimension;
-      const field = key.slice(first + 1, second) as Field;
-      const name = key.slice(second + 1);
-      let totals: MutableTotals | undefined;
-      if (dimension === 'total') {
-        totals = report.total;
-      } else {
-        const group = groups[dimension];
-        if (!group) continue;
-        totals = group[name] ??= emptyTotals();
-      }
-      if (field in totals) totals[field] = value;
+  }
+
+  private readAll(dimension: Exclude<Dimension, 'total'>): Record<string, UsageTotals> {
+    const result: Record<string, UsageTotals> = {};
+    for (const name of this.names[dimension]) result[name] = this.read(dimension, name);
+    return result;
+  }
+
+  private read(dimension: Dimension, name: string): UsageTotals {
+    const totals = emptyTotals();
+    for (const field of FIELDS) {
+      const value = this.store.get(counterKey(dimension, field, name));
+      if (typeof value === 'number') totals[field] = value;
     }
-    return report;
+    return totals;
   }
 
   private add(dimension: Dimension, name: string, entry: UsageRecord): void {
-    const prefix = dimension + SEPARATOR;
-    const suffix = SEPARATOR + name;
+    if (dimension !== 'total') this.names[dimension].add(name);
     const increment = (field: Field, amount: number): void => {
-      this.store.increment(prefix + field + suffix, amount);
+      this.store.increment(counterKey(dimension, field, name), amount);
     };
     increment('requests', 1);
     if (entry.isError) increment('errors', 1);
@@ -138,6 +124,10 @@ export class UsageLedger {
     if (entry.cost !== undefined) increment('cost', entry.cost);
     else if (usage && usage.inputTokens + usage.outputTokens > 0) increment('unpricedRequests', 1);
   }
+}
+
+function counterKey(dimension: Dimension, field: Field, name: string): string {
+  return `usage${SEPARATOR}${dimension}${SEPARATOR}${field}${SEPARATOR}${name}`;
 }
 
 function emptyTotals(): MutableTotals {

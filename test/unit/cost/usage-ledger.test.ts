@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageLedger, type UsageCounterStore } from '../../../src/cost/usage-ledger.js';
+import { UsageLedger } from '../../../src/cost/usage-ledger.js';
+import { MemoryStateStore, type StateStore } from '../../../src/policy/state-store.js';
 
 const usage = (inputTokens: number, outputTokens: number, cachedInputTokens?: number) => ({
   inputTokens,
@@ -55,17 +56,26 @@ describe('UsageLedger', () => {
     expect(Object.keys(report.byTenant).sort()).toEqual(['tenant', 'tenant:1']);
   });
 
-  it('writes through a custom counter store, so totals can be shared', () => {
-    const counters = new Map<string, number>();
-    const store: UsageCounterStore = {
-      increment: (key, amount) => counters.set(key, (counters.get(key) ?? 0) + amount),
-      entries: () => counters.entries(),
+  it('keeps its counters in the given StateStore, so ledgers sharing it see the same totals', () => {
+    const store = new MemoryStateStore();
+    const writes: string[] = [];
+    const recording: StateStore = {
+      get: (key) => store.get(key),
+      set: (key, value, ttlMs) => store.set(key, value, ttlMs),
+      delete: (key) => store.delete(key),
+      increment: (key, by, ttlMs) => {
+        writes.push(key);
+        return store.increment(key, by, ttlMs);
+      },
     };
-    new UsageLedger({ store }).record({ alias: 'fast', deploymentId: 'd1', usage: usage(5, 5), cost: 1, isError: false });
-    // a second ledger (another process) over the same store sees the same totals
-    const other = new UsageLedger({ store });
+    new UsageLedger({ store: recording }).record({ alias: 'fast', deploymentId: 'd1', usage: usage(5, 5), cost: 1, isError: false });
+    expect(writes).toContain('usage\u001falias\u001fcost\u001ffast');
+    expect(store.get('usage\u001ftotal\u001finputTokens\u001f')).toBe(5);
+
+    const other = new UsageLedger({ store: recording });
     other.record({ alias: 'fast', deploymentId: 'd2', usage: usage(1, 1), cost: 2, isError: false });
     expect(other.totals().byAlias['fast']).toMatchObject({ requests: 2, inputTokens: 6, cost: 3 });
-    expect(counters.size).toBeGreaterThan(0);
+    expect(other.totals().total).toMatchObject({ requests: 2, outputTokens: 6 });
   });
+
 });
