@@ -108,6 +108,7 @@ export class CircuitBreaker {
   private isProbeInFlight = false;
   private openedAt = 0;
   private lastFailureAt: number | undefined;
+  private stateGeneration = 0;
 
   constructor(options: CircuitBreakerOptions = {}, clock: Clock, onStateChange?: CircuitStateListener) {
     validateCircuitBreakerOptions(options);
@@ -137,6 +138,15 @@ export class CircuitBreaker {
     return !this.isProbeInFlight;
   }
 
+  /**
+   * Increases on every state change. Read it right after `tryAcquire()` and pass it to the verdict
+   * methods: a verdict from an earlier generation (a call admitted before the circuit opened that
+   * ends while a probe is out) is then ignored instead of being taken for the probe's.
+   */
+  get generation(): number {
+    return this.stateGeneration;
+  }
+
   /** Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`. */
   tryAcquire(): boolean {
     if (this.currentState === 'closed') return true;
@@ -147,7 +157,8 @@ export class CircuitBreaker {
   }
 
   /** The permitted call succeeded (or failed in a way that says nothing about health). */
-  recordSuccess(): void {
+  recordSuccess(generation?: number): void {
+    if (generation !== undefined && generation !== this.stateGeneration) return;
     const now = this.clock.now();
     if (this.currentState === 'closed') {
       this.consecutiveFailureCount = 0;
@@ -163,7 +174,8 @@ export class CircuitBreaker {
   }
 
   /** The permitted call failed in a way that says the deployment is unhealthy. */
-  recordFailure(): void {
+  recordFailure(generation?: number): void {
+    if (generation !== undefined && generation !== this.stateGeneration) return;
     const now = this.clock.now();
     this.lastFailureAt = now;
     if (this.currentState === 'closed') {
@@ -186,7 +198,8 @@ export class CircuitBreaker {
   }
 
   /** The permitted call ended with no verdict (aborted by the caller, lost a hedge race). */
-  release(): void {
+  release(generation?: number): void {
+    if (generation !== undefined && generation !== this.stateGeneration) return;
     if (this.currentState === 'half-open') this.isProbeInFlight = false;
   }
 
@@ -218,6 +231,7 @@ export class CircuitBreaker {
   private transition(to: CircuitState, reason: CircuitTransitionReason, now: number): void {
     const from = this.currentState;
     this.currentState = to;
+    this.stateGeneration += 1;
     this.isProbeInFlight = false;
     this.probeSuccessCount = 0;
     if (to === 'open') this.openedAt = now;

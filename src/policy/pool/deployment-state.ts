@@ -83,6 +83,11 @@ export class DeploymentState {
   cooldownUntil = 0;
   cooldownReason: string | undefined;
   lastError: DeploymentError | undefined;
+  /**
+   * The breaker generation of the last successful `acquire()`: pass it back to `endRequest()` so
+   * a late verdict from before a state change is not taken for the half-open probe's.
+   */
+  lastPermitGeneration = 0;
   private readonly latencySmoothing: number;
 
   constructor(options: DeploymentStateOptions) {
@@ -128,6 +133,7 @@ export class DeploymentState {
   acquire(now: number, tokens = 0): boolean {
     if (now < this.cooldownUntil || !this.limiter.canTake(tokens, now)) return false;
     if (!this.breaker.tryAcquire()) return false;
+    this.lastPermitGeneration = this.breaker.generation;
     this.limiter.tryTake(tokens, now);
     this.startRequest();
     return true;
@@ -135,13 +141,14 @@ export class DeploymentState {
 
   /**
    * Ends an attempt started by `acquire()`: gives the breaker its verdict (see `breakerVerdictFor`)
-   * and stops counting the request in flight.
+   * and stops counting the request in flight. Pass the `lastPermitGeneration` read right after
+   * `acquire()` so that a verdict from before a circuit state change is ignored.
    */
-  endRequest(verdict: BreakerVerdict = 'none'): void {
+  endRequest(verdict: BreakerVerdict = 'none', permitGeneration?: number): void {
     if (this.inFlight > 0) this.inFlight -= 1;
-    if (verdict === 'success') this.breaker.recordSuccess();
-    else if (verdict === 'failure') this.breaker.recordFailure();
-    else this.breaker.release();
+    if (verdict === 'success') this.breaker.recordSuccess(permitGeneration);
+    else if (verdict === 'failure') this.breaker.recordFailure(permitGeneration);
+    else this.breaker.release(permitGeneration);
   }
 
   /** Counts a request in flight without taking permits (`acquire()` calls this). */

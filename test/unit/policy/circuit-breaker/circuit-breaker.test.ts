@@ -154,6 +154,25 @@ describe('CircuitBreaker', () => {
     expect(transitions).toHaveLength(1);
   });
 
+  it('ignores a stale verdict from an earlier generation while a probe is out', () => {
+    const { clock, breaker, transitions } = setup({ consecutiveFailures: 1, openMs: 1000, halfOpenSuccesses: 1 });
+    expect(breaker.tryAcquire()).toBe(true); // call A, admitted while closed
+    const generationOfA = breaker.generation;
+    fail(breaker, 1);
+    clock.advance(1000);
+    expect(breaker.tryAcquire()).toBe(true); // the probe
+    const generationOfProbe = breaker.generation;
+    expect(generationOfProbe).not.toBe(generationOfA);
+    breaker.recordSuccess(generationOfA); // A ends late: must not close the circuit
+    breaker.recordFailure(generationOfA); // nor reopen it
+    breaker.release(generationOfA); // nor free the probe slot
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.recordSuccess(generationOfProbe);
+    expect(breaker.state).toBe('closed');
+    expect(transitions.map(([, to]) => to)).toEqual(['open', 'half-open', 'closed']);
+  });
+
   it('starts closed with a clean window after closing', () => {
     const { clock, breaker } = setup({ consecutiveFailures: 2, openMs: 100, halfOpenSuccesses: 1 });
     fail(breaker, 2);

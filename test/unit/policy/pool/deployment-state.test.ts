@@ -51,6 +51,24 @@ describe('DeploymentState', () => {
     expect(deployment.acquire(clock.now())).toBe(true);
   });
 
+  it('ignores the late verdict of a call admitted before its circuit opened when given the permit generation', () => {
+    const clock = new ManualClock();
+    const deployment = makeDeployment(clock, 'a', { breaker: { consecutiveFailures: 1, openMs: 1000, halfOpenSuccesses: 1 } });
+    expect(deployment.acquire(clock.now())).toBe(true);
+    const slowCall = deployment.lastPermitGeneration;
+    expect(deployment.acquire(clock.now())).toBe(true);
+    deployment.endRequest('failure', deployment.lastPermitGeneration); // opens
+    clock.advance(1000);
+    expect(deployment.acquire(clock.now())).toBe(true);
+    const probe = deployment.lastPermitGeneration;
+    deployment.endRequest('success', slowCall);
+    expect(deployment.breaker.state).toBe('half-open');
+    expect(deployment.inFlight).toBe(1);
+    deployment.endRequest('success', probe);
+    expect(deployment.breaker.state).toBe('closed');
+    expect(deployment.inFlight).toBe(0);
+  });
+
   it('gives back nothing it took when the breaker refuses after the limiter agreed', () => {
     const clock = new ManualClock();
     const deployment = makeDeployment(clock, 'a', { breaker: { consecutiveFailures: 1, openMs: 1000 }, rateLimit: { rpm: 2 } });
