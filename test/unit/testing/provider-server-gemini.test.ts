@@ -126,7 +126,7 @@ describe('createProviderServer: Gemini API', () => {
     const { server, client } = await start({
       script: { default: [rateLimit({ retryAfterSeconds: 34.4 }), rateLimit(), overloaded(), contextLengthExceeded(), rejectPrefill()] },
     });
-    const replies = [];
+    const replies: { status: number; headers: Record<string, unknown>; body: { error: Record<string, any> } }[] = [];
     const prefill = [...contents, { role: 'model', parts: [{ text: 'It is' }] }];
     for (let index = 0; index < 5; index++) {
       const response = await client.post(`${server.url}/v1beta/models/g:streamGenerateContent?alt=sse`, { contents: index === 4 ? prefill : contents });
