@@ -90,7 +90,7 @@ export function validateCircuitBreakerOptions(options: CircuitBreakerOptions, pr
  * A circuit breaker for one deployment. The caller takes a permit with `tryAcquire()` and ends it
  * with exactly one of `recordSuccess()`, `recordFailure()` or `release()` (no verdict, e.g. the
  * caller aborted). Only failures that say the deployment is unhealthy should be recorded as
- * failures (see `isDeploymentFailure`); a 400 is the caller's fault and counts as a success.
+ * failures (see `breakerVerdictFor`); a 400 is the caller's fault and counts as a success.
  */
 export class CircuitBreaker {
   private readonly clock: Clock;
