@@ -6,7 +6,7 @@ export type LocalEmbedderOptions = {
   readonly dimensions?: number;
   /** Weight of word pairs (word order). @default 0.7 */
   readonly bigramWeight?: number;
-  /** Weight of character trigrams (spelling variants, inflections). @default 0.35 */
+  /** Weight of character trigrams (spelling variants, inflections). @default 0.6 */
   readonly trigramWeight?: number;
 };
 
@@ -33,7 +33,7 @@ export function localEmbedder(options: LocalEmbedderOptions = {}): Embedder {
     throw new RangeError(`Expected \`dimensions\` to be an integer ≥ 8, got ${dimensions}.`);
   }
   const bigramWeight = options.bigramWeight ?? 0.7;
-  const trigramWeight = options.trigramWeight ?? 0.35;
+  const trigramWeight = options.trigramWeight ?? 0.6;
   const embedOne = (text: string): Float32Array => {
     const vector = new Float32Array(dimensions);
     const tokens = (text.normalize('NFKC').toLowerCase().match(WORD_PATTERN) ?? []).map(stem);

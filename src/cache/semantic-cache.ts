@@ -52,7 +52,7 @@ export type SemanticCacheOptions = {
   readonly maxEntries?: number;
   /** Entry lifetime in the default store; `0` keeps entries until evicted. @default 86_400_000 (one day) */
   readonly ttlMs?: number;
-  /** Minimum cosine similarity for a semantic hit, chosen from the evaluation in docs/cache.md. @default 0.8 */
+  /** Minimum cosine similarity for a semantic hit, chosen from the evaluation in docs/cache.md. @default 0.85 */
   readonly threshold?: number;
   /** Whether to look for similar questions at all; `false` keeps only the exact tier. @default true */
   readonly isSemantic?: boolean;
@@ -81,7 +81,7 @@ export type SemanticCacheOptions = {
  */
 export class SemanticCache implements ResponseCache {
   readonly embedder: Embedder;
-  readonly store: VectorStore<CachedAnswer>;
+  readonly vectorStore: VectorStore<CachedAnswer>;
   readonly threshold: number;
   private readonly options: SemanticCacheOptions;
   private readonly maxTemperature: number;
@@ -89,7 +89,7 @@ export class SemanticCache implements ResponseCache {
   private readonly now: () => number;
 
   constructor(options: SemanticCacheOptions = {}) {
-    const threshold = options.threshold ?? 0.8;
+    const threshold = options.threshold ?? 0.85;
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be in (0, 1], got ${threshold}.`);
     const candidates = options.candidates ?? 4;
     if (!Number.isInteger(candidates) || candidates < 1) {
@@ -103,7 +103,7 @@ export class SemanticCache implements ResponseCache {
     this.maxTemperature = maxTemperature;
     this.now = options.now ?? Date.now;
     this.embedder = options.embedder ?? localEmbedder();
-    this.store =
+    this.vectorStore =
       options.store ??
       new MemoryVectorStore<CachedAnswer>({
         ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
@@ -118,7 +118,7 @@ export class SemanticCache implements ResponseCache {
       return undefined;
     }
     const key = cacheKeyOf(request, context.namespace ?? '', this.embedder.id);
-    const exact = await this.attempt('get', context, () => this.store.get(key.partition, key.id));
+    const exact = await this.attempt('get', context, () => this.vectorStore.get(key.partition, key.id));
     if (exact && (key.question === undefined || exact.question === key.question)) {
       const hit = await this.accept(exact, 'exact', 1, request, context, key);
       if (hit) return hit;
@@ -128,7 +128,7 @@ export class SemanticCache implements ResponseCache {
     const [vector] = await this.attempt('embed', context, () => this.embedder.embed([question], context.signal));
     if (!vector) throw new CacheError('embed', new Error('the embedder returned no vector'));
     const matches = await this.attempt('search', context, () =>
-      this.store.search(key.partition, vector, { k: this.candidates, minScore: this.threshold, signal: context.signal }),
+      this.vectorStore.search(key.partition, vector, { k: this.candidates, minScore: this.threshold, signal: context.signal }),
     );
     if (matches.length === 0) return undefined;
     const facts = questionFacts(question);
@@ -161,14 +161,14 @@ export class SemanticCache implements ResponseCache {
     }
     const payload: CachedAnswer = { question, response, createdAt: this.now() };
     await this.attempt('add', context, () =>
-      this.store.add(key.partition, [{ id: key.id, payload, ...(vector ? { vector } : {}) }]),
+      this.vectorStore.add(key.partition, [{ id: key.id, payload, ...(vector ? { vector } : {}) }]),
     );
     this.emit({ type: 'stored', requestId: context.requestId, isSemantic });
   }
 
   /** Removes every entry (through the store). */
   async clear(): Promise<void> {
-    await this.store.clear();
+    await this.vectorStore.clear();
   }
 
   private async accept(
