@@ -13,8 +13,8 @@ export type {
   CircuitStateListener,
   CircuitBreakerSnapshot,
 } from './circuit-breaker/circuit-breaker.js';
-export { breakerVerdictFor, DEPLOYMENT_FAILURE_CODES } from './circuit-breaker/breaker-verdict.js';
-export type { BreakerVerdict } from './circuit-breaker/breaker-verdict.js';
+export { breakerVerdictFor, DEPLOYMENT_FAILURE_CODES } from './circuit-breaker/is-deployment-failure.js';
+export type { BreakerVerdict } from './circuit-breaker/is-deployment-failure.js';
 export { RateLimiter, validateRateLimitOptions } from './rate-limit/rate-limiter.js';
 export type { RateLimitOptions } from './rate-limit/rate-limiter.js';
 export type { HeaderReader } from './rate-limit/rate-limit-headers.js';

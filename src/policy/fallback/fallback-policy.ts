@@ -53,6 +53,11 @@ export type FallbackPolicyOptions = AttemptTimeouts & {
    * before it (tools, images, JSON output) or has a smaller context window. @default true
    */
   readonly shouldCheckCapabilities?: boolean;
+  /**
+   * Never fall back to an alias priced more than this many times the primary (blended price
+   * from the price table; aliases with unknown prices are allowed). @default no cap
+   */
+  readonly maxCostMultiplier?: number;
 };
 
 export const DEFAULT_FALLBACK_CODES: readonly ErrorCode[] = [
@@ -93,6 +98,7 @@ export class FallbackPolicy {
   readonly midStream: MidStreamPolicy;
   readonly isContentPolicyFallback: boolean;
   readonly shouldCheckCapabilities: boolean;
+  readonly maxCostMultiplier: number | undefined;
   readonly shouldFallback: ((context: FallbackContext) => boolean) | undefined;
   private readonly timeouts: Required<AttemptTimeouts>;
   private readonly perAlias: Readonly<Record<string, AttemptTimeouts>>;
@@ -122,6 +128,13 @@ export class FallbackPolicy {
     if (this.isContentPolicyFallback) (this.on as Set<ErrorCode>).add('RLLM_CONTENT_FILTERED');
     this.shouldFallback = options.shouldFallback;
     this.shouldCheckCapabilities = options.shouldCheckCapabilities ?? true;
+    if (options.maxCostMultiplier !== undefined && !(options.maxCostMultiplier >= 1)) {
+      throw new InvalidArgumentError(
+        'fallback.maxCostMultiplier',
+        `Expected \`fallback.maxCostMultiplier\` to be a number >= 1, got ${String(options.maxCostMultiplier)}.`,
+      );
+    }
+    this.maxCostMultiplier = options.maxCostMultiplier;
     this.timeouts = {
       attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_TIMEOUTS.attemptTimeoutMs,
       firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? DEFAULT_TIMEOUTS.firstTokenTimeoutMs,

@@ -6,7 +6,7 @@ import {
   type CircuitStateListener,
   validateCircuitBreakerOptions,
 } from '../circuit-breaker/circuit-breaker.js';
-import type { BreakerVerdict } from '../circuit-breaker/breaker-verdict.js';
+import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js';
 import { RateLimiter, type RateLimitOptions, validateRateLimitOptions } from '../rate-limit/rate-limiter.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 

@@ -7,7 +7,7 @@ import {
   StreamInterruptedError,
   TimeoutError,
 } from '../../../../src/errors/errors.js';
-import { breakerVerdictFor } from '../../../../src/policy/circuit-breaker/breaker-verdict.js';
+import { breakerVerdictFor } from '../../../../src/policy/circuit-breaker/is-deployment-failure.js';
 
 describe('breakerVerdictFor', () => {
   it.each([
