@@ -181,6 +181,13 @@ export type CacheInfo = {
   readonly ageMs: number;
 };
 
+export type RouteInfo = {
+  readonly tier: string;
+  readonly reason: string;
+  /** Which classifier decided: your function, the LLM classifier or the built-in heuristic. */
+  readonly source: string;
+};
+
 /** What `chat()` resolves to, and what a stream's `response` promise resolves to. */
 export type ChatResponse<TObject = unknown> = {
   readonly text: string;
@@ -201,6 +208,8 @@ export type ChatResponse<TObject = unknown> = {
   readonly requestId?: string;
   readonly attempts: readonly Attempt[];
   readonly cached?: CacheInfo;
+  /** For `model: 'auto'`: the tier the router chose and why. */
+  readonly route?: RouteInfo;
   /** The assistant turn to append to `messages` to continue the conversation (keeps signatures). */
   readonly message: AssistantMessage;
 };

@@ -1,4 +1,4 @@
-import type { Attempt } from '../client/types.js';
+import type { Attempt, ChatResponse } from '../client/types.js';
 import { describe, ResilientLLMError, type ErrorDetails } from './resilient-llm-error.js';
 
 /** A request or option failed validation before anything was sent. */
@@ -189,5 +189,90 @@ export class ProviderError extends ResilientLLMError {
   override readonly name = 'ProviderError';
   constructor(what: string, isRetryable: boolean, details: ErrorDetails = {}) {
     super('RLLM_PROVIDER_ERROR', describe(details, what), isRetryable, details);
+  }
+}
+
+/** One precise problem with a tool call or a structured answer, in a form a model can act on. */
+export type ToolIssue = {
+  /** Where in the arguments (or the object): `city`, `items[0].qty`; empty for the whole value. */
+  readonly path: string;
+  /** What the schema wanted, e.g. `string`, `one of "c", "f"`, `no property "extra"`. */
+  readonly expected: string;
+  /** What the model sent, e.g. `number 3`, `nothing (the field is missing)`. */
+  readonly received: string;
+  /** A one-line summary of the issue for logs. */
+  readonly message: string;
+};
+
+/** A tool call (or a structured answer) the model made failed validation. Not retryable as it is. */
+export class ToolInputInvalidError extends ResilientLLMError {
+  override readonly name = 'ToolInputInvalidError';
+  /** The tool's name, or the structured-output name for `schema` answers. */
+  readonly toolName: string;
+  readonly toolCallId?: string;
+  readonly issues: readonly ToolIssue[];
+  constructor(toolName: string, issues: readonly ToolIssue[], details: ErrorDetails & { readonly toolCallId?: string } = {}) {
+    const first = issues[0];
+    super(
+      'RLLM_TOOL_INPUT_INVALID',
+      describe(details, `invalid input for \`${toolName}\`${first ? `: ${first.message}` : ''}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ''}`),
+      false,
+      details,
+    );
+    this.toolName = toolName;
+    if (details.toolCallId !== undefined) this.toolCallId = details.toolCallId;
+    this.issues = issues;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), toolName: this.toolName, issues: this.issues };
+  }
+}
+
+/** One call of a repair loop: what the model answered and what was wrong with it. */
+export type ToolRepairAttempt = {
+  /** 0 for the first call, then 1, 2, … for each repair (escalated calls continue the count). */
+  readonly repair: number;
+  /** Whether this call went to the next alias of the fallback chain (`escalate: true`). */
+  readonly isEscalated: boolean;
+  readonly response: ChatResponse;
+  readonly errors: readonly ToolInputInvalidError[];
+};
+
+/** The model never produced valid tool calls (or a valid object) within `maxToolRepairs`. */
+export class ToolRepairError extends ResilientLLMError {
+  override readonly name = 'ToolRepairError';
+  /** Every call of the loop, in order, with its response and issues. */
+  readonly repairAttempts: readonly ToolRepairAttempt[];
+  /** `repairs-exhausted`, or `deadline` when the call deadline ran out between repairs. */
+  readonly reason: 'repairs-exhausted' | 'deadline';
+  constructor(repairAttempts: readonly ToolRepairAttempt[], reason: 'repairs-exhausted' | 'deadline', details: ErrorDetails = {}) {
+    const last = repairAttempts[repairAttempts.length - 1]?.errors[0];
+    super(
+      'RLLM_TOOL_REPAIR_EXHAUSTED',
+      describe(
+        details,
+        `${reason === 'deadline' ? 'the deadline ran out while repairing tool input' : 'tool input still invalid'} after ${repairAttempts.length} call(s)${last ? `; last: ${last.message}` : ''}`,
+      ),
+      false,
+      { ...details, cause: details.cause ?? last },
+    );
+    this.repairAttempts = repairAttempts;
+    this.reason = reason;
+  }
+  /** Every attempt of every call of the loop (deployments, outcomes, tokens). */
+  get attempts(): readonly Attempt[] {
+    return this.repairAttempts.flatMap((attempt) => attempt.response.attempts);
+  }
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      reason: this.reason,
+      repairAttempts: this.repairAttempts.map((attempt) => ({
+        repair: attempt.repair,
+        isEscalated: attempt.isEscalated,
+        model: attempt.response.model,
+        errors: attempt.errors.map((error) => ({ toolName: error.toolName, issues: error.issues })),
+      })),
+    };
   }
 }

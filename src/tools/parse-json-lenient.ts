@@ -1,0 +1,174 @@
+/** What `parseJsonLenient` made of a text. */
+export type LenientParseResult =
+  | { readonly isValid: true; readonly value: unknown; readonly isRepaired: boolean }
+  | { readonly isValid: false; readonly error: string };
+
+const FENCE = /```[A-Za-z0-9_-]*[^\S\n]*\n?([\s\S]*?)\n?[^\S\n]*```/;
+const LITERALS: Readonly<Record<string, string>> = {
+  true: 'true',
+  false: 'false',
+  null: 'null',
+  True: 'true',
+  False: 'false',
+  None: 'null',
+  undefined: 'null',
+};
+
+/**
+ * Parses JSON a model wrote, repairing the common slips locally before anyone asks the model
+ * again: a Markdown code fence or prose around the value, trailing commas, unquoted keys,
+ * single-quoted strings, `//` and `/* *\/` comments, Python literals (`True`, `None`), raw
+ * newlines inside strings, missing closing brackets at the end, and an object encoded twice
+ * (a JSON string holding the object). Anything else is reported with `JSON.parse`'s message.
+ */
+export function parseJsonLenient(text: string): LenientParseResult {
+  let firstError: string;
+  try {
+    return { isValid: true, value: unwrapEncoded(JSON.parse(text)), isRepaired: false };
+  } catch (error) {
+    firstError = (error as Error).message;
+  }
+  const repaired = repairJsonText(extractJsonText(text));
+  if (repaired !== undefined) {
+    try {
+      return { isValid: true, value: unwrapEncoded(JSON.parse(repaired)), isRepaired: true };
+    } catch {
+      // Reported below with the first, more telling error.
+    }
+  }
+  return { isValid: false, error: firstError };
+}
+
+/** A string that itself holds a JSON object or array was encoded twice: decode it once more. */
+function unwrapEncoded(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+}
+
+/** The JSON-looking part of `text`: inside a code fence, else from the first `{`/`[` to the last `}`/`]`. */
+export function extractJsonText(text: string): string {
+  const fence = FENCE.exec(text);
+  if (fence) return fence[1]!;
+  const open = text.search(/[{[]/);
+  if (open === -1) return text;
+  const close = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
+  return close > open ? text.slice(open, close + 1) : text.slice(open);
+}
+
+function isIdentifierStart(char: string): boolean {
+  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || char === '_' || char === '$';
+}
+
+function isIdentifierPart(char: string): boolean {
+  return isIdentifierStart(char) || (char >= '0' && char <= '9');
+}
+
+function isSpace(char: string | undefined): boolean {
+  return char === ' ' || char === '\n' || char === '\r' || char === '\t';
+}
+
+/** Skips whitespace and comments from `index`; returns the next significant index. */
+function skipInsignificant(text: string, index: number): number {
+  let position = index;
+  for (;;) {
+    while (position < text.length && isSpace(text[position])) position++;
+    if (text[position] === '/' && text[position + 1] === '/') {
+      while (position < text.length && text[position] !== '\n') position++;
+    } else if (text[position] === '/' && text[position + 1] === '*') {
+      const end = text.indexOf('*/', position + 2);
+      position = end === -1 ? text.length : end + 2;
+    } else {
+      return position;
+    }
+  }
+}
+
+/** Reads a string quoted with `quote` starting at `start`; returns it re-quoted as JSON, or undefined if unterminated. */
+function readString(text: string, start: number, quote: string): { json: string; end: number } | undefined {
+  let value = '';
+  for (let index = start + 1; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '\\') {
+      const next = text[index + 1];
+      if (next === undefined) return undefined;
+      if (next === "'") value += "'";
+      else value += char + next;
+      index++;
+      continue;
+    }
+    if (char === quote) return { json: `"${value}"`, end: index + 1 };
+    if (char === '"') value += '\\"';
+    else if (char === '\n') value += '\\n';
+    else if (char === '\r') value += '\\r';
+    else if (char === '\t') value += '\\t';
+    else if (char < ' ') value += `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    else value += char;
+  }
+  return undefined;
+}
+
+/** Rewrites near-JSON to JSON, token by token; undefined when a slip is not one we repair. */
+function repairJsonText(text: string): string | undefined {
+  let output = '';
+  const closers: string[] = [];
+  let index = skipInsignificant(text, 0);
+  while (index < text.length) {
+    const char = text[index]!;
+    if (char === '"' || char === "'") {
+      const string = readString(text, index, char);
+      if (!string) return undefined;
+      output += string.json;
+      index = string.end;
+    } else if (char === '{' || char === '[') {
+      closers.push(char === '{' ? '}' : ']');
+      output += char;
+      index++;
+    } else if (char === '}' || char === ']') {
+      if (closers.pop() !== char) return undefined;
+      output += char;
+      index++;
+    } else if (char === ',') {
+      const next = skipInsignificant(text, index + 1);
+      // A trailing comma before a closing bracket (or the end) is dropped.
+      if (!(next >= text.length || text[next] === '}' || text[next] === ']')) output += ',';
+      index = next;
+      continue;
+    } else if (char === ':') {
+      output += ':';
+      index++;
+    } else if (isIdentifierStart(char)) {
+      let end = index + 1;
+      while (end < text.length && isIdentifierPart(text[end]!)) end++;
+      const word = text.slice(index, end);
+      const after = skipInsignificant(text, end);
+      if (text[after] === ':') output += `"${word}"`;
+      else if (LITERALS[word] !== undefined) output += LITERALS[word];
+      else return undefined;
+      index = end;
+    } else if (char === '-' || char === '+' || char === '.' || (char >= '0' && char <= '9')) {
+      let end = index + 1;
+      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end++;
+      let number = text.slice(index, end);
+      if (number.startsWith('+')) number = number.slice(1);
+      if (number.startsWith('.')) number = `0${number}`;
+      if (number.startsWith('-.')) number = `-0${number.slice(1)}`;
+      output += number;
+      index = end;
+    } else {
+      return undefined;
+    }
+    index = skipInsignificant(text, index);
+  }
+  if (closers.length > 0) {
+    const trimmed = output.trimEnd();
+    if (trimmed.endsWith(':')) return undefined;
+    output = (trimmed.endsWith(',') ? trimmed.slice(0, -1) : trimmed) + closers.reverse().join('');
+  }
+  return output;
+}
