@@ -252,7 +252,7 @@ describe.each(PROTOCOLS)('createProviderServer faults over $name', (protocol) =>
   });
 
   it('downFor answers 503 until the window passes, holds the script there, then answers and moves on', async () => {
-    await start({ m: [downFor(300, { reply: { text: 'back' } }), serverError(502)] });
+    await start({ m: [downFor(600, { reply: { text: 'back' } }), serverError(502)] });
     const first = await post('m', false);
     expect(first.statusCode).toBe(503);
     await first.body.dump();
@@ -260,7 +260,7 @@ describe.each(PROTOCOLS)('createProviderServer faults over $name', (protocol) =>
     expect(second.statusCode).toBe(503);
     await second.body.dump();
     const firstAt = server!.requests[0]!.stepStartedAt;
-    await sleep(Math.max(0, firstAt + 320 - performance.now()));
+    await sleep(Math.max(0, firstAt + 620 - performance.now()));
     const healthy = await post('m', false);
     expect(healthy.statusCode).toBe(200);
     expect(await healthy.body.text()).toContain('back');
