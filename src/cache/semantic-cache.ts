@@ -66,7 +66,10 @@ export type SemanticCacheOptions = {
   readonly verify?: (cached: CacheCandidate, request: ChatRequest) => boolean | Promise<boolean>;
   /** Shadow mode: hits are returned with `isShadow: true`, for the client to record and not serve. `'semantic'` shadows only the semantic tier. @default false */
   readonly shadow?: false | 'semantic' | 'all';
-  /** Semantic candidates checked against the guards, best first. @default 4 */
+  /**
+   * Semantic candidates checked against the guards, best first. With 1, a guard that refuses the
+   * nearest entry makes a miss rather than falling back to a farther one (more precise, see docs/cache.md). @default 1
+   */
   readonly candidates?: number;
   /** Wall-clock milliseconds, for `createdAt` and `ageMs`. @default Date.now */
   readonly now?: () => number;
@@ -91,7 +94,7 @@ export class SemanticCache implements ResponseCache {
   constructor(options: SemanticCacheOptions = {}) {
     const threshold = options.threshold ?? 0.85;
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be in (0, 1], got ${threshold}.`);
-    const candidates = options.candidates ?? 4;
+    const candidates = options.candidates ?? 1;
     if (!Number.isInteger(candidates) || candidates < 1) {
       throw new RangeError(`Expected \`candidates\` to be a positive integer, got ${candidates}.`);
     }
