@@ -43,7 +43,30 @@ export {
   type FallbackPolicyOptions,
   type MidStreamPolicy,
 } from './policy/fallback/fallback-policy.js';
+export * from './policy/index.js';
 // --- routing
+export { classifyTask, COMPLEX_SCORE } from './routing/classify-task.js';
+export type { TaskTier, TaskSignals, TaskClassification, ClassifyTaskOptions } from './routing/classify-task.js';
+export { TaskRouter } from './routing/router.js';
+export type {
+  TaskRouterOptions,
+  RouteDecision,
+  RouteSource,
+  RouteClassifier,
+  RouteClassifierContext,
+  LlmClassifierOptions,
+  TierChoice,
+} from './routing/router.js';
+// --- cost
+export { PriceTable, DEFAULT_PRICES } from './cost/price-table.js';
+export type { ModelPrice, PriceTableOptions } from './cost/price-table.js';
+export { computeCost, estimateCost } from './cost/compute-cost.js';
+export { UsageLedger } from './cost/usage-ledger.js';
+export type { UsageTotals, UsageReport, UsageRecord, UsageLedgerOptions } from './cost/usage-ledger.js';
+export { Budget } from './cost/budget.js';
+export type { BudgetOptions, BudgetReservation } from './cost/budget.js';
+export { blendedPricePerMillion, isWithinCostMultiplier } from './cost/cost-multiplier.js';
+export { estimateTokens, estimateTextTokens } from './cost/estimate-tokens.js';
+export type { EstimateTokensOptions } from './cost/estimate-tokens.js';
 // --- cache
 // --- tools
-// --- cost

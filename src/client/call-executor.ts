@@ -1,40 +1,43 @@
-import { AllDeploymentsFailedError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, BudgetExceededError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
+import type { UsageLedger } from '../cost/usage-ledger.js';
 import type { EventHub } from '../events/events.js';
+import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failure.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
-import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failure.js';
 import { classifyError } from '../policy/retry/classify-error.js';
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
-import type { AbortSignalLike } from '../transport/abort-token.js';
+import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
-import type {
-  Attempt,
-  ChatRequest,
-  ChatResponse,
-  GenerateResult,
-  ProviderRequest,
-  StreamPart,
-  Usage,
-} from './types.js';
+import type { Attempt, ChatRequest, ChatResponse, GenerateResult, ProviderRequest, StreamPart, Usage } from './types.js';
+
+/** Spending hooks; absent when the client has no prices or budget. */
+export type CostHooks = {
+  /** USD for `usage` on `model`, when its price is known. */
+  costOf(model: string, usage: Usage): number | undefined;
+  /** USD a call of `estimatedTokens` prompt tokens may cost on `model` (for budgets), when known. */
+  estimateOf(model: string, estimatedTokens: number, maxOutputTokens: number | undefined): number | undefined;
+  /** Relative price of `model` (for the fallback cost cap), when known. */
+  priceIndexOf(model: string): number | undefined;
+};
 
 /** What the executor needs from the client; built once per client. */
 export type ExecutorEnvironment = {
   readonly pools: ReadonlyMap<string, DeploymentPool>;
   readonly adapters: ReadonlyMap<string, ProviderAdapter>;
   readonly deploymentHeaders: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly maxQueueMs: ReadonlyMap<string, number>;
   readonly transport: Transport;
   readonly clock: Clock;
   readonly random: () => number;
   readonly events: EventHub;
   readonly retry: Required<RetryOptions>;
-  readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | undefined;
-  /** Cost in USD of one attempt's usage on a model, when its price is known. */
-  readonly costOf: (model: string, usage: Usage) => number | undefined;
+  readonly cost: CostHooks;
+  readonly ledger: UsageLedger;
 };
 
 /** One call, as the client prepared it. */
@@ -49,11 +52,43 @@ export type CallPlan = {
   readonly signal: AbortSignalLike | undefined;
   readonly isStream: boolean;
   readonly onPart: ((part: StreamPart) => void) | undefined;
+  readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | undefined;
+  /** Estimated prompt tokens (rate limits, budgets); 0 when nothing needs it. */
+  readonly estimatedTokens: number;
+  /** USD this call may spend over all its attempts. */
+  readonly maxCostUsd: number | undefined;
+  /** Tenant for usage totals. */
+  readonly tenant: string | undefined;
+  /** Running USD spent by this call's attempts (read by the client for budgets). */
+  readonly spending: { usd: number };
 };
+
+/** A deployment chosen for one attempt, with what it takes to run it. */
+type Candidate = {
+  readonly alias: string;
+  readonly deployment: DeploymentState;
+  readonly adapter: ProviderAdapter;
+  /** The breaker generation at acquire time, so a verdict that arrives late is not misread. */
+  readonly generation: number;
+};
+
+/** Per-call accounting, shared by every attempt of the call. */
+type CallState = {
+  readonly attempts: Attempt[];
+  readonly errors: ResilientLLMError[];
+  usage: Usage;
+  cost: number | undefined;
+  attemptNumber: number;
+  /** Text already emitted and kept (mid-stream `continue`). */
+  carriedText: string;
+};
+
+type Settled = { readonly candidate: Candidate; readonly outcome: AttemptOutcome };
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 
 function addUsage(total: Usage, usage: Usage): Usage {
+  if (total === ZERO_USAGE) return usage;
   const cached = (total.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
   const reasoning = (total.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
   return {
@@ -65,19 +100,18 @@ function addUsage(total: Usage, usage: Usage): Usage {
   };
 }
 
-/** Whether any deployment of `pool`, other than `excluded` ones, can take a request now. */
-function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>): boolean {
+function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): boolean {
   for (const deployment of pool.deployments) {
-    if (!excluded.has(deployment.id) && deployment.isAvailable(now)) return true;
+    if (!excluded.has(deployment.id) && deployment.isAvailable(now, tokens)) return true;
   }
   return false;
 }
 
-/** Milliseconds until some deployment not in `excluded` could take a request; undefined if never. */
-function nextAvailableInMs(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>): number | undefined {
+/** Milliseconds until some deployment not in `excluded` could take the request; undefined if never. */
+function nextAvailableInMs(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): number | undefined {
   let waitMs = Infinity;
   for (const deployment of pool.deployments) {
-    if (!excluded.has(deployment.id)) waitMs = Math.min(waitMs, deployment.waitTimeMs(now));
+    if (!excluded.has(deployment.id)) waitMs = Math.min(waitMs, deployment.waitTimeMs(now, tokens));
   }
   return Number.isFinite(waitMs) ? waitMs : undefined;
 }
@@ -92,10 +126,17 @@ function maxContextWindow(pool: DeploymentPool): number | undefined {
   return max;
 }
 
+class HedgeLostError extends DOMException {
+  constructor() {
+    super('Another hedged attempt answered first', 'AbortError');
+  }
+}
+
 /**
  * The resilience loop: for each alias in the fallback chain, pick a deployment from its pool,
- * run an attempt under watchdogs, and on failure retry (with backoff or the server's
- * Retry-After), fail over within the pool, or move along the chain, all inside one deadline.
+ * run an attempt under watchdogs (hedged when asked), and on failure retry (with backoff or the
+ * server's Retry-After), fail over within the pool, or move along the chain, all inside one
+ * deadline. Every attempt is recorded; the answer names the deployment that served it.
  */
 export class CallExecutor {
   private readonly env: ExecutorEnvironment;
@@ -105,34 +146,29 @@ export class CallExecutor {
   }
 
   async execute(plan: CallPlan): Promise<ChatResponse> {
-    const env = this.env;
-    const { clock, events } = env;
-    const attempts: Attempt[] = [];
-    const errors: ResilientLLMError[] = [];
-    let usageTotal = ZERO_USAGE;
-    let costTotal: number | undefined;
-    let attemptNumber = 0;
-    /** Text already emitted to the consumer and kept (mid-stream `continue`). */
-    let carriedText = '';
+    const { clock, events } = this.env;
+    const state: CallState = { attempts: [], errors: [], usage: ZERO_USAGE, cost: undefined, attemptNumber: 0, carriedText: '' };
     let previousAlias: string | undefined;
     let previousContextWindow: number | undefined;
     let lastError: ResilientLLMError | undefined;
+    const primaryPrice = this.priceIndexOfAlias(plan.aliases[0]!);
 
     for (let aliasIndex = 0; aliasIndex < plan.aliases.length; aliasIndex++) {
       const alias = plan.aliases[aliasIndex]!;
-      const pool = env.pools.get(alias)!;
-      if (previousAlias !== undefined && lastError) {
+      const pool = this.env.pools.get(alias)!;
+      if (previousAlias !== undefined) {
+        if (!lastError) continue;
         if (lastError.code === 'RLLM_CONTEXT_WINDOW_EXCEEDED') {
           const window = maxContextWindow(pool);
           if (previousContextWindow !== undefined && window !== undefined && window <= previousContextWindow) continue;
         }
-        if (!plan.policy.allows({ error: lastError, fromAlias: previousAlias, toAlias: alias, attempt: attemptNumber })) {
+        if (!this.isWithinCostCap(plan, primaryPrice, alias)) continue;
+        if (!plan.policy.allows({ error: lastError, fromAlias: previousAlias, toAlias: alias, attempt: state.attemptNumber })) {
           throw lastError;
         }
         if (events.has('fallback')) events.emit('fallback', { requestId: plan.requestId, from: previousAlias, to: alias, error: lastError });
       }
       previousAlias = alias;
-      const timeouts = plan.policy.timeoutsFor(alias);
       const tried = new Set<string>();
       const banned = new Set<string>();
       let retries = 0;
@@ -140,142 +176,39 @@ export class CallExecutor {
       for (;;) {
         if (plan.signal?.aborted) throw plan.signal.reason;
         const now = clock.now();
-        if (now >= plan.deadlineAt) throw this.deadlineError(plan, attempts, errors);
-        let deployment = pool.pick({ now, random: env.random, exclude: tried });
-        if (deployment && banned.has(deployment.id)) deployment = undefined;
-        if (!deployment || !deployment.acquire(now)) {
-          // Everything in this pool is cooling down or open: wait for the soonest, if allowed.
-          const waitMs = nextAvailableInMs(pool, now, banned);
-          if (
-            waitMs !== undefined &&
-            retries < plan.maxRetries &&
-            waitMs <= env.retry.maxRetryAfterMs &&
-            now + waitMs < plan.deadlineAt
-          ) {
-            retries++;
+        if (now >= plan.deadlineAt) throw this.deadlineError(plan, state);
+        const candidate = this.pickCandidate(plan, alias, pool, tried, banned, now);
+        if (!candidate) {
+          // Everything here is cooling down, open or out of rate-limit headroom: wait if allowed.
+          const waitMs = nextAvailableInMs(pool, now, banned, plan.estimatedTokens);
+          const maxWaitMs = Math.max(retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, this.env.maxQueueMs.get(alias) ?? 0);
+          if (waitMs !== undefined && waitMs <= maxWaitMs && now + waitMs < plan.deadlineAt) {
+            if (retries < plan.maxRetries) retries++;
             await this.sleep(Math.max(1, waitMs), plan.signal);
             continue;
           }
           break;
         }
+        this.checkBudget(plan, state, candidate);
 
-        const adapter = env.adapters.get(deployment.providerName)!;
-        attemptNumber++;
-        const attemptRef = {
-          requestId: plan.requestId,
-          attempt: attemptNumber,
-          alias,
-          provider: deployment.providerName,
-          model: deployment.model,
-          deploymentId: deployment.id,
-        };
-        if (events.has('attempt-start')) events.emit('attempt-start', attemptRef);
-        if (plan.onPart && plan.isStream) {
-          plan.onPart({ type: 'start', alias, provider: deployment.providerName, model: deployment.model, deploymentId: deployment.id });
-        }
-        const startedAt = Date.now();
-        const request: ProviderRequest =
-          carriedText.length > 0 && adapter.capabilities.prefill === true
-            ? { ...plan.request, model: deployment.model, messages: [...plan.request.messages, { role: 'assistant', content: carriedText }] }
-            : { ...plan.request, model: deployment.model };
-        if (carriedText.length > 0 && adapter.capabilities.prefill !== true) {
-          // The target cannot continue a prefix: the answer restarts, and the consumer is told.
-          carriedText = '';
-          this.emitReset(plan, 'the next deployment cannot continue a partial answer', undefined);
-        }
-        const outcome = await runAttempt({
-          adapter,
-          request,
-          transport: env.transport,
-          clock,
-          headers: env.deploymentHeaders.get(deployment.id),
-          timeouts,
-          deadlineAt: plan.deadlineAt,
-          deadlineMs: plan.deadlineMs,
-          signal: plan.signal,
-          isStream: plan.isStream,
-          ...(plan.onPart ? { onPart: plan.onPart } : {}),
-        });
+        const settled = plan.hedge
+          ? await this.race(plan, state, candidate, tried, aliasIndex)
+          : await this.attempt(plan, state, candidate, undefined);
+        const { outcome } = settled;
+        const deployment = settled.candidate.deployment;
+        if (outcome.ok) return this.buildResponse(outcome.result, state, settled.candidate);
 
-        if (outcome.ok) {
-          deployment.endRequest('success');
-          if (outcome.timeToFirstTokenMs !== undefined) deployment.recordLatency(outcome.timeToFirstTokenMs);
-          else deployment.recordLatency(outcome.latencyMs);
-          const usage = outcome.result.usage;
-          const cost = env.costOf(deployment.model, usage);
-          usageTotal = addUsage(usageTotal, usage);
-          if (cost !== undefined) costTotal = (costTotal ?? 0) + cost;
-          const record: Attempt = {
-            alias,
-            provider: deployment.providerName,
-            model: outcome.result.model ?? deployment.model,
-            deploymentId: deployment.id,
-            outcome: 'success',
-            latencyMs: outcome.latencyMs,
-            ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
-            usage,
-            ...(cost !== undefined ? { cost } : {}),
-            startedAt,
-          };
-          attempts.push(record);
-          if (events.has('attempt-end')) {
-            events.emit('attempt-end', {
-              ...attemptRef,
-              latencyMs: outcome.latencyMs,
-              ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
-              usage,
-            });
-          }
-          return this.buildResponse(outcome.result, carriedText, alias, deployment, attempts, usageTotal, costTotal);
-        }
-
-        // The attempt failed.
-        const failure = outcome;
-        deployment.endRequest(breakerVerdictFor(failure.error));
-        if (!(failure.error instanceof ResilientLLMError)) throw failure.error;
-        const error = failure.error;
-        deployment.recordError(error.code, error.message, clock.now());
-        errors.push(error);
+        const error = outcome.error;
+        if (!(error instanceof ResilientLLMError)) throw error;
         lastError = error;
-        const failedUsage = failure.result?.usage;
-        const failedCost = failedUsage ? env.costOf(deployment.model, failedUsage) : undefined;
-        if (failedUsage) usageTotal = addUsage(usageTotal, failedUsage);
-        if (failedCost !== undefined) costTotal = (costTotal ?? 0) + failedCost;
-        const record: Attempt = {
-          alias,
-          provider: deployment.providerName,
-          model: deployment.model,
-          deploymentId: deployment.id,
-          outcome: 'error',
-          errorCode: error.code,
-          ...(error.status !== undefined ? { status: error.status } : {}),
-          latencyMs: failure.latencyMs,
-          ...(failure.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: failure.timeToFirstTokenMs } : {}),
-          ...(failedUsage ? { usage: failedUsage } : {}),
-          ...(failedCost !== undefined ? { cost: failedCost } : {}),
-          startedAt,
-        };
-        attempts.push(record);
-        if (events.has('attempt-error')) {
-          events.emit('attempt-error', { ...attemptRef, latencyMs: failure.latencyMs, error, attemptRecord: record });
-        }
-        if (error.retryAfterMs !== undefined && (error.code === 'RLLM_RATE_LIMITED' || error.code === 'RLLM_OVERLOADED')) {
-          // Every concurrent call sees this: the cooldown lives on the shared deployment state.
-          deployment.coolDown(clock.now() + error.retryAfterMs, error.code);
-          if (events.has('cooldown')) {
-            events.emit('cooldown', { deploymentId: deployment.id, untilMs: clock.now() + error.retryAfterMs, reason: error.code });
-          }
-        }
-
         let decision = classifyError(error, { isContentPolicyFailover: plan.policy.isContentPolicyFallback });
         if (decision === 'stop') {
-          if (error instanceof TimeoutError && error.phase === 'total') throw this.deadlineError(plan, attempts, errors, error);
+          if (error instanceof TimeoutError && error.phase === 'total') throw this.deadlineError(plan, state, error);
           throw error;
         }
-        if (failure.hasEmitted) {
-          const resolution = this.resolveMidStream(plan, failure, error);
-          if (resolution === 'continue') carriedText += failure.partialText;
-          // Restarting or continuing happens elsewhere: never on the deployment that just failed.
+        if (outcome.hasEmitted) {
+          if (this.resolveMidStream(plan, outcome, error) === 'continue') state.carriedText += outcome.partialText;
+          // Restarting or continuing happens elsewhere, never on the deployment that just broke.
           decision = 'failover';
         }
         if (error.code === 'RLLM_CONTEXT_WINDOW_EXCEEDED') {
@@ -284,37 +217,341 @@ export class CallExecutor {
         }
         tried.add(deployment.id);
         if (decision === 'retry' && retries < plan.maxRetries) {
-          const timeLeftMs = plan.deadlineAt - clock.now();
           const delay = retryDelayMs(
             error,
             retries,
             {
-              baseMs: env.retry.baseDelayMs,
-              maxMs: env.retry.maxDelayMs,
-              maxRetryAfterMs: env.retry.maxRetryAfterMs,
-              timeLeftMs,
+              baseMs: this.env.retry.baseDelayMs,
+              maxMs: this.env.retry.maxDelayMs,
+              maxRetryAfterMs: this.env.retry.maxRetryAfterMs,
+              timeLeftMs: plan.deadlineAt - clock.now(),
             },
-            env.random,
+            this.env.random,
           );
           if (delay !== undefined) {
             retries++;
-            if (events.has('retry')) events.emit('retry', { ...attemptRef, delayMs: delay, error });
-            // With another healthy deployment in the pool, go there now; the wait is for the same one.
-            if (!hasAvailable(pool, clock.now(), tried)) await this.sleep(delay, plan.signal);
+            if (events.has('retry')) {
+              events.emit('retry', {
+                requestId: plan.requestId,
+                attempt: state.attemptNumber,
+                alias,
+                provider: deployment.providerName,
+                model: deployment.model,
+                deploymentId: deployment.id,
+                delayMs: delay,
+                error,
+              });
+            }
+            // Another healthy deployment of the pool is tried at once; the wait is for this one.
+            if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) await this.sleep(delay, plan.signal);
             continue;
           }
         }
         banned.add(deployment.id);
-        if (hasAvailable(pool, clock.now(), banned)) continue;
+        if (hasAvailable(pool, clock.now(), banned, plan.estimatedTokens)) continue;
         break;
       }
     }
-    if (errors.length === 0) {
-      throw new AllDeploymentsFailedError(attempts, [], {
-        cause: new ResilientLLMError('RLLM_CIRCUIT_OPEN', 'no deployment was available (circuits open or cooling down)', false),
+    if (state.errors.length === 0) {
+      throw new AllDeploymentsFailedError(state.attempts, [], {
+        cause: new ResilientLLMError('RLLM_CIRCUIT_OPEN', 'no deployment was available (circuits open, cooling down or rate-limited)', false),
       });
     }
-    throw new AllDeploymentsFailedError(attempts, errors);
+    throw new AllDeploymentsFailedError(state.attempts, state.errors);
+  }
+
+  /** Picks and acquires a deployment of `pool`, or undefined when none can take the call now. */
+  private pickCandidate(
+    plan: CallPlan,
+    alias: string,
+    pool: DeploymentPool,
+    tried: ReadonlySet<string>,
+    banned: ReadonlySet<string>,
+    now: number,
+  ): Candidate | undefined {
+    const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
+    if (!deployment || banned.has(deployment.id)) return undefined;
+    if (!deployment.acquire(now, plan.estimatedTokens)) return undefined;
+    return { alias, deployment, adapter: this.env.adapters.get(deployment.providerName)!, generation: deployment.lastPermitGeneration };
+  }
+
+  /** Runs one attempt on `candidate` and records it. */
+  private async attempt(plan: CallPlan, state: CallState, candidate: Candidate, hedge: HedgeRace | undefined): Promise<Settled> {
+    const { clock, events } = this.env;
+    const { alias, deployment, adapter } = candidate;
+    state.attemptNumber++;
+    const attemptRef = {
+      requestId: plan.requestId,
+      attempt: state.attemptNumber,
+      alias,
+      provider: deployment.providerName,
+      model: deployment.model,
+      deploymentId: deployment.id,
+    };
+    if (events.has('attempt-start')) events.emit('attempt-start', attemptRef);
+    const startPart: StreamPart | undefined =
+      plan.isStream && plan.onPart
+        ? { type: 'start', alias, provider: deployment.providerName, model: deployment.model, deploymentId: deployment.id }
+        : undefined;
+    if (startPart && !hedge) plan.onPart!(startPart);
+    const startedAt = Date.now();
+    let request: ProviderRequest;
+    if (state.carriedText.length > 0 && adapter.capabilities.prefill === true) {
+      request = { ...plan.request, model: deployment.model, messages: [...plan.request.messages, { role: 'assistant', content: state.carriedText }] };
+    } else {
+      if (state.carriedText.length > 0) {
+        // The target cannot continue a prefix: the answer restarts, and the consumer is told.
+        state.carriedText = '';
+        this.emitReset(plan, 'the next deployment cannot continue a partial answer', undefined);
+      }
+      request = { ...plan.request, model: deployment.model };
+    }
+    const headers = this.env.deploymentHeaders.get(deployment.id);
+    const outcome = await runAttempt({
+      adapter,
+      request,
+      transport: this.env.transport,
+      clock,
+      headers,
+      timeouts: plan.policy.timeoutsFor(alias),
+      deadlineAt: plan.deadlineAt,
+      deadlineMs: plan.deadlineMs,
+      signal: plan.signal,
+      isStream: plan.isStream,
+      onResponseHeaders: (header) => deployment.limiter.observeHeaders(header, clock.now(), Date.now()),
+      ...(plan.onPart ? { onPart: plan.onPart } : {}),
+      ...(hedge ? { claim: () => hedge.claim(candidate, startPart), controller: hedge.tokenFor(candidate) } : {}),
+    });
+    this.record(plan, state, candidate, outcome, attemptRef, startedAt);
+    return { candidate, outcome };
+  }
+
+  /**
+   * Hedging: starts `first`; if no first token arrived after `afterMs`, starts another candidate
+   * (another deployment of the pool, else the next alias) in parallel, up to `maxExtra`. The
+   * first to produce content wins; the others are aborted (their sockets closed, their attempts
+   * recorded). Without a winner, the first failure is returned for the loop to handle.
+   */
+  private async race(plan: CallPlan, state: CallState, first: Candidate, tried: Set<string>, aliasIndex: number): Promise<Settled> {
+    const { clock, events } = this.env;
+    const hedge = plan.hedge!;
+    const race = new HedgeRace(plan);
+    const running: Promise<Settled>[] = [];
+    const failures: Settled[] = [];
+    let extras = 0;
+    let timer: unknown;
+    let wake: (() => void) | undefined;
+    const start = (candidate: Candidate) => {
+      tried.add(candidate.deployment.id);
+      running.push(
+        this.attempt(plan, state, candidate, race).then((settled) => {
+          if (settled.outcome.ok) race.win(settled);
+          else failures.push(settled);
+          wake?.();
+          return settled;
+        }),
+      );
+    };
+    const armHedge = () => {
+      if (extras >= hedge.maxExtra) return;
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        if (race.hasWinner || race.isClaimed) return;
+        const next = this.hedgeCandidate(plan, tried, aliasIndex);
+        if (!next) return;
+        extras++;
+        if (events.has('hedge')) {
+          events.emit('hedge', {
+            requestId: plan.requestId,
+            attempt: state.attemptNumber + 1,
+            alias: next.alias,
+            provider: next.deployment.providerName,
+            model: next.deployment.model,
+            deploymentId: next.deployment.id,
+            afterMs: hedge.afterMs,
+          });
+        }
+        start(next);
+        armHedge();
+        wake?.();
+      }, hedge.afterMs);
+    };
+    start(first);
+    armHedge();
+    try {
+      for (;;) {
+        if (race.winner) return race.winner;
+        const claimed = race.claimedSettled(failures);
+        if (claimed) return claimed;
+        if (failures.length === running.length && timer === undefined) break;
+        // A failed attempt with more time on the clock: hedge at once instead of waiting.
+        if (failures.length === running.length && failures.length > 0 && timer !== undefined && !race.isClaimed) {
+          clock.clearTimeout(timer);
+          timer = undefined;
+          const next = extras < hedge.maxExtra ? this.hedgeCandidate(plan, tried, aliasIndex) : undefined;
+          if (!next) break;
+          extras++;
+          start(next);
+          armHedge();
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      return failures[0]!;
+    } finally {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      race.abortLosers();
+      // Losers settle quickly once aborted; wait so their records and sockets are done.
+      await Promise.allSettled(running);
+    }
+  }
+
+  /** A candidate for a hedge: another deployment of the current pool, else a later alias. */
+  private hedgeCandidate(plan: CallPlan, tried: ReadonlySet<string>, aliasIndex: number): Candidate | undefined {
+    const now = this.env.clock.now();
+    for (let index = aliasIndex; index < plan.aliases.length; index++) {
+      const alias = plan.aliases[index]!;
+      const pool = this.env.pools.get(alias)!;
+      if (!hasAvailable(pool, now, tried, plan.estimatedTokens)) continue;
+      const candidate = this.pickCandidate(plan, alias, pool, tried, tried, now);
+      if (candidate) return candidate;
+    }
+    return undefined;
+  }
+
+  /** Ends the attempt on its deployment, and adds it to the call's accounting and events. */
+  private record(
+    plan: CallPlan,
+    state: CallState,
+    candidate: Candidate,
+    outcome: AttemptOutcome,
+    attemptRef: { requestId: string; attempt: number; alias: string; provider: string; model: string; deploymentId: string },
+    startedAt: number,
+  ): void {
+    const { clock, events, cost: costHooks } = this.env;
+    const { alias, deployment } = candidate;
+    if (outcome.ok) {
+      deployment.endRequest('success', candidate.generation);
+      deployment.recordLatency(outcome.timeToFirstTokenMs ?? outcome.latencyMs);
+      const usage = outcome.result.usage;
+      if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
+      const cost = costHooks.costOf(deployment.model, usage);
+      state.usage = addUsage(state.usage, usage);
+      if (cost !== undefined) {
+        state.cost = (state.cost ?? 0) + cost;
+        plan.spending.usd += cost;
+      }
+      this.env.ledger.record({
+        alias,
+        deploymentId: deployment.id,
+        ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
+        usage,
+        ...(cost !== undefined ? { cost } : {}),
+        isError: false,
+      });
+      state.attempts.push({
+        alias,
+        provider: deployment.providerName,
+        model: outcome.result.model ?? deployment.model,
+        deploymentId: deployment.id,
+        outcome: 'success',
+        latencyMs: outcome.latencyMs,
+        ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+        usage,
+        ...(cost !== undefined ? { cost } : {}),
+        startedAt,
+      });
+      if (events.has('attempt-end')) {
+        events.emit('attempt-end', {
+          ...attemptRef,
+          latencyMs: outcome.latencyMs,
+          ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+          usage,
+        });
+      }
+      return;
+    }
+    const error = outcome.error;
+    deployment.endRequest(breakerVerdictFor(error), candidate.generation);
+    const isHedgeLoss = error instanceof HedgeLostError;
+    const isLibraryError = error instanceof ResilientLLMError;
+    const usage = outcome.result?.usage;
+    const cost = usage ? costHooks.costOf(deployment.model, usage) : undefined;
+    if (usage) state.usage = addUsage(state.usage, usage);
+    if (cost !== undefined) {
+      state.cost = (state.cost ?? 0) + cost;
+      plan.spending.usd += cost;
+    }
+    this.env.ledger.record({
+      alias,
+      deploymentId: deployment.id,
+      ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
+      ...(usage ? { usage } : {}),
+      ...(cost !== undefined ? { cost } : {}),
+      isError: !isHedgeLoss,
+    });
+    const record: Attempt = {
+      alias,
+      provider: deployment.providerName,
+      model: deployment.model,
+      deploymentId: deployment.id,
+      outcome: isLibraryError ? 'error' : 'aborted',
+      ...(isLibraryError ? { errorCode: error.code } : {}),
+      ...(isLibraryError && error.status !== undefined ? { status: error.status } : {}),
+      latencyMs: outcome.latencyMs,
+      ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+      ...(usage ? { usage } : {}),
+      ...(cost !== undefined ? { cost } : {}),
+      startedAt,
+    };
+    state.attempts.push(record);
+    if (!isLibraryError || isHedgeLoss) return;
+    state.errors.push(error);
+    deployment.recordError(error.code, error.message, clock.now());
+    if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef, latencyMs: outcome.latencyMs, error, attemptRecord: record });
+    if (error.retryAfterMs !== undefined && (error.code === 'RLLM_RATE_LIMITED' || error.code === 'RLLM_OVERLOADED')) {
+      // Every concurrent call sees this: the cooldown lives on the shared deployment state.
+      const untilMs = clock.now() + error.retryAfterMs;
+      if (deployment.coolDown(untilMs, error.code) && events.has('cooldown')) {
+        events.emit('cooldown', { deploymentId: deployment.id, untilMs, reason: error.code });
+      }
+    }
+  }
+
+  private checkBudget(plan: CallPlan, state: CallState, candidate: Candidate): void {
+    if (plan.maxCostUsd === undefined) return;
+    const estimate = this.env.cost.estimateOf(candidate.deployment.model, plan.estimatedTokens, plan.request.maxTokens);
+    if (estimate === undefined) return;
+    const spent = state.cost ?? 0;
+    if (spent + estimate > plan.maxCostUsd) {
+      candidate.deployment.endRequest('none', candidate.generation);
+      throw new BudgetExceededError(
+        `this call has spent $${spent.toFixed(6)} and the next attempt may cost $${estimate.toFixed(6)}, over the per-request budget of $${plan.maxCostUsd}`,
+        plan.maxCostUsd,
+        spent + estimate,
+      );
+    }
+  }
+
+  private priceIndexOfAlias(alias: string): number | undefined {
+    const pool = this.env.pools.get(alias);
+    if (!pool) return undefined;
+    let max: number | undefined;
+    for (const deployment of pool.deployments) {
+      const price = this.env.cost.priceIndexOf(deployment.model);
+      if (price !== undefined) max = Math.max(max ?? 0, price);
+    }
+    return max;
+  }
+
+  private isWithinCostCap(plan: CallPlan, primaryPrice: number | undefined, alias: string): boolean {
+    const multiplier = plan.policy.maxCostMultiplier;
+    if (multiplier === undefined || primaryPrice === undefined) return true;
+    const price = this.priceIndexOfAlias(alias);
+    return price === undefined || price <= primaryPrice * multiplier;
   }
 
   private resolveMidStream(plan: CallPlan, failure: AttemptFailure, error: ResilientLLMError): 'restart' | 'continue' {
@@ -338,29 +575,16 @@ export class CallExecutor {
     }
   }
 
-  private deadlineError(
-    plan: CallPlan,
-    attempts: readonly Attempt[],
-    errors: readonly ResilientLLMError[],
-    error?: ResilientLLMError,
-  ): ResilientLLMError {
+  private deadlineError(plan: CallPlan, state: CallState, error?: ResilientLLMError): ResilientLLMError {
     const timeout = error ?? new TimeoutError('total', plan.deadlineMs);
-    if (attempts.length === 0) return timeout;
-    return new AllDeploymentsFailedError(attempts, [...errors.filter((item) => item !== timeout), timeout], {
-      cause: errors[0] ?? timeout,
-    });
+    if (state.attempts.length === 0) return timeout;
+    const errors = state.errors.filter((item) => item !== timeout);
+    return new AllDeploymentsFailedError(state.attempts, [...errors, timeout], { cause: errors[0] ?? timeout });
   }
 
-  private buildResponse(
-    result: GenerateResult,
-    carriedText: string,
-    alias: string,
-    deployment: DeploymentState,
-    attempts: readonly Attempt[],
-    usage: Usage,
-    cost: number | undefined,
-  ): ChatResponse {
-    const text = carriedText.length > 0 ? carriedText + result.text : result.text;
+  private buildResponse(result: GenerateResult, state: CallState, candidate: Candidate): ChatResponse {
+    const text = state.carriedText.length > 0 ? state.carriedText + result.text : result.text;
+    const { alias, deployment } = candidate;
     return {
       text,
       reasoning: result.reasoning,
@@ -369,13 +593,13 @@ export class CallExecutor {
       ...(result.refusal !== undefined ? { refusal: result.refusal } : {}),
       finishReason: result.finishReason,
       ...(result.rawFinishReason !== undefined ? { rawFinishReason: result.rawFinishReason } : {}),
-      usage,
-      ...(cost !== undefined ? { cost } : {}),
+      usage: state.usage,
+      ...(state.cost !== undefined ? { cost: state.cost } : {}),
       alias,
       provider: deployment.providerName,
       model: result.model ?? deployment.model,
       ...(result.requestId !== undefined ? { requestId: result.requestId } : {}),
-      attempts,
+      attempts: state.attempts,
       message: {
         role: 'assistant',
         content: text.length > 0 ? text : null,
@@ -402,6 +626,60 @@ export class CallExecutor {
       }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+}
+
+/** Who won a hedged race, and the abort tokens of everyone in it. */
+class HedgeRace {
+  winner: Settled | undefined;
+  private claimedBy: Candidate | undefined;
+  private readonly tokens = new Map<Candidate, AbortToken>();
+  private readonly plan: CallPlan;
+
+  constructor(plan: CallPlan) {
+    this.plan = plan;
+  }
+
+  get hasWinner(): boolean {
+    return this.winner !== undefined;
+  }
+
+  get isClaimed(): boolean {
+    return this.claimedBy !== undefined;
+  }
+
+  tokenFor(candidate: Candidate): AbortToken {
+    const token = new AbortToken();
+    this.tokens.set(candidate, token);
+    return token;
+  }
+
+  /** The first attempt to produce content claims the stream; the others are aborted. */
+  claim(candidate: Candidate, startPart: StreamPart | undefined): boolean {
+    if (this.claimedBy !== undefined) return this.claimedBy === candidate;
+    if (this.winner !== undefined) return false;
+    this.claimedBy = candidate;
+    if (startPart) this.plan.onPart?.(startPart);
+    this.abortLosers();
+    return true;
+  }
+
+  win(settled: Settled): void {
+    if (this.winner !== undefined) return;
+    if (this.claimedBy !== undefined && this.claimedBy !== settled.candidate) return;
+    this.winner = settled;
+    this.abortLosers();
+  }
+
+  /** The claimed attempt's failure, once it has failed. */
+  claimedSettled(failures: readonly Settled[]): Settled | undefined {
+    if (this.claimedBy === undefined) return undefined;
+    return failures.find((settled) => settled.candidate === this.claimedBy);
+  }
+
+  abortLosers(): void {
+    const keep = this.winner?.candidate ?? this.claimedBy;
+    for (const [candidate, token] of this.tokens) if (candidate !== keep) token.abort(new HedgeLostError());
   }
 }
 

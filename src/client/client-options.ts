@@ -1,4 +1,9 @@
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { BudgetOptions } from '../cost/budget.js';
+import type { ModelPrice } from '../cost/price-table.js';
+import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
+import type { StateStore } from '../policy/state-store.js';
+import type { TaskRouterOptions } from '../routing/router.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';
 import type { Transport } from '../transport/transport.js';
@@ -71,10 +76,21 @@ export type ClientOptions = {
   readonly transport?: Transport | UndiciTransportOptions;
   /** Shorthand for `transport: fetchTransport({ fetch })` (msw, edge runtimes, proxies). */
   readonly fetch?: typeof globalThis.fetch;
-  /** Circuit breaker settings for every deployment. */
-  readonly breaker?: Readonly<Record<string, number>>;
+  /** Circuit breaker settings for every deployment. @default 5 consecutive failures or 50 % over 30 s opens for 15 s */
+  readonly breaker?: CircuitBreakerOptions;
   /** A response cache, e.g. `new SemanticCache()`. */
   readonly cache?: ResponseCache;
+  /**
+   * Routing for `model: 'auto'`: tier → alias (`{ simple: 'fast', complex: 'strong' }`), or the
+   * full router options (user classifier, LLM classifier, extra tiers).
+   */
+  readonly router?: Readonly<Record<string, string>> | TaskRouterOptions;
+  /** Price overrides and additions, USD per million tokens, by model id. */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /** Spending limits; a call that would break one is refused before it is sent. */
+  readonly budget?: BudgetOptions;
+  /** Where usage totals live; plug in a shared store to sum across processes. @default in memory */
+  readonly stateStore?: StateStore;
   /** Injected clock (tests). */
   readonly clock?: Clock;
   /** Injected random source in [0, 1) (tests). */
@@ -96,6 +112,8 @@ export type CallOptions = {
   readonly cache?: false | 'refresh';
   /** Tenant or namespace: partitions the cache and the usage totals. */
   readonly tenant?: string;
+  /** Hedge slow first tokens for this call, or `false` to turn the client's hedging off. */
+  readonly hedge?: HedgeOptions | false;
   /** Free-form data echoed on `request-start` events. */
   readonly metadata?: Readonly<Record<string, unknown>>;
 };

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '../errors/errors.js';
 import type { EventHub } from '../events/events.js';
-import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import { DeploymentState, type DeploymentSnapshot } from '../policy/pool/deployment-state.js';
@@ -54,7 +53,7 @@ export function buildModelRegistry(
         model: deployment.model,
         ...(deployment.weight !== undefined ? { weight: deployment.weight } : {}),
         ...(contextWindow !== undefined ? { contextWindow } : {}),
-        ...(options.breaker ? { breaker: options.breaker as CircuitBreakerOptions } : {}),
+        ...(options.breaker ? { breaker: options.breaker } : {}),
         rateLimit: {
           ...(deployment.rpm !== undefined ? { rpm: deployment.rpm } : {}),
           ...(deployment.tpm !== undefined ? { tpm: deployment.tpm } : {}),

@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import type { CacheContext, ResponseCache } from '../cache/response-cache.js';
+import { Budget, type BudgetReservation } from '../cost/budget.js';
+import { blendedPricePerMillion } from '../cost/cost-multiplier.js';
+import { computeCost, estimateCost } from '../cost/compute-cost.js';
+import { estimateTokens } from '../cost/estimate-tokens.js';
+import { PriceTable } from '../cost/price-table.js';
+import { UsageLedger, type UsageReport } from '../cost/usage-ledger.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
-import { systemClock, type Clock, type ProviderAdapter } from '../providers/provider.js';
+import { systemClock, type Clock } from '../providers/provider.js';
+import { TaskRouter, type TaskRouterOptions } from '../routing/router.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import { CallExecutor, type CallPlan } from './call-executor.js';
-import type { CallOptions, ClientOptions, RetryOptions } from './client-options.js';
+import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
 import { buildModelRegistry, type ModelRegistry } from './model-registry.js';
+import { replayCached } from './replay-cached.js';
 import { StreamResult } from './stream-result.js';
-import type { ChatRequest, ChatResponse, EmbedResult, StreamPart } from './types.js';
+import type { ChatRequest, ChatResponse, EmbedResult, RouteInfo, StreamPart } from './types.js';
 import { validateChatRequest } from './validate-request.js';
 import { validateClientOptions } from './validate-client-options.js';
 
@@ -25,9 +34,19 @@ function isTransport(value: unknown): value is Transport {
   return typeof value === 'object' && value !== null && typeof (value as Transport).request === 'function';
 }
 
+/** Everything one call carries from `chat()`/`stream()` into `run()`. */
+type CallInput = {
+  readonly request: ChatRequest;
+  readonly options: CallOptions;
+  readonly isStream: boolean;
+  readonly onPart: ((part: StreamPart) => void) | undefined;
+  readonly token: AbortToken | undefined;
+};
+
 /**
  * One client in front of every configured vendor. `chat()` and `stream()` validate the request,
- * then run it through the fallback chain, pools, retries and watchdogs, inside one deadline.
+ * route `'auto'`, look in the cache, then run the call through the fallback chain, pools,
+ * retries and watchdogs, inside one deadline, and account for every attempt.
  */
 export class ResilientLLM {
   private readonly events = new EventHub();
@@ -36,16 +55,23 @@ export class ResilientLLM {
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly clock: Clock;
+  private readonly random: () => number;
   private readonly policy: FallbackPolicy;
   private readonly deadlineMs: number;
   private readonly retry: Required<RetryOptions>;
+  private readonly hedge: HedgeOptions | undefined;
   private readonly generateId: () => string;
+  private readonly prices: PriceTable;
+  private readonly budget: Budget | undefined;
+  private readonly ledger: UsageLedger;
+  private readonly router: TaskRouter | undefined;
+  private readonly cache: ResponseCache | undefined;
   private isClosed = false;
 
   constructor(options: ClientOptions) {
     validateClientOptions(options);
     this.clock = options.clock ?? systemClock;
-    const random = options.random ?? Math.random;
+    this.random = options.random ?? Math.random;
     if (options.generateId) this.generateId = options.generateId;
     else {
       // A random prefix per client and a counter: unique, and far cheaper than a UUID per call.
@@ -76,19 +102,56 @@ export class ResilientLLM {
       maxDelayMs: options.retry?.maxDelayMs ?? 8000,
       maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
     };
-    this.registry = buildModelRegistry(options, this.clock, this.events);
+    this.hedge = options.hedge;
+    this.prices = new PriceTable(options.prices);
+    this.budget = options.budget ? new Budget(options.budget) : undefined;
+    this.ledger = new UsageLedger(options.stateStore ? { store: options.stateStore } : {});
+    this.cache = options.cache;
+    this.registry = buildModelRegistry(options, this.clock, this.events, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
+    if (options.router) {
+      const routerOptions: TaskRouterOptions =
+        'tiers' in options.router && typeof options.router.tiers === 'object'
+          ? (options.router as TaskRouterOptions)
+          : { tiers: options.router as Readonly<Record<string, string>> };
+      for (const [tier, alias] of Object.entries(routerOptions.tiers)) {
+        if (!this.registry.pools.has(alias)) {
+          throw new InvalidArgumentError(`router.${tier}`, `Expected \`router.${tier}\` to be a configured alias, got ${JSON.stringify(alias)}.`);
+        }
+      }
+      this.router = new TaskRouter({ contextWindows: (alias) => this.contextWindowOf(alias), ...routerOptions });
+    }
+    const maxQueueMs = new Map<string, number>();
+    for (const [alias, config] of Object.entries(options.models)) {
+      const queue = (config as { maxQueueMs?: number }).maxQueueMs;
+      if (queue !== undefined) maxQueueMs.set(alias, queue);
+    }
+    const prices = this.prices;
     this.executor = new CallExecutor({
       pools: this.registry.pools,
       adapters: this.registry.adapters,
       deploymentHeaders: this.registry.deploymentHeaders,
+      maxQueueMs,
       transport: this.transport,
       clock: this.clock,
-      random,
+      random: this.random,
       events: this.events,
       retry: this.retry,
-      hedge: options.hedge ? { afterMs: options.hedge.afterMs, maxExtra: options.hedge.maxExtra ?? 1 } : undefined,
-      costOf: () => undefined,
+      ledger: this.ledger,
+      cost: {
+        costOf(model, usage) {
+          const price = prices.lookup(model);
+          return price ? computeCost(usage, price) : undefined;
+        },
+        estimateOf(model, inputTokens, maxOutputTokens) {
+          const price = prices.lookup(model);
+          return price ? estimateCost(inputTokens, maxOutputTokens ?? Math.min(price.maxOutputTokens ?? 4096, 4096), price) : undefined;
+        },
+        priceIndexOf(model) {
+          const price = prices.lookup(model);
+          return price ? blendedPricePerMillion(price) : undefined;
+        },
+      },
     });
   }
 
@@ -99,8 +162,7 @@ export class ResilientLLM {
 
   /** Sends one request and resolves with the whole answer. */
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    const plan = this.plan(request, options, false, undefined, options.signal);
-    return this.run(plan, options);
+    return this.run({ request, options, isStream: false, onPart: undefined, token: undefined });
   }
 
   /**
@@ -108,56 +170,104 @@ export class ResilientLLM {
    * Breaking out of the loop, calling `return()` or aborting the signal cancels the call.
    */
   stream(request: ChatRequest, options: CallOptions = {}): StreamResult {
-    const controller = new AbortToken();
-    const unfollow = controller.follow(options.signal);
+    const token = new AbortToken();
+    const unfollow = token.follow(options.signal);
     let result: StreamResult | undefined;
     const pending: StreamPart[] = [];
     const onPart = (part: StreamPart) => {
       if (result) result.push(part);
       else pending.push(part);
     };
-    let response: Promise<ChatResponse>;
-    try {
-      const plan = this.plan(request, options, true, onPart, controller);
-      response = Promise.resolve().then(() => this.run(plan, options));
-    } catch (error) {
-      response = Promise.reject(error);
-    }
-    response = response.then(
-      (value) => {
+    const response = Promise.resolve()
+      .then(() => this.run({ request, options, isStream: true, onPart, token }))
+      .then((value) => {
         onPart({ type: 'finish', response: value });
         return value;
-      },
-      (error: unknown) => {
-        throw error;
-      },
-    );
+      });
     if (unfollow) response.then(unfollow, unfollow);
     result = new StreamResult(response, (reason?: unknown) => {
-      if (!controller.aborted) {
-        controller.abort(reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError'));
-      }
+      if (!token.aborted) token.abort(reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError'));
     });
     for (const part of pending) result.push(part);
     return result;
   }
 
+  private async run(input: CallInput): Promise<ChatResponse> {
+    if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
+    const { options, isStream, onPart } = input;
+    const request = validateChatRequest(input.request);
+    const signal: AbortSignalLike | undefined = input.token ?? options.signal;
+    const requestId = this.generateId();
+    const events = this.events;
+    const startedAt = this.clock.now();
+    if (events.has('request-start')) {
+      events.emit('request-start', { requestId, model: request.model, isStream, ...(options.metadata ? { metadata: options.metadata } : {}) });
+    }
+    let reservation: BudgetReservation | undefined;
+    const spending = { usd: 0 };
+    try {
+      const estimatedTokens = estimateTokens(request);
+      let alias = request.model;
+      let route: RouteInfo | undefined;
+      if (alias === 'auto') {
+        if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
+        const decision = await this.router.route(request, estimatedTokens, this.realSignal(input));
+        alias = decision.alias;
+        route = { tier: decision.tier, reason: decision.reason, source: decision.source };
+        if (events.has('route')) events.emit('route', { requestId, tier: decision.tier, alias, reason: decision.reason });
+      } else if (!this.registry.pools.has(alias)) {
+        throw new InvalidArgumentError(
+          'model',
+          `Expected \`model\` to be one of ${[...this.registry.pools.keys(), ...(this.router ? ['auto'] : [])].map((key) => JSON.stringify(key)).join(', ')}, got ${JSON.stringify(alias)}.`,
+        );
+      }
+      const resolved: ChatRequest = alias === request.model ? request : { ...request, model: alias };
+
+      const cacheContext = this.cache && options.cache !== false ? this.cacheContext(requestId, options, input) : undefined;
+      if (cacheContext && options.cache !== 'refresh') {
+        const hit = await this.lookupCache(resolved, cacheContext);
+        if (hit) {
+          const response = replayCached(hit, route, isStream ? onPart : undefined);
+          this.endEvent(requestId, startedAt, response);
+          return response;
+        }
+      }
+
+      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending);
+      if (this.budget) {
+        const estimate = this.estimateFirstAttempt(plan);
+        if (estimate !== undefined) reservation = this.budget.reserve(estimate, this.clock.now());
+      }
+      const executed = await this.executor.execute(plan);
+      const response = route ? { ...executed, route } : executed;
+      reservation?.commit(spending.usd, this.clock.now());
+      reservation = undefined;
+      if (cacheContext) this.storeInCache(resolved, response, cacheContext);
+      this.endEvent(requestId, startedAt, response);
+      return response;
+    } catch (error) {
+      reservation?.commit(spending.usd, this.clock.now());
+      if (events.has('request-end')) {
+        events.emit('request-end', {
+          requestId,
+          durationMs: this.clock.now() - startedAt,
+          error: error instanceof Error ? error : new ResilientLLMError('RLLM_PROVIDER_ERROR', String(error), false),
+        });
+      }
+      throw error;
+    }
+  }
+
   private plan(
     request: ChatRequest,
     options: CallOptions,
+    requestId: string,
     isStream: boolean,
     onPart: ((part: StreamPart) => void) | undefined,
     signal: AbortSignalLike | undefined,
+    estimatedTokens: number,
+    spending: { usd: number },
   ): CallPlan {
-    if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
-    const validated = validateChatRequest(request);
-    const alias = validated.model;
-    if (!this.registry.pools.has(alias)) {
-      throw new InvalidArgumentError(
-        'model',
-        `Expected \`model\` to be one of ${[...this.registry.pools.keys()].map((key) => JSON.stringify(key)).join(', ')}, got ${JSON.stringify(alias)}.`,
-      );
-    }
     const policy =
       options.fallback === false
         ? NO_FALLBACK
@@ -168,17 +278,21 @@ export class ResilientLLM {
             : new FallbackPolicy(options.fallback);
     if (policy !== this.policy && policy !== NO_FALLBACK) this.registry.checkPolicy(policy);
     const deadlineMs = options.deadlineMs ?? this.deadlineMs;
-    if (!(deadlineMs > 0)) {
+    if (!(typeof deadlineMs === 'number' && deadlineMs > 0)) {
       throw new InvalidArgumentError('deadlineMs', `Expected \`deadlineMs\` to be a positive number, got ${String(deadlineMs)}.`);
     }
     const maxRetries = options.maxRetries ?? this.retry.maxRetries;
     if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) {
       throw new InvalidArgumentError('maxRetries', `Expected \`maxRetries\` to be a non-negative integer, got ${String(maxRetries)}.`);
     }
+    const hedge = options.hedge === false ? undefined : (options.hedge ?? this.hedge);
+    if (hedge !== undefined && !(typeof hedge.afterMs === 'number' && hedge.afterMs > 0)) {
+      throw new InvalidArgumentError('hedge.afterMs', `Expected \`hedge.afterMs\` to be a positive number of milliseconds, got ${String(hedge.afterMs)}.`);
+    }
     return {
-      requestId: this.generateId(),
-      request: validated,
-      aliases: policy.chainFor(alias),
+      requestId,
+      request,
+      aliases: policy.chainFor(request.model),
       policy,
       maxRetries,
       deadlineAt: this.clock.now() + deadlineMs,
@@ -186,55 +300,129 @@ export class ResilientLLM {
       signal,
       isStream,
       onPart,
+      hedge: hedge ? { afterMs: hedge.afterMs, maxExtra: hedge.maxExtra ?? 1 } : undefined,
+      estimatedTokens,
+      maxCostUsd: this.budget?.perRequestUsd,
+      tenant: options.tenant,
+      spending,
     };
   }
 
-  private async run(plan: CallPlan, options: CallOptions): Promise<ChatResponse> {
-    const events = this.events;
-    const startedAt = this.clock.now();
-    if (events.has('request-start')) {
-      events.emit('request-start', {
-        requestId: plan.requestId,
-        model: plan.request.model,
-        isStream: plan.isStream,
-        ...(options.metadata ? { metadata: options.metadata } : {}),
-      });
+  private estimateFirstAttempt(plan: CallPlan): number | undefined {
+    const pool = this.registry.pools.get(plan.aliases[0]!)!;
+    let estimate: number | undefined;
+    for (const deployment of pool.deployments) {
+      const price = this.prices.lookup(deployment.model);
+      if (!price) continue;
+      const cost = estimateCost(plan.estimatedTokens, plan.request.maxTokens ?? Math.min(price.maxOutputTokens ?? 4096, 4096), price);
+      estimate = Math.max(estimate ?? 0, cost);
     }
+    return estimate;
+  }
+
+  private contextWindowOf(alias: string): number | undefined {
+    const pool = this.registry.pools.get(alias);
+    if (!pool) return undefined;
+    let window: number | undefined;
+    for (const deployment of pool.deployments) {
+      if (deployment.contextWindow === undefined) return undefined;
+      window = Math.min(window ?? Infinity, deployment.contextWindow);
+    }
+    return window;
+  }
+
+  /** A real AbortSignal for code that needs one (user classifiers, cache embedders): made on demand. */
+  private realSignal(input: CallInput): AbortSignal {
+    if (input.token) return input.token.signal;
+    if (input.options.signal) return input.options.signal;
+    return new AbortController().signal;
+  }
+
+  private cacheContext(requestId: string, options: CallOptions, input: CallInput): CacheContext {
+    let signal: AbortSignal | undefined;
+    const realSignal = () => (signal ??= this.realSignal(input));
+    return {
+      requestId,
+      ...(options.tenant !== undefined ? { namespace: options.tenant } : {}),
+      get signal() {
+        return realSignal();
+      },
+    };
+  }
+
+  private async lookupCache(request: ChatRequest, context: CacheContext) {
+    const events = this.events;
     try {
-      const response = await this.executor.execute(plan);
-      if (events.has('request-end')) {
-        events.emit('request-end', { requestId: plan.requestId, durationMs: this.clock.now() - startedAt, response });
+      const hit = await this.cache!.lookup(request, context);
+      if (!hit) {
+        if (events.has('cache-miss')) events.emit('cache-miss', { requestId: context.requestId });
+        return undefined;
       }
-      return response;
+      if (events.has('cache-hit')) {
+        events.emit('cache-hit', { requestId: context.requestId, tier: hit.tier, similarity: hit.similarity, isShadow: hit.isShadow });
+      }
+      return hit.isShadow ? undefined : hit;
     } catch (error) {
-      if (events.has('request-end')) {
-        events.emit('request-end', {
-          requestId: plan.requestId,
-          durationMs: this.clock.now() - startedAt,
-          error: error instanceof Error ? error : new ResilientLLMError('RLLM_PROVIDER_ERROR', String(error), false),
-        });
+      if (events.has('cache-error')) {
+        events.emit('cache-error', { requestId: context.requestId, error: error instanceof Error ? error : new Error(String(error)) });
       }
-      throw error;
+      return undefined;
+    }
+  }
+
+  /** Stores off the caller's path; a failing store is reported, never thrown. */
+  private storeInCache(request: ChatRequest, response: ChatResponse, context: CacheContext): void {
+    this.cache!.store(request, response, context).catch((error: unknown) => {
+      if (this.events.has('cache-error')) {
+        this.events.emit('cache-error', { requestId: context.requestId, error: error instanceof Error ? error : new Error(String(error)) });
+      }
+    });
+  }
+
+  private endEvent(requestId: string, startedAt: number, response: ChatResponse): void {
+    if (this.events.has('request-end')) {
+      this.events.emit('request-end', { requestId, durationMs: this.clock.now() - startedAt, response });
     }
   }
 
   /** Embeds texts with an alias whose adapter supports embeddings. */
-  async embed(request: { readonly model: string; readonly input: readonly string[]; readonly dimensions?: number }, options: { readonly signal?: AbortSignal } = {}): Promise<EmbedResult> {
+  async embed(
+    request: { readonly model: string; readonly input: readonly string[]; readonly dimensions?: number },
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<EmbedResult> {
     const pool = this.registry.pools.get(request.model);
     if (!pool) throw new InvalidArgumentError('model', `Expected \`model\` to be a configured alias, got ${JSON.stringify(request.model)}.`);
-    if (!Array.isArray(request.input) || request.input.some((text) => typeof text !== 'string' || text.length === 0)) {
-      throw new InvalidArgumentError('input', 'Expected `input` to be an array of non-empty strings.');
+    if (!Array.isArray(request.input) || request.input.length === 0 || request.input.some((text) => typeof text !== 'string' || text.length === 0)) {
+      throw new InvalidArgumentError('input', 'Expected `input` to be a non-empty array of non-empty strings.');
     }
-    const deployment = pool.pick({ now: this.clock.now(), random: Math.random })!;
-    const adapter: ProviderAdapter = this.registry.adapters.get(deployment.providerName)!;
+    const deployment = pool.pick({ now: this.clock.now(), random: this.random }) ?? pool.deployments[0]!;
+    const adapter = this.registry.adapters.get(deployment.providerName)!;
     if (!adapter.embed) throw new InvalidArgumentError('model', `The provider of ${JSON.stringify(request.model)} cannot embed.`);
-    return adapter.embed(
-      { model: deployment.model, input: request.input, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) },
-      { signal: options.signal ?? new AbortController().signal, transport: this.transport, clock: this.clock },
-    );
+    const token = new AbortToken();
+    const unfollow = token.follow(options.signal);
+    try {
+      return await adapter.embed(
+        { model: deployment.model, input: request.input, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) },
+        {
+          abort: token,
+          get signal() {
+            return token.signal;
+          },
+          transport: this.transport,
+          clock: this.clock,
+        },
+      );
+    } finally {
+      unfollow?.();
+    }
   }
 
-  /** Each deployment's breaker state, cooldown, in-flight count and last error. */
+  /** Requests, tokens, errors and cost so far: in total and by alias, deployment and tenant. */
+  usage(): UsageReport {
+    return this.ledger.totals();
+  }
+
+  /** Each deployment's breaker state, cooldown, rate-limit headroom, in-flight count and last error. */
   health(): DeploymentHealth[] {
     return this.registry.health(this.clock.now());
   }

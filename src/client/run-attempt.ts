@@ -28,6 +28,8 @@ export type AttemptInput = {
   readonly onPart?: (part: StreamPart) => void;
   /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
   readonly claim?: () => boolean;
+  /** Sees every response's headers (rate-limit learning). */
+  readonly onResponseHeaders?: (header: (name: string) => string | undefined) => void;
   /** Lets a hedge abort this attempt from outside. */
   readonly controller?: AbortToken;
 };
@@ -114,7 +116,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const first = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
   arm(Math.min(first, deadlineAt - startedAt));
 
-  const context = new AttemptContext(controller, input.transport, clock, input.headers);
+  const context = new AttemptContext(controller, input.transport, clock, input.headers, input.onResponseHeaders);
   let timeToFirstTokenMs: number | undefined;
   let accumulator: ResultAccumulator | undefined;
   let hasEmitted = false;
@@ -135,7 +137,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
         phase = 'idle';
         timeToFirstTokenMs = lastActivityAt - startedAt;
         if (input.claim && !input.claim()) {
-          controller.abort(new DOMException('Another hedged attempt won', 'AbortError'));
+          controller.abort(new DOMException('Another hedged attempt answered first', 'AbortError'));
           break;
         }
       }
@@ -177,12 +179,20 @@ class AttemptContext {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly onResponseHeaders?: (header: (name: string) => string | undefined) => void;
 
-  constructor(abort: AbortToken, transport: Transport, clock: Clock, headers: Readonly<Record<string, string>> | undefined) {
+  constructor(
+    abort: AbortToken,
+    transport: Transport,
+    clock: Clock,
+    headers: Readonly<Record<string, string>> | undefined,
+    onResponseHeaders: ((header: (name: string) => string | undefined) => void) | undefined,
+  ) {
     this.abort = abort;
     this.transport = transport;
     this.clock = clock;
     if (headers) this.headers = headers;
+    if (onResponseHeaders) this.onResponseHeaders = onResponseHeaders;
   }
 
   get signal(): AbortSignal {

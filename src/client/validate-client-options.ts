@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/errors.js';
+import { validateCircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import type { ClientOptions, DeploymentConfig, PoolConfig } from './client-options.js';
 
 const STRATEGIES = new Set(['weighted-random', 'round-robin', 'least-busy', 'lowest-latency', 'most-headroom']);
@@ -76,6 +77,7 @@ export function validateClientOptions(options: ClientOptions): void {
     checkPositive('retry.maxDelayMs', retry.maxDelayMs);
     checkPositive('retry.maxRetryAfterMs', retry.maxRetryAfterMs);
   }
+  if (options.breaker !== undefined) validateCircuitBreakerOptions(options.breaker, 'breaker.');
   if (options.hedge !== undefined) {
     if (!(typeof options.hedge.afterMs === 'number' && options.hedge.afterMs > 0)) fail('hedge.afterMs', 'a positive number of milliseconds', options.hedge.afterMs);
     if (options.hedge.maxExtra !== undefined && !(Number.isInteger(options.hedge.maxExtra) && options.hedge.maxExtra >= 1)) {

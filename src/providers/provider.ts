@@ -35,6 +35,8 @@ export type ProviderCallContext = {
   /** Extra headers for this attempt (per-deployment headers, tracing). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly clock: Clock;
+  /** Adapters pass every response's header lookup here (2xx and errors) for rate-limit learning. */
+  readonly onResponseHeaders?: (header: (name: string) => string | undefined) => void;
 };
 
 /** What an adapter can do; checked when a fallback chain is built. */

@@ -24,6 +24,7 @@ export async function postJson(
     body: JSON.stringify(body),
     signal: context.abort ?? context.signal,
   });
+  context.onResponseHeaders?.((name) => response.header(name));
   if (response.status >= 200 && response.status < 300) return response;
   let bodyText = '';
   try {
