@@ -7,6 +7,7 @@ export {
   type ToolArgs,
   type ToolResult,
   type ToolCallOf,
+  type ToolCallFor,
   type ToolExecuteContext,
   type ZodToolOptions,
   type JsonSchemaToolOptions,

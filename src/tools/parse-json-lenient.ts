@@ -24,7 +24,9 @@ const LITERALS: Readonly<Record<string, string>> = {
 export function parseJsonLenient(text: string): LenientParseResult {
   let firstError: string;
   try {
-    return { isValid: true, value: unwrapEncoded(JSON.parse(text)), isRepaired: false };
+    const value: unknown = JSON.parse(text);
+    const unwrapped = unwrapEncoded(value);
+    return { isValid: true, value: unwrapped, isRepaired: unwrapped !== value };
   } catch (error) {
     firstError = (error as Error).message;
   }

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { ChatRequest, ChatResponse, Message, ToolSpec } from '../client/types.js';
+import type { ChatRequest, ChatResponse, Message, ToolCall, ToolSpec } from '../client/types.js';
 import { InvalidArgumentError, TimeoutError, ToolRepairError, type ToolInputInvalidError, type ToolRepairAttempt } from '../errors/errors.js';
 import { checkResponse } from './check-response.js';
 import { mergeRepairResponses } from './merge-responses.js';
 import { applyStructuredOutput, structuredOutput, type StructuredOutput } from './structured-output.js';
 import { toToolSpec } from './to-tool-spec.js';
-import { isTool, tool as defineTool, type AnyTool, type ToolCallOf } from './tool.js';
+import { isTool, tool as defineTool, type AnyTool, type ToolCallFor } from './tool.js';
 import { indexTools } from './validate-tool-call.js';
 
 /** What the loop tells `call` about the call it asks for. */
@@ -60,7 +60,7 @@ export type RunWithToolRepairsOptions<TTools extends readonly (AnyTool | ToolSpe
 
 /** A response whose tool calls are typed by the tools given and whose `object` is typed by the schema. */
 export type ValidatedChatResponse<TTools extends readonly (AnyTool | ToolSpec)[], TObject> = Omit<ChatResponse<TObject>, 'toolCalls'> & {
-  readonly toolCalls: readonly ToolCallOf<Extract<TTools[number], AnyTool>[]>[];
+  readonly toolCalls: readonly (ToolCallFor<Extract<TTools[number], AnyTool>> | (Exclude<TTools[number], AnyTool> extends never ? never : ToolCall))[];
 };
 
 /** Turns a plain `ToolSpec` into a tool validated through its JSON Schema. */

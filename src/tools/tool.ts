@@ -39,12 +39,12 @@ export type ToolArgs<TTool> = TTool extends Tool<string, infer TArgs, unknown> ?
 /** The result type of a tool's `execute`, awaited. */
 export type ToolResult<TTool> = TTool extends Tool<string, unknown, infer TResult> ? Awaited<TResult> : never;
 
+/** A call of `TTool` with its validated `args`; distributes over a union of tools. */
+export type ToolCallFor<TTool> =
+  TTool extends Tool<infer TName, infer TArgs, infer _TResult> ? Omit<ToolCall<TArgs>, 'name' | 'argsText'> & { readonly name: TName } : never;
+
 /** A call of one of `TTools`, discriminated on `name`, with that tool's validated `args`. */
-export type ToolCallOf<TTools extends readonly AnyTool[]> = {
-  [K in keyof TTools]: TTools[K] extends Tool<infer TName, infer TArgs, unknown>
-    ? Omit<ToolCall<TArgs>, 'name' | 'argsText'> & { readonly name: TName }
-    : never;
-}[number];
+export type ToolCallOf<TTools extends readonly AnyTool[]> = ToolCallFor<TTools[number]>;
 
 type BaseToolOptions<TName extends string> = {
   /** 1-64 letters, digits, `_`, `.` or `-`. */
