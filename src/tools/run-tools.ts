@@ -110,7 +110,7 @@ export async function runTools<TObject = unknown>(options: RunToolsOptions<TObje
       signal,
     );
     responses.push(response as ChatResponse);
-    messages.push(response.message);
+    messages = [...messages, response.message];
     const calls = response.toolCalls as readonly ToolCall[];
     const finish = (stopReason: RunToolsStopReason, executions: readonly ToolExecution[]): RunToolsResult => {
       const step: ToolStep = { response: response as ChatResponse, executions };
