@@ -20,6 +20,12 @@ export type TransportResponse = {
   text(): Promise<string>;
   /** Stops reading and closes the underlying socket or stream. Safe to call twice. */
   cancel(): void;
+  /**
+   * The reader saw the protocol's end (`[DONE]`, `message_stop`): let the connection be reused by
+   * draining a short remainder of the body, closing it if more arrives or it does not end soon.
+   * After `release()`, `cancel()` does nothing. Optional: without it, `cancel()` is used.
+   */
+  release?(): void;
 };
 
 /**

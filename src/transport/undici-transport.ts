@@ -57,8 +57,14 @@ export function mapTransportError(error: unknown, signal: AbortSignalLike, timeo
   return error;
 }
 
+/** How long a released body may take to end before its socket is closed. */
+const RELEASE_GRACE_MS = 1000;
+/** The most bytes drained from a released body; more means it was not really finished. */
+const RELEASE_LIMIT_BYTES = 64 * 1024;
+
 class UndiciResponse implements TransportResponse {
   readonly status: number;
+  private isReleased = false;
   readonly body: AsyncIterable<Uint8Array>;
   private readonly headers: Record<string, string | string[] | undefined>;
   private readonly raw: Dispatcher.ResponseData['body'];
@@ -79,13 +85,25 @@ class UndiciResponse implements TransportResponse {
 
   private async *iterate(): AsyncGenerator<Uint8Array> {
     try {
-      for await (const chunk of this.raw) yield chunk as Uint8Array;
+      // `destroyOnReturn: false`: a reader that stops at the protocol's end may `release()` the
+      // body so the socket is reused; every other early exit destroys it below.
+      for await (const chunk of this.raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
     } catch (error) {
       throw this.mapError(error);
     } finally {
-      // Reached on break/return/throw too: an unfinished body must not keep the socket.
-      if (!this.raw.readableEnded) this.raw.destroy();
+      if (!this.isReleased && !this.raw.readableEnded) this.raw.destroy();
     }
+  }
+
+  release(): void {
+    if (this.isReleased) return;
+    this.isReleased = true;
+    const raw = this.raw;
+    if (raw.readableEnded || raw.destroyed) return;
+    // The end event is normally already in flight; give it a moment, never a socket forever.
+    const timer = setTimeout(() => raw.destroy(), RELEASE_GRACE_MS);
+    const done = () => clearTimeout(timer);
+    raw.dump({ limit: RELEASE_LIMIT_BYTES }).then(done, done);
   }
 
   async text(): Promise<string> {
@@ -97,6 +115,7 @@ class UndiciResponse implements TransportResponse {
   }
 
   cancel(): void {
+    if (this.isReleased) return;
     if (!this.raw.destroyed && !this.raw.readableEnded) this.raw.destroy();
   }
 }
@@ -159,7 +178,8 @@ export class UndiciTransport implements Transport {
       for (let index = 0; index < count; index++) {
         opens.push(
           this.pool(origin)
-            .request({ path: '/', method: 'HEAD', ...(signal ? { signal } : {}) })
+            // GET, not HEAD: undici closes a connection after a HEAD (undici#258), defeating the point.
+            .request({ path: '/', method: 'GET', ...(signal ? { signal } : {}) })
             .then((data) => data.body.dump())
             .catch(() => undefined),
         );

@@ -190,6 +190,8 @@ export async function* streamAnthropicParts(
           }
           break;
         case 'message_stop':
+          // The answer is complete: hand the rest of the body back so the socket can be reused.
+          response.release?.();
           // Blocks never stopped were cut off (max_tokens): an open tool call is never valid.
           // A Map iterates in insertion order, which is block start order.
           for (const block of blocks.values()) {

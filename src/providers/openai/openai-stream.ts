@@ -60,11 +60,12 @@ export async function* openAIStream(
   const toolCalls = new Map<number, ToolCallAccumulator>();
   try {
     for await (const event of decodeSse(response.body)) {
-      if (isDone) continue;
       const data = event.data;
       if (data === '[DONE]') {
+        // The answer is complete: hand the rest of the body back so the socket can be reused.
         isDone = true;
-        continue;
+        response.release?.();
+        break;
       }
       let chunk: WireChunk;
       try {
