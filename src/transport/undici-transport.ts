@@ -62,6 +62,17 @@ const RELEASE_GRACE_MS = 1000;
 /** The most bytes drained from a released body; more means it was not really finished. */
 const RELEASE_LIMIT_BYTES = 64 * 1024;
 
+function ignoreError(): void {}
+
+/**
+ * Destroys an unfinished body. undici then emits `RequestAbortedError` as an 'error' event; once
+ * the reader has stopped nobody listens, and an unheard 'error' would crash the process.
+ */
+function destroyQuietly(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', ignoreError);
+  body.destroy();
+}
+
 class UndiciResponse implements TransportResponse {
   readonly status: number;
   private isReleased = false;
@@ -91,7 +102,7 @@ class UndiciResponse implements TransportResponse {
     } catch (error) {
       throw this.mapError(error);
     } finally {
-      if (!this.isReleased && !this.raw.readableEnded) this.raw.destroy();
+      if (!this.isReleased && !this.raw.readableEnded) destroyQuietly(this.raw);
     }
   }
 
@@ -116,7 +127,7 @@ class UndiciResponse implements TransportResponse {
 
   cancel(): void {
     if (this.isReleased) return;
-    if (!this.raw.destroyed && !this.raw.readableEnded) this.raw.destroy();
+    if (!this.raw.destroyed && !this.raw.readableEnded) destroyQuietly(this.raw);
   }
 }
 
