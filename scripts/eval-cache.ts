@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChatResponse } from '../src/client/types.js';
 import { localEmbedder } from '../src/cache/local-embedder.js';
+import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import { compact } from '../src/cache/question-text.js';
-import { SemanticCache } from '../src/cache/semantic-cache.js';
+import { SemanticCache, type CachedAnswer } from '../src/cache/semantic-cache.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,12 +36,24 @@ function answer(text: string): ChatResponse {
   };
 }
 
+function seededRandom(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const context = { requestId: 'eval', signal: new AbortController().signal };
 const ask = (text: string) => ({ model: 'eval', messages: [{ role: 'user' as const, content: text }] });
 
 async function run(threshold: number, isGuarded: boolean, questions: readonly { readonly text: string; readonly expected?: string }[]) {
   const guard = isGuarded ? {} : { negation: false, numbers: false, entities: false };
-  const cache = new SemanticCache({ embedder: localEmbedder({ dimensions }), threshold, guards: guard, maxEntries: 10_000 });
+  // A seeded index, so that every run prints the same table.
+  const store = new MemoryVectorStore<CachedAnswer>({ maxEntries: 10_000, random: seededRandom(1) });
+  const cache = new SemanticCache({ embedder: localEmbedder({ dimensions }), store, threshold, guards: guard });
   for (const origin of origins) await cache.store(ask(origin), answer(origin), context);
   let right = 0;
   let wrong = 0;

@@ -7,7 +7,7 @@ export type HnswIndexOptions = {
   readonly maxNeighbors?: number;
   /** Candidate list size while inserting; higher builds slower and finds more. @default 48 */
   readonly efConstruction?: number;
-  /** Candidate list size while searching, raised to `k` when smaller. @default 48 */
+  /** Candidate list size while searching, raised to `k` when smaller. @default 64 */
   readonly efSearch?: number;
   /** Uniform random source in [0, 1) for layer assignment; inject a seeded one for reproducible graphs. @default Math.random */
   readonly random?: () => number;
@@ -75,7 +75,7 @@ export class HnswIndex {
     this.maxNeighbors = options.maxNeighbors ?? 16;
     this.maxNeighborsLayer0 = this.maxNeighbors * 2;
     this.efConstruction = options.efConstruction ?? 48;
-    this.efSearch = options.efSearch ?? 48;
+    this.efSearch = options.efSearch ?? 64;
     this.random = options.random ?? Math.random;
     this.levelMultiplier = 1 / Math.log(this.maxNeighbors);
     this.capacity = Math.max(16, options.initialCapacity ?? 1024);

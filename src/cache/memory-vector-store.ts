@@ -15,7 +15,7 @@ export type MemoryVectorStoreOptions = {
   readonly maxNeighbors?: number;
   /** HNSW candidate list size while inserting. @default 48 */
   readonly efConstruction?: number;
-  /** HNSW candidate list size while searching. @default 48 */
+  /** HNSW candidate list size while searching. @default 64 */
   readonly efSearch?: number;
   /** Random source for the HNSW layers. @default Math.random */
   readonly random?: () => number;
