@@ -1,4 +1,4 @@
-import { AllDeploymentsFailedError, BudgetExceededError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, BudgetExceededError, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
 import type { EventHub } from '../events/events.js';
@@ -180,13 +180,17 @@ export class CallExecutor {
         const candidate = this.pickCandidate(plan, alias, pool, tried, banned, now);
         if (!candidate) {
           // Everything here is cooling down, open or out of rate-limit headroom: wait if allowed.
+          // Only the last alias of the chain waits as a retry; an earlier one is skipped for the next.
           const waitMs = nextAvailableInMs(pool, now, banned, plan.estimatedTokens);
-          const maxWaitMs = Math.max(retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, this.env.maxQueueMs.get(alias) ?? 0);
+          const isLastAlias = aliasIndex === plan.aliases.length - 1;
+          const maxWaitMs = Math.max(isLastAlias && retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, this.env.maxQueueMs.get(alias) ?? 0);
           if (waitMs !== undefined && waitMs <= maxWaitMs && now + waitMs < plan.deadlineAt) {
             if (retries < plan.maxRetries) retries++;
             await this.sleep(Math.max(1, waitMs), plan.signal);
             continue;
           }
+          // A skipped alias still moves the call along the chain (the policy sees why).
+          lastError ??= new CircuitOpenError(`no deployment of ${JSON.stringify(alias)} is available (circuit open, cooling down or rate-limited)`);
           break;
         }
         this.checkBudget(plan, state, candidate);

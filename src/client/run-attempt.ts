@@ -91,17 +91,20 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let phase: 'attempt' | 'first-token' | 'idle' = input.isStream ? 'first-token' : 'attempt';
   let lastActivityAt = startedAt;
   let timer: unknown;
+  // Whether the armed timer is the call's deadline rather than a watchdog. Remembered, not
+  // re-derived from the time in `fire`: timers may fire a few ms early by `performance.now()`.
+  let isDeadlineTimer = false;
   const fire = () => {
     timer = undefined;
     const now = clock.now();
-    if (now >= deadlineAt - 1) {
+    if (isDeadlineTimer || now >= deadlineAt - 1) {
       controller.abort(new TimeoutError('total', input.deadlineMs));
       return;
     }
     if (phase === 'idle') {
       const idleFor = now - lastActivityAt;
       if (idleFor < timeouts.idleTimeoutMs - 1) {
-        arm(Math.min(timeouts.idleTimeoutMs - idleFor, deadlineAt - now));
+        arm(timeouts.idleTimeoutMs - idleFor, now);
         return;
       }
       controller.abort(new TimeoutError('idle', timeouts.idleTimeoutMs));
@@ -110,11 +113,13 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     const limit = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
     controller.abort(new TimeoutError(phase as TimeoutPhase, limit));
   };
-  const arm = (ms: number) => {
-    timer = clock.setTimeout(fire, Math.max(0, ms));
+  /** Arms one timer for the watchdog's `limitMs` from `now`, or for the deadline if that comes first. */
+  const arm = (limitMs: number, now: number) => {
+    const untilDeadlineMs = deadlineAt - now;
+    isDeadlineTimer = untilDeadlineMs <= limitMs;
+    timer = clock.setTimeout(fire, Math.max(0, isDeadlineTimer ? untilDeadlineMs : limitMs));
   };
-  const first = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
-  arm(Math.min(first, deadlineAt - startedAt));
+  arm(phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs, startedAt);
 
   const context = new AttemptContext(controller, input.transport, clock, input.headers, input.onResponseHeaders);
   let timeToFirstTokenMs: number | undefined;
