@@ -3,10 +3,8 @@
 // Runs offline against the library's loopback provider server: `node --import tsx examples/tools-repair.ts`.
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ResilientLLM } from '../src/client/resilient-llm.js';
-import { openai } from '../src/providers/openai/openai-adapter.js';
-import { createProviderServer } from '../src/testing/index.js';
-import { runWithToolRepairs, tool } from '../src/tools/index.js';
+import { ResilientLLM, openai, tool } from 'llm-resilience';
+import { createProviderServer } from 'llm-resilience/testing';
 
 /** Runs the example and returns what it printed, so the test suite can check it. */
 export async function runToolsRepairExample(print: (line: string) => void = console.log): Promise<string[]> {
@@ -33,14 +31,12 @@ export async function runToolsRepairExample(print: (line: string) => void = cons
       description: 'Current weather in a city',
       parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).default('c') }),
     });
-    // Once the client is wired this is `llm.chat({ model: 'fast', messages, tools: [weather], maxToolRepairs: 2 })`.
-    const response = await runWithToolRepairs({
-      request: { model: 'fast', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] },
+    llm.on('tool-repair', (event) => say(`repair ${event.repair}: ${event.issues}`));
+    const response = await llm.chat({
+      model: 'fast',
+      messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
       tools: [weather],
       maxToolRepairs: 2,
-      vendorKind: 'openai',
-      call: (request) => llm.chat(request),
-      onRepair: (event) => say(`repair ${event.repair}: ${event.issues}`),
     });
     const call = response.toolCalls[0]!;
     say(`validated call: ${call.name}(${JSON.stringify(call.args)})`);

@@ -70,3 +70,4 @@ export { estimateTokens, estimateTextTokens } from './cost/estimate-tokens.js';
 export type { EstimateTokensOptions } from './cost/estimate-tokens.js';
 // --- cache
 // --- tools
+export * from './tools/index.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatRequest, Message } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, Message } from '../client/types.js';
 import { normalizeWhitespace } from './question-text.js';
 
 /** Where an entry lives: its partition (a store namespace) and its id within it. */

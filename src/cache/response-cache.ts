@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse } from '../client/types.js';
 
 /** What the client passes with every cache call. */
 export type CacheContext = {

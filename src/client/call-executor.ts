@@ -13,7 +13,7 @@ import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
-import type { Attempt, ChatRequest, ChatResponse, GenerateResult, ProviderRequest, StreamPart, Usage } from './types.js';
+import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, GenerateResult, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
 export type CostHooks = {

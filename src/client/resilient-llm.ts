@@ -21,7 +21,26 @@ import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './c
 import { buildModelRegistry, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
 import { StreamResult } from './stream-result.js';
-import type { ChatRequest, ChatResponse, EmbedResult, RouteInfo, StreamPart } from './types.js';
+import {
+  normalizeTools,
+  runWithToolRepairs,
+  type ToolRepairEvent,
+  type ValidatedChatResponse,
+} from '../tools/run-with-tool-repairs.js';
+import { runTools, type RunToolsResult } from '../tools/run-tools.js';
+import { structuredOutput } from '../tools/structured-output.js';
+import type { AnyTool } from '../tools/tool.js';
+import { validateStream } from '../tools/validate-stream.js';
+import type {
+  ChatRequest,
+  ChatResponse,
+  EmbedResult,
+  Message,
+  NormalizedChatRequest,
+  RouteInfo,
+  StreamPart,
+  ToolSpec,
+} from './types.js';
 import { validateChatRequest } from './validate-request.js';
 import { validateClientOptions } from './validate-client-options.js';
 
@@ -30,13 +49,21 @@ const DEFAULT_DEADLINE_MS = 300_000;
 /** Health of one deployment, as `llm.health()` reports it. */
 export type DeploymentHealth = ReturnType<ModelRegistry['health']>[number];
 
+function needsToolLoop(request: ChatRequest<unknown>): boolean {
+  if (request.schema !== undefined) return true;
+  const tools = request.tools;
+  return tools !== undefined && tools.length > 0;
+}
+
 function isTransport(value: unknown): value is Transport {
   return typeof value === 'object' && value !== null && typeof (value as Transport).request === 'function';
 }
 
 /** Everything one call carries from `chat()`/`stream()` into `run()`. */
 type CallInput = {
-  readonly request: ChatRequest;
+  readonly request: NormalizedChatRequest;
+  /** A deadline shared with other calls (the tool-repair loop); else one from `deadlineMs`. */
+  readonly deadlineAt?: number;
   readonly options: CallOptions;
   readonly isStream: boolean;
   readonly onPart: ((part: StreamPart) => void) | undefined;
@@ -160,16 +187,163 @@ export class ResilientLLM {
     return this.events.on(type, listener);
   }
 
-  /** Sends one request and resolves with the whole answer. */
-  async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    return this.run({ request, options, isStream: false, onPart: undefined, token: undefined });
+  /**
+   * Sends one request and resolves with the whole answer. With `tools` or `schema`, every tool
+   * call (and the object) is validated, and invalid ones are sent back to the model to fix, up to
+   * `maxToolRepairs` times, inside the same deadline.
+   */
+  async chat<const TTools extends readonly (AnyTool | ToolSpec)[] = [], TObject = unknown>(
+    request: ChatRequest<TObject> & { readonly tools?: TTools },
+    options: CallOptions = {},
+  ): Promise<ValidatedChatResponse<TTools, TObject>> {
+    if (!needsToolLoop(request)) {
+      return this.run({ request: request as NormalizedChatRequest, options, isStream: false, onPart: undefined, token: undefined }) as Promise<
+        ValidatedChatResponse<TTools, TObject>
+      >;
+    }
+    const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
+    const alias = base.model;
+    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
+    const loopId = this.generateId();
+    return runWithToolRepairs<TTools, TObject>({
+      request: base as NormalizedChatRequest,
+      ...(tools ? { tools } : {}),
+      ...(schema ? { schema } : {}),
+      ...(schemaName !== undefined ? { schemaName } : {}),
+      ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
+      ...(escalate !== undefined ? { escalate } : {}),
+      ...(this.vendorKindOf(alias) !== undefined ? { vendorKind: this.vendorKindOf(alias)! } : {}),
+      deadlineAt,
+      deadlineMs: options.deadlineMs ?? this.deadlineMs,
+      clock: this.clock,
+      onRepair: (event) => this.emitRepair(loopId, event),
+      call: (next, info) =>
+        this.run({
+          request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
+          options,
+          isStream: false,
+          onPart: undefined,
+          token: undefined,
+          deadlineAt,
+        }),
+    });
+  }
+
+  /**
+   * The agent loop: calls the model, runs the `execute` of every tool it asks for with validated
+   * arguments (one turn's calls concurrently), sends the results back, and stops at a final
+   * answer or `maxSteps`. A tool that throws is reported to the model as an error result.
+   */
+  async runTools<TObject = unknown>(
+    request: Omit<ChatRequest<TObject>, 'tools'> & { readonly tools: readonly AnyTool[]; readonly maxSteps?: number },
+    options: CallOptions = {},
+  ): Promise<RunToolsResult> {
+    const { tools, maxSteps, messages, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
+    const alias = base.model;
+    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
+    const loopId = this.generateId();
+    const vendorKind = this.vendorKindOf(alias);
+    return runTools<TObject>({
+      messages: messages as readonly Message[],
+      tools,
+      request: base as Omit<NormalizedChatRequest, 'messages' | 'tools'>,
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(schema ? { schema } : {}),
+      ...(schemaName !== undefined ? { schemaName } : {}),
+      ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
+      ...(escalate !== undefined ? { escalate } : {}),
+      ...(vendorKind !== undefined ? { vendorKind } : {}),
+      deadlineAt,
+      deadlineMs: options.deadlineMs ?? this.deadlineMs,
+      clock: this.clock,
+      onRepair: (event) => this.emitRepair(loopId, event),
+      call: (next, info) =>
+        this.run({
+          request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
+          options,
+          isStream: false,
+          onPart: undefined,
+          token: undefined,
+          deadlineAt,
+        }),
+    });
   }
 
   /**
    * Starts a streaming request and returns at once. Iterate it for parts, or await `response`.
    * Breaking out of the loop, calling `return()` or aborting the signal cancels the call.
    */
-  stream(request: ChatRequest, options: CallOptions = {}): StreamResult {
+  stream<TObject = unknown>(request: ChatRequest<TObject>, options: CallOptions = {}): StreamResult<TObject> {
+    if (!needsToolLoop(request)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
+    return this.streamWithTools(request, options);
+  }
+
+  /**
+   * A stream with tools or a schema: each tool call is validated as it completes (an invalid one
+   * is never shown as valid), `partial-object` parts carry the object as it grows, and when the
+   * answer is invalid the repair loop asks again: a `reset` part, then the corrected answer.
+   */
+  private streamWithTools<TObject>(request: ChatRequest<TObject>, options: CallOptions): StreamResult<TObject> {
+    const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
+    const alias = base.model;
+    const vendorKind = this.vendorKindOf(alias);
+    const normalizedTools = normalizeTools(tools ?? []);
+    const output = schema ? structuredOutput(schema, schemaName !== undefined ? { name: schemaName } : {}) : undefined;
+    const validation = { tools: normalizedTools, ...(output ? { output } : {}) };
+    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
+    const loopId = this.generateId();
+    let outer: StreamResult<TObject> | undefined;
+    const early: StreamPart[] = [];
+    const emit = (part: StreamPart) => {
+      if (outer) outer.push(part);
+      else early.push(part);
+    };
+    let current: StreamResult | undefined;
+    let cancelled: { reason: unknown } | undefined;
+    let calls = 0;
+    const response = Promise.resolve()
+      .then(() =>
+        runWithToolRepairs<readonly (AnyTool | ToolSpec)[], TObject>({
+          request: base as NormalizedChatRequest,
+          tools: normalizedTools,
+          ...(output ? { schema: output } : {}),
+          ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
+          ...(escalate !== undefined ? { escalate } : {}),
+          ...(vendorKind !== undefined ? { vendorKind } : {}),
+          deadlineAt,
+          deadlineMs: options.deadlineMs ?? this.deadlineMs,
+          clock: this.clock,
+          onRepair: (event) => this.emitRepair(loopId, event),
+          call: async (next, info) => {
+            if (cancelled) throw cancelled.reason;
+            if (calls++ > 0) emit({ type: 'reset', reason: 'invalid tool call or object: asking the model again' });
+            const inner = this.streamNormalized(info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next, options, deadlineAt);
+            current = inner;
+            try {
+              for await (const part of validateStream(inner, validation)) if (part.type !== 'finish') emit(part);
+            } catch (error) {
+              // An invalid final answer is the repair loop's to handle; anything else is the call's error.
+              if ((error as { code?: string }).code !== 'RLLM_TOOL_REPAIR_EXHAUSTED') throw error;
+            }
+            return inner.response;
+          },
+        }),
+      )
+      .then((final) => {
+        const validated = final as unknown as ChatResponse<TObject>;
+        emit({ type: 'finish', response: validated as ChatResponse });
+        return validated;
+      });
+    outer = new StreamResult<TObject>(response, (reason) => {
+      cancelled = { reason: reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError') };
+      current?.cancel(cancelled.reason);
+    });
+    for (const part of early) outer.push(part);
+    return outer;
+  }
+
+  private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number): StreamResult {
     const token = new AbortToken();
     const unfollow = token.follow(options.signal);
     let result: StreamResult | undefined;
@@ -179,7 +353,7 @@ export class ResilientLLM {
       else pending.push(part);
     };
     const response = Promise.resolve()
-      .then(() => this.run({ request, options, isStream: true, onPart, token }))
+      .then(() => this.run({ request, options, isStream: true, onPart, token, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
       .then((value) => {
         onPart({ type: 'finish', response: value });
         return value;
@@ -221,7 +395,7 @@ export class ResilientLLM {
           `Expected \`model\` to be one of ${[...this.registry.pools.keys(), ...(this.router ? ['auto'] : [])].map((key) => JSON.stringify(key)).join(', ')}, got ${JSON.stringify(alias)}.`,
         );
       }
-      const resolved: ChatRequest = alias === request.model ? request : { ...request, model: alias };
+      const resolved: NormalizedChatRequest = alias === request.model ? request : { ...request, model: alias };
 
       const cacheContext = this.cache && options.cache !== false ? this.cacheContext(requestId, options, input) : undefined;
       if (cacheContext && options.cache !== 'refresh') {
@@ -233,7 +407,7 @@ export class ResilientLLM {
         }
       }
 
-      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending);
+      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, input.deadlineAt);
       if (this.budget) {
         const estimate = this.estimateFirstAttempt(plan);
         if (estimate !== undefined) reservation = this.budget.reserve(estimate, this.clock.now());
@@ -259,7 +433,7 @@ export class ResilientLLM {
   }
 
   private plan(
-    request: ChatRequest,
+    request: NormalizedChatRequest,
     options: CallOptions,
     requestId: string,
     isStream: boolean,
@@ -267,6 +441,7 @@ export class ResilientLLM {
     signal: AbortSignalLike | undefined,
     estimatedTokens: number,
     spending: { usd: number },
+    sharedDeadlineAt: number | undefined,
   ): CallPlan {
     const policy =
       options.fallback === false
@@ -295,7 +470,7 @@ export class ResilientLLM {
       aliases: policy.chainFor(request.model),
       policy,
       maxRetries,
-      deadlineAt: this.clock.now() + deadlineMs,
+      deadlineAt: sharedDeadlineAt ?? this.clock.now() + deadlineMs,
       deadlineMs,
       signal,
       isStream,
@@ -306,6 +481,31 @@ export class ResilientLLM {
       tenant: options.tenant,
       spending,
     };
+  }
+
+  /** The adapter kind serving `alias` when all its deployments share one (tool schemas differ per vendor). */
+  private vendorKindOf(alias: string): string | undefined {
+    const pool = this.registry.pools.get(alias);
+    if (!pool) return undefined;
+    let kind: string | undefined;
+    for (const deployment of pool.deployments) {
+      const adapterKind = this.registry.adapters.get(deployment.providerName)?.kind;
+      if (kind !== undefined && adapterKind !== kind) return undefined;
+      kind = adapterKind;
+    }
+    return kind;
+  }
+
+  /** The alias after `alias` in the fallback chain, for tool-repair escalation. */
+  private nextAlias(alias: string, options: CallOptions): string {
+    const policy = options.fallback === false ? NO_FALLBACK : options.fallback instanceof FallbackPolicy ? options.fallback : this.policy;
+    return policy.chainFor(alias)[1] ?? alias;
+  }
+
+  private emitRepair(requestId: string, event: ToolRepairEvent): void {
+    if (this.events.has('tool-repair')) {
+      this.events.emit('tool-repair', { requestId, repair: event.repair, toolName: event.toolNames.join(','), issues: event.issues });
+    }
   }
 
   private estimateFirstAttempt(plan: CallPlan): number | undefined {
@@ -350,7 +550,7 @@ export class ResilientLLM {
     };
   }
 
-  private async lookupCache(request: ChatRequest, context: CacheContext) {
+  private async lookupCache(request: NormalizedChatRequest, context: CacheContext) {
     const events = this.events;
     try {
       const hit = await this.cache!.lookup(request, context);
@@ -371,7 +571,7 @@ export class ResilientLLM {
   }
 
   /** Stores off the caller's path; a failing store is reported, never thrown. */
-  private storeInCache(request: ChatRequest, response: ChatResponse, context: CacheContext): void {
+  private storeInCache(request: NormalizedChatRequest, response: ChatResponse, context: CacheContext): void {
     this.cache!.store(request, response, context).catch((error: unknown) => {
       if (this.events.has('cache-error')) {
         this.events.emit('cache-error', { requestId: context.requestId, error: error instanceof Error ? error : new Error(String(error)) });

@@ -15,11 +15,11 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
   private failure: unknown;
   private hasFailed = false;
   private isConsumed = false;
-  private readonly cancel: (reason?: unknown) => void;
+  private readonly cancelCall: (reason?: unknown) => void;
 
   constructor(response: Promise<ChatResponse<TObject>>, cancel: (reason?: unknown) => void) {
     this.response = response;
-    this.cancel = cancel;
+    this.cancelCall = cancel;
     // The promise is also observed here so an unconsumed failure is never an unhandled rejection.
     response.then(
       () => this.end(),
@@ -85,11 +85,16 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
         }
       },
       return: async (): Promise<IteratorResult<StreamPart>> => {
-        if (!this.isDone) this.cancel();
+        if (!this.isDone) this.cancelCall();
         this.isDone = true;
         return { value: undefined, done: true };
       },
     };
+  }
+
+  /** Cancels the call (closing its socket) unless it already ended; `response` rejects with `reason`. */
+  cancel(reason?: unknown): void {
+    if (!this.isDone) this.cancelCall(reason);
   }
 
   /** Only the text deltas. */

@@ -1,3 +1,6 @@
+import type { ZodType } from 'zod';
+import type { AnyTool } from '../tools/tool.js';
+
 /**
  * The normalized, vendor-neutral shapes that `chat()` and `stream()` take and return.
  * Adapters translate these to and from each vendor's wire format.
@@ -96,8 +99,11 @@ export type ResponseFormat =
       readonly strict?: boolean;
     };
 
-/** What a caller passes to `chat()` and `stream()`. */
-export type ChatRequest = {
+/**
+ * A request after normalization: tools are JSON Schema `ToolSpec`s. Adapters, the cache, the router
+ * and the tool loop work on this shape; callers pass a `ChatRequest`.
+ */
+export type NormalizedChatRequest = {
   /** A model alias from the client's `models`, or `'auto'` for the router. */
   readonly model: string;
   readonly messages: readonly Message[];
@@ -116,8 +122,22 @@ export type ChatRequest = {
   readonly providerOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 };
 
+/** What a caller passes to `chat()` and `stream()`: tools may be `tool()` objects with zod schemas. */
+export type ChatRequest<TObject = unknown> = Omit<NormalizedChatRequest, 'tools'> & {
+  /** Tools as `tool({ … })` (zod or JSON Schema), or plain `ToolSpec`s. */
+  readonly tools?: readonly (AnyTool | ToolSpec)[];
+  /** A zod schema: the answer is parsed and validated into `response.object`. */
+  readonly schema?: ZodType<TObject>;
+  /** The name sent with the schema. @default 'response' */
+  readonly schemaName?: string;
+  /** How many times invalid tool arguments (or an invalid object) are sent back to be fixed. @default 2 */
+  readonly maxToolRepairs?: number;
+  /** When repairs run out, start over once on the next alias of the fallback chain. @default false */
+  readonly escalate?: boolean;
+};
+
 /** The request an adapter receives: the alias already resolved to the deployment's model id. */
-export type ProviderRequest = Omit<ChatRequest, 'model'> & { readonly model: string };
+export type ProviderRequest = Omit<NormalizedChatRequest, 'model'> & { readonly model: string };
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/errors.js';
-import type { ChatRequest } from './types.js';
+import type { NormalizedChatRequest as ChatRequest } from './types.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
 const text = z.object({ type: z.literal('text'), text: z.string() });

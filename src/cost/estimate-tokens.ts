@@ -1,4 +1,4 @@
-import type { ChatRequest, Message, ToolSpec } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, Message, ToolSpec } from '../client/types.js';
 
 /** Options for {@link estimateTokens}. */
 export type EstimateTokensOptions = {

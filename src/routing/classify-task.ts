@@ -1,4 +1,4 @@
-import type { ChatRequest, Message } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, Message } from '../client/types.js';
 import { estimateTextTokens, estimateTokens } from '../cost/estimate-tokens.js';
 
 /** The two tiers the built-in classifier knows. */

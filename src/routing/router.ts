@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ChatRequest } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { classifyTask, lastUserContent } from './classify-task.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, ChatResponse, Message, ToolCall, ToolMessage, ToolSpec, Usage } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse, Message, ToolCall, ToolMessage, ToolSpec, Usage } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { sumCost, sumUsage } from './merge-responses.js';
 import { runWithToolRepairs, type RunWithToolRepairsOptions, type ToolRepairCallInfo, type ToolRepairEvent } from './run-with-tool-repairs.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, ChatResponse, Message, ToolCall, ToolSpec } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse, Message, ToolCall, ToolSpec } from '../client/types.js';
 import { InvalidArgumentError, TimeoutError, ToolRepairError, type ToolInputInvalidError, type ToolRepairAttempt } from '../errors/errors.js';
 import { checkResponse } from './check-response.js';
 import { mergeRepairResponses } from './merge-responses.js';

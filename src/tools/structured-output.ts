@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, JsonSchema, Message } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, JsonSchema, Message } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { toStrictJsonSchema } from './to-strict-json-schema.js';
 import { isZodSchema, zodToJsonSchema } from './tool.js';

@@ -112,17 +112,18 @@ async function setup(vendor: Vendor, steps: readonly ServerStep[]) {
     retry: { maxRetries: 0 },
   });
   const client = llm;
-  const events: ToolRepairEvent[] = [];
-  const run = (options: { tools?: Parameters<typeof runWithToolRepairs>[0]['tools']; schema?: z.ZodType; isStream?: boolean; maxToolRepairs?: number }) =>
-    runWithToolRepairs({
-      request: question,
+  const events: { repair: number }[] = [];
+  client.on('tool-repair', (event) => events.push(event));
+  // Through the public API: `chat()` (and `stream()`) run the repair loop themselves.
+  const run = (options: { tools?: Parameters<typeof runWithToolRepairs>[0]['tools']; schema?: z.ZodType; isStream?: boolean; maxToolRepairs?: number }) => {
+    const request = {
+      ...question,
       tools: options.tools ?? [weather],
       ...(options.schema ? { schema: options.schema } : {}),
       ...(options.maxToolRepairs !== undefined ? { maxToolRepairs: options.maxToolRepairs } : {}),
-      vendorKind: vendor,
-      call: (request): Promise<ChatResponse> => (options.isStream ? client.stream(request).response : client.chat(request)),
-      onRepair: (event) => events.push(event),
-    });
+    };
+    return options.isStream ? client.stream(request).response : client.chat(request);
+  };
   return { server, run, events };
 }
 

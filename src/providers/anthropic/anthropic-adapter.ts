@@ -12,7 +12,7 @@ import { parseAnthropicResponse } from './parse-anthropic-response.js';
 export type AnthropicOptions = {
   /** The API key, sent as `x-api-key`. @default process.env.ANTHROPIC_API_KEY */
   readonly apiKey?: string | undefined;
-  /** The API root; `/messages` is appended. @default 'https://api.anthropic.com/v1' */
+  /** The API root including `/v1`; `/messages` is appended. @default `${process.env.ANTHROPIC_BASE_URL}/v1`, else 'https://api.anthropic.com/v1' */
   readonly baseURL?: string;
   /** Extra headers on every request, e.g. `{ 'anthropic-beta': '…' }`. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -38,7 +38,9 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) {
     throw new InvalidArgumentError('defaultMaxTokens', `Expected \`defaultMaxTokens\` to be a positive integer, got ${defaultMaxTokens}.`);
   }
-  const baseURL = (options.baseURL ?? 'https://api.anthropic.com/v1').replace(/\/+$/, '');
+  // ANTHROPIC_BASE_URL names the API root without `/v1`, as in Anthropic's own SDKs.
+  const environmentRoot = process.env['ANTHROPIC_BASE_URL']?.replace(/\/+$/, '');
+  const baseURL = (options.baseURL ?? (environmentRoot ? `${environmentRoot}/v1` : 'https://api.anthropic.com/v1')).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(baseURL)) {
     throw new InvalidArgumentError('baseURL', `Expected \`baseURL\` to be an http(s) URL, got ${JSON.stringify(options.baseURL)}.`);
   }

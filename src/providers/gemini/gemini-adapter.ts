@@ -13,9 +13,12 @@ import type { GeminiResponse } from './gemini-wire-types.js';
 import { geminiInBandError, parseGeminiError, readGeminiErrorObject, type GeminiErrorContext } from './parse-gemini-error.js';
 
 export type GeminiOptions = {
-  /** A Gemini API key. Sent as the `x-goog-api-key` header, never in the URL, and scrubbed from errors. */
-  readonly apiKey: string;
-  /** The API root. @default 'https://generativelanguage.googleapis.com/v1beta' */
+  /**
+   * A Gemini API key. Sent as the `x-goog-api-key` header, never in the URL, and scrubbed from errors.
+   * @default process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY
+   */
+  readonly apiKey?: string;
+  /** The API root. @default process.env.GEMINI_BASE_URL ?? 'https://generativelanguage.googleapis.com/v1beta' */
   readonly baseURL?: string;
   /** Extra headers sent with every request (a proxy's auth, tracing). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -36,7 +39,7 @@ function defaultGenerateId(): string {
 
 function validateOptions(options: GeminiOptions): void {
   if (typeof options?.apiKey !== 'string' || options.apiKey.trim() === '') {
-    throw new InvalidArgumentError('apiKey', `Expected \`apiKey\` to be a non-empty string, got ${options?.apiKey === '' ? 'an empty string' : typeof options?.apiKey}.`);
+    throw new InvalidArgumentError('apiKey', `Expected \`apiKey\` (or GEMINI_API_KEY) to be a non-empty string, got ${options?.apiKey === '' ? 'an empty string' : typeof options?.apiKey}.`);
   }
   if (options.baseURL !== undefined && !/^https?:\/\//.test(options.baseURL)) {
     throw new InvalidArgumentError('baseURL', `Expected \`baseURL\` to be an http(s) URL, got \`${options.baseURL}\`.`);
@@ -53,7 +56,14 @@ function validateOptions(options: GeminiOptions): void {
  * @example
  * const llm = new ResilientLLM({ providers: { gemini: gemini({ apiKey: process.env.GEMINI_API_KEY! }) }, … });
  */
-export function gemini(options: GeminiOptions): ProviderAdapter {
+export function gemini(given: GeminiOptions = {}): ProviderAdapter {
+  const apiKey = given.apiKey ?? process.env['GEMINI_API_KEY'] ?? process.env['GOOGLE_API_KEY'];
+  const environmentURL = process.env['GEMINI_BASE_URL'];
+  const options: GeminiOptions & { readonly apiKey: string } = {
+    ...given,
+    apiKey: apiKey as string,
+    ...(given.baseURL === undefined && environmentURL ? { baseURL: environmentURL } : {}),
+  };
   validateOptions(options);
   registerSecret(options.apiKey);
   const baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');

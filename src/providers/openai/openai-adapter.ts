@@ -13,7 +13,7 @@ import { parseOpenAIResponse } from './parse-openai-response.js';
 export type OpenAIOptions = {
   /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
   readonly apiKey?: string;
-  /** The API root; `/chat/completions` and `/embeddings` are appended. @default 'https://api.openai.com/v1' */
+  /** The API root; `/chat/completions` and `/embeddings` are appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
   readonly baseURL?: string;
   /** Sent as `OpenAI-Organization`. */
   readonly organization?: string;
@@ -155,7 +155,7 @@ export function openai(options: OpenAIOptions = {}): ProviderAdapter {
   return new OpenAIChatAdapter({
     kind: 'openai',
     name,
-    baseURL: validateBaseURL(options.baseURL ?? 'https://api.openai.com/v1'),
+    baseURL: validateBaseURL(options.baseURL ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'),
     apiKey,
     headers: { ...headers, ...lowerCaseKeys(options.headers) },
     requireDone: true,
