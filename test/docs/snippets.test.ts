@@ -1,0 +1,82 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createProviderServer, type ProviderServer } from '../../src/testing/index.js';
+
+/**
+ * Keeps the README and docs true: every ```ts block in README.md and docs/*.md is run, as written,
+ * with the vendors' base URLs pointed at a local provider server (the adapters read
+ * OPENAI_BASE_URL, ANTHROPIC_BASE_URL and GEMINI_BASE_URL, as the vendor SDKs do).
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const snippetDir = join(root, '.tmp', 'snippets');
+
+type Snippet = { file: string; index: number; line: number; code: string };
+
+function extract(file: string): Snippet[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const snippets: Snippet[] = [];
+  const pattern = /^```ts\n([\s\S]*?)^```$/gm;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) {
+    const line = text.slice(0, match.index).split('\n').length;
+    snippets.push({ file, index: snippets.length, line, code: match[1]! });
+  }
+  return snippets;
+}
+
+const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const snippets = files.flatMap(extract);
+
+let server: ProviderServer;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  server = await createProviderServer({ script: { default: [{ text: 'Hello from the local provider.' }] } });
+  const environment: Record<string, string> = {
+    OPENAI_API_KEY: 'sk-snippet-test-openai-key',
+    OPENAI_API_KEY_2: 'sk-snippet-test-openai-key-2',
+    ANTHROPIC_API_KEY: 'sk-ant-snippet-test-key',
+    GEMINI_API_KEY: 'AIza-snippet-test-key',
+    OPENAI_BASE_URL: server.baseURL('openai'),
+    ANTHROPIC_BASE_URL: server.url,
+    GEMINI_BASE_URL: server.baseURL('gemini'),
+  };
+  for (const [key, value] of Object.entries(environment)) {
+    saved[key] = process.env[key];
+    process.env[key] = value;
+  }
+  rmSync(snippetDir, { recursive: true, force: true });
+  mkdirSync(snippetDir, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  await server?.close();
+});
+
+describe('documentation snippets', () => {
+  it('finds snippets in the README and the docs', () => {
+    expect(snippets.filter((snippet) => snippet.file === 'README.md').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(snippets.map((snippet) => [`${snippet.file}:${snippet.line}`, snippet] as const))('%s runs', async (_name, snippet) => {
+    const path = join(snippetDir, `${snippet.file.replace(/[/.]/g, '_')}_${snippet.index}.mts`);
+    // `export {}` makes every snippet a module (top-level await, isolated scope).
+    writeFileSync(path, `${snippet.code}\nexport {};\n`);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await import(/* @vite-ignore */ path);
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+      write.mockRestore();
+    }
+  });
+});
