@@ -9,7 +9,7 @@
  * half are fresh draws from the same distribution (a new question on a known topic).
  */
 import { pathToFileURL } from 'node:url';
-import type { ChatRequest, ChatResponse } from '../src/client/types.js';
+import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../src/client/types.js';
 import { localEmbedder } from '../src/cache/local-embedder.js';
 import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import { SemanticCache } from '../src/cache/semantic-cache.js';

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse } from '../client/types.js';
+import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../client/types.js';
 import { CacheError, type CacheOperation } from './cache-error.js';
 import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
 import type { Embedder } from './embedder.js';

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse } from '../../../src/client/types.js';
+import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import type { CacheContext } from '../../../src/cache/response-cache.js';
 
 /** A complete, successful answer as the client would pass it to `store`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { CacheError } from '../../../src/cache/cache-error.js';
 import type { Embedder } from '../../../src/cache/embedder.js';
 import { MemoryVectorStore } from '../../../src/cache/memory-vector-store.js';
