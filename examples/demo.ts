@@ -146,10 +146,10 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     script: {
       // (a) healthy: one model answers chat() and stream().
       'gpt-4o-mini': [{ text: ANSWER, chunkDelayMs: 25 }],
-      // (b) the outage: a 429 with Retry-After, then 503s for 1.2 s, then healthy again.
+      // (b) the outage: a 429 with Retry-After, then 503s for 0.9 s, then healthy again.
       'gpt-4o': [
         rateLimit({ retryAfterSeconds: 1, retryAfterMs: 250 }),
-        downFor(1200, { reply: { text: 'The primary is back and answering again.' } }),
+        downFor(900, { reply: { text: 'The primary is back and answering again.' } }),
       ],
       'claude-sonnet-4-5': [{ text: 'The backup, on the Anthropic protocol, answered while the primary was down.' }],
       // (c) a stream cut after four words; the backup speaks the Gemini protocol.
