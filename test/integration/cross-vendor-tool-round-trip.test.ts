@@ -223,6 +223,30 @@ describe('cross-vendor tool round trip', () => {
     });
   }
 
+  for (const [index, first] of VENDORS.entries()) {
+    const next = VENDORS[(index + 1) % VENDORS.length]!;
+    it(`continues a conversation whose tool call came from ${first.name} on ${next.name}`, async () => {
+      server = await createProviderServer({
+        script: { [first.model]: [{ toolCalls: [{ name: 'get_weather', args: TOOL_ARGS }] }], [next.model]: [{ text: ANSWER }] },
+      });
+      llm = new ResilientLLM({
+        providers: { [first.name]: first.adapter(server), [next.name]: next.adapter(server) },
+        models: { first: { provider: first.name, model: first.model }, next: { provider: next.name, model: next.model } },
+      });
+      const messages: Message[] = [QUESTION];
+      const call = await llm.chat({ model: 'first', messages, tools: [WEATHER_TOOL] });
+      const callId = call.toolCalls[0]!.id;
+      const toolResult = '18 °C, sunny';
+      messages.push(call.message, { role: 'tool', toolCallId: callId, content: toolResult });
+
+      const answer = await llm.chat({ model: 'next', messages, tools: [WEATHER_TOOL] });
+
+      expect(answer.text).toBe(ANSWER);
+      expect(answer.provider).toBe(next.name);
+      expectToolResultOnWire(next, server.requestsFor(next.model)[0]!, callId, toolResult);
+    });
+  }
+
   it('gives every vendor the same response shape and the same tool call, apart from ids and token counts', async () => {
     const shapes: unknown[] = [];
     for (const vendor of VENDORS) {
