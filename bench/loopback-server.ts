@@ -54,10 +54,15 @@ const server = createServer((request, response) => {
   });
 });
 server.keepAliveTimeout = 60_000;
+let connections = 0;
+server.on('connection', () => connections++);
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
 });
 process.on('message', (message) => {
-  if (message === 'stop') server.close(() => process.exit(0));
+  if (message === 'stop') {
+    if (process.env.BENCH_DEBUG) process.stderr.write(`server saw ${connections} connections\n`);
+    server.close(() => process.exit(0));
+  }
 });

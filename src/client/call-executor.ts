@@ -220,6 +220,17 @@ export class CallExecutor {
           break;
         }
         tried.add(deployment.id);
+        // The failure opened this deployment's circuit and no other deployment of the pool can
+        // serve: a later alias answers now instead of after a pointless wait. (A cooldown from
+        // Retry-After is different: that wait is the retry.)
+        if (
+          decision === 'retry' &&
+          aliasIndex < plan.aliases.length - 1 &&
+          !deployment.breaker.canAcquire(clock.now()) &&
+          !hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens)
+        ) {
+          decision = 'failover';
+        }
         if (decision === 'retry' && retries < plan.maxRetries) {
           const delay = retryDelayMs(
             error,
@@ -322,12 +333,25 @@ export class CallExecutor {
       deadlineMs: plan.deadlineMs,
       signal: plan.signal,
       isStream: plan.isStream,
-      onResponseHeaders: (header) => deployment.limiter.observeHeaders(header, clock.now(), Date.now()),
+      onResponseHeaders: this.headerObserver(deployment),
       ...(plan.onPart ? { onPart: plan.onPart } : {}),
       ...(hedge ? { claim: () => hedge.claim(candidate, startPart), controller: hedge.tokenFor(candidate) } : {}),
     });
     this.record(plan, state, candidate, outcome, attemptRef, startedAt);
     return { candidate, outcome };
+  }
+
+  private readonly headerObservers = new WeakMap<DeploymentState, (header: (name: string) => string | undefined) => void>();
+
+  /** One function per deployment that feeds response headers to its rate limiter. */
+  private headerObserver(deployment: DeploymentState): (header: (name: string) => string | undefined) => void {
+    let observer = this.headerObservers.get(deployment);
+    if (!observer) {
+      const clock = this.env.clock;
+      observer = (header) => deployment.limiter.observeHeaders(header, clock.now(), Date.now());
+      this.headerObservers.set(deployment, observer);
+    }
+    return observer;
   }
 
   /**

@@ -49,7 +49,7 @@ export type UsageLedgerOptions = {
    * Where the counters live. Pass a shared store to sum usage across processes. A bounded store
    * drops its least recently used keys, so size it for every alias, deployment and tenant
    * (seven counters each).
-   * @default new MemoryStateStore({ maxEntries: 100_000 })
+   * @default plain in-process counters (no store: recording costs well under a microsecond)
    */
   readonly store?: StateStore;
 };
@@ -71,12 +71,23 @@ export class UsageLedger {
     tenant: new Set(),
   };
 
+  /** In-process counters, used when no store was given: the hot path stays allocation-free. */
+  private readonly local: Record<Dimension, Map<string, MutableTotals>> | undefined;
+
   constructor(options: UsageLedgerOptions = {}) {
     this.store = options.store ?? new MemoryStateStore({ maxEntries: DEFAULT_MAX_ENTRIES });
+    this.local = options.store ? undefined : { total: new Map(), alias: new Map(), deployment: new Map(), tenant: new Map() };
   }
 
   /** Accounts for one attempt, successful or not. */
   record(entry: UsageRecord): void {
+    if (this.local) {
+      this.addLocal('total', '', entry);
+      this.addLocal('alias', entry.alias, entry);
+      this.addLocal('deployment', entry.deploymentId, entry);
+      if (entry.tenant !== undefined) this.addLocal('tenant', entry.tenant, entry);
+      return;
+    }
     this.add('total', '', entry);
     this.add('alias', entry.alias, entry);
     this.add('deployment', entry.deploymentId, entry);
@@ -99,7 +110,28 @@ export class UsageLedger {
     return result;
   }
 
+  private addLocal(dimension: Dimension, name: string, entry: UsageRecord): void {
+    const counters = this.local![dimension];
+    let totals = counters.get(name);
+    if (!totals) {
+      totals = emptyTotals();
+      counters.set(name, totals);
+      if (dimension !== 'total') this.names[dimension].add(name);
+    }
+    totals.requests += 1;
+    if (entry.isError) totals.errors += 1;
+    const usage = entry.usage;
+    if (usage) {
+      totals.inputTokens += usage.inputTokens;
+      totals.outputTokens += usage.outputTokens;
+      if (usage.cachedInputTokens) totals.cachedInputTokens += usage.cachedInputTokens;
+    }
+    if (entry.cost !== undefined) totals.cost += entry.cost;
+    else if (usage && usage.inputTokens + usage.outputTokens > 0) totals.unpricedRequests += 1;
+  }
+
   private read(dimension: Dimension, name: string): UsageTotals {
+    if (this.local) return { ...(this.local[dimension].get(name) ?? emptyTotals()) };
     const totals = emptyTotals();
     for (const field of FIELDS) {
       const value = this.store.get(counterKey(dimension, field, name));

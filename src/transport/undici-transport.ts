@@ -76,17 +76,27 @@ function destroyQuietly(body: Dispatcher.ResponseData['body']): void {
 class UndiciResponse implements TransportResponse {
   readonly status: number;
   private isReleased = false;
-  readonly body: AsyncIterable<Uint8Array>;
   private readonly headers: Record<string, string | string[] | undefined>;
   private readonly raw: Dispatcher.ResponseData['body'];
-  private readonly mapError: (error: unknown) => unknown;
+  private readonly signal: AbortSignalLike;
+  private readonly timeouts: { connectMs: number; headersMs: number };
+  private iterator: AsyncIterable<Uint8Array> | undefined;
 
-  constructor(data: Dispatcher.ResponseData, mapError: (error: unknown) => unknown) {
+  constructor(data: Dispatcher.ResponseData, signal: AbortSignalLike, timeouts: { connectMs: number; headersMs: number }) {
     this.status = data.statusCode;
     this.headers = data.headers;
     this.raw = data.body;
-    this.mapError = mapError;
-    this.body = this.iterate();
+    this.signal = signal;
+    this.timeouts = timeouts;
+  }
+
+  /** Made on first use: a non-streaming call reads `text()` and never pays for it. */
+  get body(): AsyncIterable<Uint8Array> {
+    return (this.iterator ??= this.iterate());
+  }
+
+  private mapError(error: unknown): unknown {
+    return mapTransportError(error, this.signal, this.timeouts);
   }
 
   header(name: string): string | undefined {
@@ -135,6 +145,7 @@ class UndiciResponse implements TransportResponse {
 export class UndiciTransport implements Transport {
   private readonly pools = new Map<string, Pool>();
   private readonly options: Required<UndiciTransportOptions>;
+  private readonly timeouts: { connectMs: number; headersMs: number };
   private isClosed = false;
 
   constructor(options: UndiciTransportOptions = {}) {
@@ -145,6 +156,7 @@ export class UndiciTransport implements Transport {
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 60_000,
       warmupConnections: options.warmupConnections ?? 1,
     };
+    this.timeouts = { connectMs: this.options.connectTimeoutMs, headersMs: this.options.headersTimeoutMs };
   }
 
   private pool(origin: string): Pool {
@@ -166,8 +178,6 @@ export class UndiciTransport implements Transport {
 
   async request(request: TransportRequest): Promise<TransportResponse> {
     const { origin, path } = splitUrl(request.url);
-    const timeouts = { connectMs: this.options.connectTimeoutMs, headersMs: this.options.headersTimeoutMs };
-    const mapError = (error: unknown) => mapTransportError(error, request.signal, timeouts);
     try {
       const data = await this.pool(origin).request({
         path,
@@ -176,9 +186,9 @@ export class UndiciTransport implements Transport {
         body: request.body ?? null,
         signal: request.signal as AbortSignal,
       });
-      return new UndiciResponse(data, mapError);
+      return new UndiciResponse(data, request.signal, this.timeouts);
     } catch (error) {
-      throw mapError(error);
+      throw mapTransportError(error, request.signal, this.timeouts);
     }
   }
 
