@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { Pool } from 'undici';
 // The built package, as users get it (run `npm run build` first; `npm run bench` does).
-import { ResilientLLM, openai } from '../dist/index.js';
+const distEntry: string = '../dist/index.js';
+const { ResilientLLM, openai } = (await import(distEntry)) as typeof import('../src/index.js');
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000);
 const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT_TOTAL ?? 6000);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ResilientLLM } from '../../src/client/resilient-llm.js';
-import type { ChatRequest, ChatResponse } from '../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse } from '../../src/client/types.js';
 import { ToolRepairError } from '../../src/errors/errors.js';
 import { anthropic } from '../../src/providers/anthropic/anthropic-adapter.js';
 import { gemini } from '../../src/providers/gemini/gemini-adapter.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { estimateTextTokens, estimateTokens } from '../../../src/cost/estimate-tokens.js';
 
 /** Token counts from OpenAI's o200k_base tokenizer (gpt-tokenizer 4.0.0), measured once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { classifyTask } from '../../../src/routing/classify-task.js';
 import { LABELLED_PROMPTS } from './labelled-prompts.js';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest, ToolSpec } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ToolSpec } from '../../../src/client/types.js';
 
 /**
  * Prompts labelled by hand: `simple` is work a fast, cheap model does well (lookups, short

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatRequest } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { estimateTokens } from '../../../src/cost/estimate-tokens.js';
 import { InvalidArgumentError } from '../../../src/errors/errors.js';
 import { TaskRouter, type RouteClassifier } from '../../../src/routing/router.js';

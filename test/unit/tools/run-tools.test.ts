@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ChatRequest, ChatResponse } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse } from '../../../src/client/types.js';
 import { InvalidArgumentError } from '../../../src/errors/errors.js';
 import { runTools } from '../../../src/tools/run-tools.js';
 import { tool } from '../../../src/tools/tool.js';

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import type { ChatRequest, ChatResponse } from '../../../src/client/types.js';
+import type { NormalizedChatRequest as ChatRequest, ChatResponse } from '../../../src/client/types.js';
 import { InvalidArgumentError, ToolRepairError } from '../../../src/errors/errors.js';
 import { NOT_EXECUTED_TEXT } from '../../../src/tools/check-response.js';
 import { runWithToolRepairs, type ToolRepairCallInfo, type ToolRepairEvent } from '../../../src/tools/run-with-tool-repairs.js';
