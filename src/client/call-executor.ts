@@ -172,6 +172,8 @@ export class CallExecutor {
       const tried = new Set<string>();
       const banned = new Set<string>();
       let retries = 0;
+      /** Clock time this call started queueing for `alias`: `maxQueueMs` bounds the total wait, not each wait. */
+      let queuedSince: number | undefined;
 
       for (;;) {
         if (plan.signal?.aborted) throw plan.signal.reason;
@@ -183,7 +185,9 @@ export class CallExecutor {
           // Only the last alias of the chain waits as a retry; an earlier one is skipped for the next.
           const waitMs = nextAvailableInMs(pool, now, banned, plan.estimatedTokens);
           const isLastAlias = aliasIndex === plan.aliases.length - 1;
-          const maxWaitMs = Math.max(isLastAlias && retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, this.env.maxQueueMs.get(alias) ?? 0);
+          queuedSince ??= now;
+          const queueLeftMs = (this.env.maxQueueMs.get(alias) ?? 0) - (now - queuedSince);
+          const maxWaitMs = Math.max(isLastAlias && retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs);
           if (waitMs !== undefined && waitMs <= maxWaitMs && now + waitMs < plan.deadlineAt) {
             if (retries < plan.maxRetries) retries++;
             await this.sleep(Math.max(1, waitMs), plan.signal);
@@ -210,10 +214,12 @@ export class CallExecutor {
           if (error instanceof TimeoutError && error.phase === 'total') throw this.deadlineError(plan, state, error);
           throw error;
         }
+        // After content was emitted the policy decides: throw, restart (a `reset` part) or continue.
+        // Another deployment is preferred; the same one is retried only when it is the last left.
         if (outcome.hasEmitted) {
           if (this.resolveMidStream(plan, outcome, error) === 'continue') state.carriedText += outcome.partialText;
-          // Restarting or continuing happens elsewhere, never on the deployment that just broke.
-          decision = 'failover';
+          const hasOther = aliasIndex < plan.aliases.length - 1 || hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens);
+          if (hasOther) decision = 'failover';
         }
         if (error.code === 'RLLM_CONTEXT_WINDOW_EXCEEDED') {
           previousContextWindow = deployment.contextWindow;

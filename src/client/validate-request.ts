@@ -74,7 +74,7 @@ export const chatRequestSchema = z.object({
     ])
     .optional(),
   providerOptions: z.record(z.string(), jsonObject).optional(),
-});
+}).strict();
 
 const DISCRIMINATOR_VALUES: Readonly<Record<string, string>> = {
   role: 'one of "system", "user", "assistant", "tool"',
@@ -127,6 +127,11 @@ export function toInvalidArgumentError(issues: readonly z.core.$ZodIssue[], inpu
     case 'invalid_format':
       expected = issue.message;
       break;
+    case 'unrecognized_keys':
+      return new InvalidArgumentError(
+        prefix + [...issue.path.map(String), issue.keys[0]!].join('.'),
+        `Expected no \`${issue.keys.join('`, `')}\` in the request (a typo? call options such as \`signal\` go in the second argument).`,
+      );
     default:
       expected = issue.message;
   }

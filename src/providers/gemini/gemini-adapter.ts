@@ -17,7 +17,7 @@ export type GeminiOptions = {
    * A Gemini API key. Sent as the `x-goog-api-key` header, never in the URL, and scrubbed from errors.
    * @default process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY
    */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** The API root. @default process.env.GEMINI_BASE_URL ?? 'https://generativelanguage.googleapis.com/v1beta' */
   readonly baseURL?: string;
   /** Extra headers sent with every request (a proxy's auth, tracing). */

@@ -12,7 +12,7 @@ import { parseOpenAIResponse } from './parse-openai-response.js';
 /** Options of `openai()`. */
 export type OpenAIOptions = {
   /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** The API root; `/chat/completions` and `/embeddings` are appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
   readonly baseURL?: string;
   /** Sent as `OpenAI-Organization`. */
@@ -30,7 +30,7 @@ export type OpenAICompatibleOptions = {
   /** The API root, e.g. `https://openrouter.ai/api/v1`; `/chat/completions` and `/embeddings` are appended. */
   readonly baseURL: string;
   /** Sent as `Authorization: Bearer <apiKey>` when given. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** Extra headers sent with every request (they override the defaults). */
   readonly headers?: Readonly<Record<string, string>>;
   /** The provider name in errors, and an extra `providerOptions` key merged into the body. @default 'openai-compatible' */
