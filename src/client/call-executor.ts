@@ -107,11 +107,16 @@ function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<s
   return false;
 }
 
-/** Milliseconds until some deployment not in `excluded` could take the request; undefined if never. */
+/**
+ * Milliseconds until some deployment not in `excluded` could take the request, counting only
+ * cooldowns (Retry-After) and rate limits: an open circuit fails fast, it is not waited for.
+ * Undefined when no deployment will be available by waiting.
+ */
 function nextAvailableInMs(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): number | undefined {
   let waitMs = Infinity;
   for (const deployment of pool.deployments) {
-    if (!excluded.has(deployment.id)) waitMs = Math.min(waitMs, deployment.waitTimeMs(now, tokens));
+    if (excluded.has(deployment.id) || deployment.unavailableReason(now, tokens) === 'circuit-open') continue;
+    waitMs = Math.min(waitMs, deployment.waitTimeMs(now, tokens));
   }
   return Number.isFinite(waitMs) ? waitMs : undefined;
 }
