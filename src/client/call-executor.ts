@@ -1,5 +1,6 @@
 import { AllDeploymentsFailedError, BudgetExceededError, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
+import { addUsage, ZERO_USAGE } from '../cost/add-usage.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
 import type { EventHub } from '../events/events.js';
 import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failure.js';
@@ -84,21 +85,6 @@ type CallState = {
 };
 
 type Settled = { readonly candidate: Candidate; readonly outcome: AttemptOutcome };
-
-const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-
-function addUsage(total: Usage, usage: Usage): Usage {
-  if (total === ZERO_USAGE) return usage;
-  const cached = (total.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
-  const reasoning = (total.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
-  return {
-    inputTokens: total.inputTokens + usage.inputTokens,
-    outputTokens: total.outputTokens + usage.outputTokens,
-    totalTokens: total.totalTokens + usage.totalTokens,
-    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
-    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
-  };
-}
 
 function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): boolean {
   for (const deployment of pool.deployments) {
@@ -470,27 +456,14 @@ export class CallExecutor {
     attemptRef: { requestId: string; attempt: number; alias: string; provider: string; model: string; deploymentId: string },
     startedAt: number,
   ): void {
-    const { clock, events, cost: costHooks } = this.env;
+    const { clock, events } = this.env;
     const { alias, deployment } = candidate;
     if (outcome.ok) {
       deployment.endRequest('success', candidate.generation);
       deployment.recordLatency(outcome.timeToFirstTokenMs ?? outcome.latencyMs);
       const usage = outcome.result.usage;
       if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
-      const cost = costHooks.costOf(deployment.model, usage);
-      state.usage = addUsage(state.usage, usage);
-      if (cost !== undefined) {
-        state.cost = (state.cost ?? 0) + cost;
-        plan.spending.usd += cost;
-      }
-      this.env.ledger.record({
-        alias,
-        deploymentId: deployment.id,
-        ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
-        usage,
-        ...(cost !== undefined ? { cost } : {}),
-        isError: false,
-      });
+      const cost = this.account(plan, state, candidate, usage, false);
       state.attempts.push({
         alias,
         provider: deployment.providerName,
@@ -518,20 +491,7 @@ export class CallExecutor {
     const isHedgeLoss = error instanceof HedgeLostError;
     const isLibraryError = error instanceof ResilientLLMError;
     const usage = outcome.result?.usage;
-    const cost = usage ? costHooks.costOf(deployment.model, usage) : undefined;
-    if (usage) state.usage = addUsage(state.usage, usage);
-    if (cost !== undefined) {
-      state.cost = (state.cost ?? 0) + cost;
-      plan.spending.usd += cost;
-    }
-    this.env.ledger.record({
-      alias,
-      deploymentId: deployment.id,
-      ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
-      ...(usage ? { usage } : {}),
-      ...(cost !== undefined ? { cost } : {}),
-      isError: !isHedgeLoss,
-    });
+    const cost = this.account(plan, state, candidate, usage, !isHedgeLoss);
     const record: Attempt = {
       alias,
       provider: deployment.providerName,
@@ -558,6 +518,25 @@ export class CallExecutor {
         events.emit('cooldown', { deploymentId: deployment.id, untilMs, reason: error.code });
       }
     }
+  }
+
+  /** Adds one attempt's usage and cost to the call, the budget's running spend and the ledger. */
+  private account(plan: CallPlan, state: CallState, candidate: Candidate, usage: Usage | undefined, isError: boolean): number | undefined {
+    const cost = usage ? this.env.cost.costOf(candidate.deployment.model, usage) : undefined;
+    if (usage) state.usage = addUsage(state.usage, usage);
+    if (cost !== undefined) {
+      state.cost = (state.cost ?? 0) + cost;
+      plan.spending.usd += cost;
+    }
+    this.env.ledger.record({
+      alias: candidate.alias,
+      deploymentId: candidate.deployment.id,
+      ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
+      ...(usage ? { usage } : {}),
+      ...(cost !== undefined ? { cost } : {}),
+      isError,
+    });
+    return cost;
   }
 
   private checkBudget(plan: CallPlan, state: CallState, candidate: Candidate): void {

@@ -217,15 +217,7 @@ export class ResilientLLM {
       deadlineMs: options.deadlineMs ?? this.deadlineMs,
       clock: this.clock,
       onRepair: (event) => this.emitRepair(loopId, event),
-      call: (next, info) =>
-        this.run({
-          request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
-          options,
-          isStream: false,
-          onPart: undefined,
-          token: undefined,
-          deadlineAt,
-        }),
+      call: this.repairCall(alias, options, deadlineAt),
     });
   }
 
@@ -258,15 +250,7 @@ export class ResilientLLM {
       deadlineMs: options.deadlineMs ?? this.deadlineMs,
       clock: this.clock,
       onRepair: (event) => this.emitRepair(loopId, event),
-      call: (next, info) =>
-        this.run({
-          request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
-          options,
-          isStream: false,
-          onPart: undefined,
-          token: undefined,
-          deadlineAt,
-        }),
+      call: this.repairCall(alias, options, deadlineAt),
     });
   }
 
@@ -494,6 +478,19 @@ export class ResilientLLM {
       kind = adapterKind;
     }
     return kind;
+  }
+
+  /** One model call of a tool-repair loop: the shared deadline; escalation moves to the next alias. */
+  private repairCall(alias: string, options: CallOptions, deadlineAt: number) {
+    return (next: NormalizedChatRequest, info: { readonly escalateTo?: 'next' }): Promise<ChatResponse> =>
+      this.run({
+        request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
+        options,
+        isStream: false,
+        onPart: undefined,
+        token: undefined,
+        deadlineAt,
+      });
   }
 
   /** The alias after `alias` in the fallback chain, for tool-repair escalation. */

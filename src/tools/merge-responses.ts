@@ -1,20 +1,9 @@
 import type { Attempt, ChatResponse, Usage } from '../client/types.js';
-
-function addUsage(total: Usage, usage: Usage): Usage {
-  const cached = (total.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
-  const reasoning = (total.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
-  return {
-    inputTokens: total.inputTokens + usage.inputTokens,
-    outputTokens: total.outputTokens + usage.outputTokens,
-    totalTokens: total.totalTokens + usage.totalTokens,
-    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
-    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
-  };
-}
+import { addUsage, ZERO_USAGE } from '../cost/add-usage.js';
 
 /** The summed usage of several responses. */
 export function sumUsage(responses: readonly ChatResponse[]): Usage {
-  let total: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  let total: Usage = ZERO_USAGE;
   for (const response of responses) total = addUsage(total, response.usage);
   return total;
 }

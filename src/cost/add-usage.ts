@@ -1,0 +1,18 @@
+import type { Usage } from '../client/types.js';
+
+/** No tokens. Shared, so `addUsage` can return its other argument unchanged. */
+export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+
+/** The sum of two usages; optional counts appear only when non-zero. */
+export function addUsage(total: Usage, usage: Usage): Usage {
+  if (total === ZERO_USAGE) return usage;
+  const cached = (total.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
+  const reasoning = (total.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
+  return {
+    inputTokens: total.inputTokens + usage.inputTokens,
+    outputTokens: total.outputTokens + usage.outputTokens,
+    totalTokens: total.totalTokens + usage.totalTokens,
+    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+  };
+}
