@@ -62,7 +62,13 @@ let server: ProviderServer;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
-  server = await createProviderServer({ script: { default: [{ text: 'Hello from the local provider.' }] } });
+  server = await createProviderServer({
+    script: {
+      default: [{ text: 'Hello from the local provider.' }],
+      // The structured-output examples ask this model for an incident; it answers with one.
+      'gpt-4.1-mini': [{ text: '{"title":"Retry storm","severity":"high","tags":["retries","outage"]}' }],
+    },
+  });
   const environment: Record<string, string> = {
     OPENAI_API_KEY: 'sk-snippet-test-openai-key',
     OPENAI_API_KEY_2: 'sk-snippet-test-openai-key-2',
