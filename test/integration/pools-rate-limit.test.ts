@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../src/client/types.js';
+import { estimateTokens } from '../../src/cost/estimate-tokens.js';
 import { AllDeploymentsFailedError } from '../../src/errors/errors.js';
 import type { ResilientLLM } from '../../src/client/resilient-llm.js';
 import type { ProviderServer, ProviderServerRequest } from '../../src/testing/index.js';
@@ -140,6 +141,33 @@ describe('rpm limits under concurrency', () => {
       expect((error as AllDeploymentsFailedError).attempts).toEqual([]); // never sent
       expect(afterMs).toBeLessThan(maxQueueMs + 5_000); // refused once the queue time is spent, not at the deadline
     }
+  });
+});
+
+describe('tpm limits', () => {
+  it('charges a deployment the tokens the server reported, and skips it once its tpm is spent', async () => {
+    const harness = await startPoolHarness({ default: [{ text: 'ok', usage: { inputTokens: 500, outputTokens: 500 } }] });
+    const llm = harness.client({
+      models: {
+        main: {
+          strategy: 'round-robin',
+          deployments: [
+            { provider: 'openai', model: 'metered', id: 'metered', tpm: 2_000 },
+            { provider: 'openai', model: 'unmetered', id: 'unmetered' },
+          ],
+        },
+      },
+    });
+    const request = { ...ask('word '.repeat(320)), maxTokens: 50 };
+    const estimate = estimateTokens(request);
+    expect(estimate).toBeGreaterThan(250); // each call takes its estimate up front…
+    expect(estimate).toBeLessThan(600); // …and is settled to the 1 000 tokens the server reports
+
+    for (let call = 0; call < 6; call++) await llm.chat(request);
+
+    // 2 000 → 1 000 after the first call, 0 after the second: round-robin's later turns for
+    // `metered` go to `unmetered`. (Charged by estimate alone, `metered` would have taken a third.)
+    expect(harness.server.requests.map((request) => request.model)).toEqual(['metered', 'unmetered', 'metered', 'unmetered', 'unmetered', 'unmetered']);
   });
 });
 

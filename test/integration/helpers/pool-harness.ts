@@ -10,7 +10,8 @@ import { createProviderServer, type ProviderServer, type ProviderServerScript } 
 /** A provider server for one test, and a factory for clients whose `openai`/`anthropic` adapters point at it. */
 export type PoolHarness = {
   readonly server: ProviderServer;
-  client(options: Omit<ClientOptions, 'providers'>): ResilientLLM;
+  /** `extraProviders` are added next to the server's `openai` and `anthropic` adapters. */
+  client(options: Omit<ClientOptions, 'providers'>, extraProviders?: ClientOptions['providers']): ResilientLLM;
   /** The model names the server saw, in arrival order. */
   modelsSeen(): string[];
 };
@@ -25,11 +26,12 @@ export async function startPoolHarness(script: ProviderServerScript): Promise<Po
   });
   return {
     server,
-    client(options) {
+    client(options, extraProviders = {}) {
       const llm = new ResilientLLM({
         providers: {
           openai: openai({ apiKey: 'sk-test-pools', baseURL: server.baseURL('openai') }),
           anthropic: anthropic({ apiKey: 'sk-ant-test-pools', baseURL: server.baseURL('anthropic') }),
+          ...extraProviders,
         },
         ...options,
       });
