@@ -94,17 +94,29 @@ function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<s
 }
 
 /**
- * Milliseconds until some deployment not in `excluded` could take the request, counting only
- * cooldowns (Retry-After) and rate limits: an open circuit fails fast, it is not waited for.
- * Undefined when no deployment will be available by waiting.
+ * How long until some deployment not in `excluded` could take the request, counting only cooldowns
+ * (Retry-After) and rate limits: an open circuit fails fast, it is not waited for. `isRateLimit`
+ * says the soonest one waits for rate-limit headroom (bounded by `maxQueueMs`), not a cooldown.
  */
-function nextAvailableInMs(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): number | undefined {
+function nextAvailable(
+  pool: DeploymentPool,
+  now: number,
+  excluded: ReadonlySet<string>,
+  tokens: number,
+): { readonly waitMs: number; readonly isRateLimit: boolean } | undefined {
   let waitMs = Infinity;
+  let isRateLimit = false;
   for (const deployment of pool.deployments) {
-    if (excluded.has(deployment.id) || deployment.unavailableReason(now, tokens) === 'circuit-open') continue;
-    waitMs = Math.min(waitMs, deployment.waitTimeMs(now, tokens));
+    if (excluded.has(deployment.id)) continue;
+    const reason = deployment.unavailableReason(now, tokens);
+    if (reason === 'circuit-open') continue;
+    const wait = deployment.waitTimeMs(now, tokens);
+    if (wait < waitMs) {
+      waitMs = wait;
+      isRateLimit = reason === 'rate-limited';
+    }
   }
-  return Number.isFinite(waitMs) ? waitMs : undefined;
+  return Number.isFinite(waitMs) ? { waitMs, isRateLimit } : undefined;
 }
 
 /** The largest declared context window in `pool`, if every deployment declares one. */
@@ -174,14 +186,17 @@ export class CallExecutor {
         if (!candidate) {
           // Everything here is cooling down, open or out of rate-limit headroom: wait if allowed.
           // Only the last alias of the chain waits as a retry; an earlier one is skipped for the next.
-          const waitMs = nextAvailableInMs(pool, now, banned, plan.estimatedTokens);
+          const next = nextAvailable(pool, now, banned, plan.estimatedTokens);
           const isLastAlias = aliasIndex === plan.aliases.length - 1;
           queuedSince ??= now;
           const queueLeftMs = (this.env.maxQueueMs.get(alias) ?? 0) - (now - queuedSince);
-          const maxWaitMs = Math.max(isLastAlias && retries < plan.maxRetries ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs);
-          if (waitMs !== undefined && waitMs <= maxWaitMs && now + waitMs < plan.deadlineAt) {
-            if (retries < plan.maxRetries) retries++;
-            await this.sleep(Math.max(1, waitMs), plan.signal);
+          // Rate-limit headroom is queued for up to `maxQueueMs`; a cooldown (Retry-After) on the
+          // last alias is waited out as a retry, up to `maxRetryAfterMs`.
+          const isCooldownRetry = next !== undefined && !next.isRateLimit && isLastAlias && retries < plan.maxRetries;
+          const maxWaitMs = Math.max(isCooldownRetry ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs);
+          if (next !== undefined && next.waitMs <= maxWaitMs && now + next.waitMs < plan.deadlineAt) {
+            if (isCooldownRetry && next.waitMs > queueLeftMs) retries++;
+            await this.sleep(Math.max(1, next.waitMs), plan.signal);
             continue;
           }
           // A skipped alias still moves the call along the chain (the policy sees why).
