@@ -1,4 +1,5 @@
 import { ScoredHeap } from './scored-heap.js';
+import { VectorArena } from './vector-arena.js';
 
 export type HnswIndexOptions = {
   /** Length of every vector. */
@@ -13,34 +14,20 @@ export type HnswIndexOptions = {
   readonly random?: () => number;
   /** Nodes to allocate room for up front; the arrays grow by doubling. @default 1024 */
   readonly initialCapacity?: number;
+  /** Whether to compute dot products with the WebAssembly SIMD kernels when the runtime has them. @default true */
+  readonly shouldUseSimd?: boolean;
 };
 
 /** Nearest nodes by cosine similarity, best first. */
 export type HnswMatches = { readonly nodes: number[]; readonly scores: number[] };
 
-/** Dot product of two `dimensions`-long slices; both are unit vectors, so this is cosine similarity. */
-function dot(left: Float32Array, leftOffset: number, right: Float32Array, rightOffset: number, dimensions: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let index = 0;
-  const limit = dimensions - 3;
-  for (; index < limit; index += 4) {
-    sum0 += left[leftOffset + index]! * right[rightOffset + index]!;
-    sum1 += left[leftOffset + index + 1]! * right[rightOffset + index + 1]!;
-    sum2 += left[leftOffset + index + 2]! * right[rightOffset + index + 2]!;
-    sum3 += left[leftOffset + index + 3]! * right[rightOffset + index + 3]!;
-  }
-  for (; index < dimensions; index++) sum0 += left[leftOffset + index]! * right[rightOffset + index]!;
-  return sum0 + sum1 + sum2 + sum3;
-}
-
 /**
- * A hierarchical navigable small world graph (Malkov & Yashunin, 2016) over unit vectors, in plain
- * TypeScript on typed arrays. Removal leaves a tombstone that still routes searches; the next
- * insertion reuses the slot after re-linking the tombstone's neighbours, so memory stays bounded by
- * the peak number of live entries.
+ * A hierarchical navigable small world graph (Malkov & Yashunin, 2016) over unit vectors, in
+ * TypeScript on typed arrays. The graph is walked on int8-quantized vectors (a quarter of the
+ * memory traffic) and the final candidates are re-ranked on the float vectors, so returned scores
+ * are exact cosines. Removal leaves a tombstone that still routes searches; the next insertion
+ * reuses the slot after re-linking the tombstone's neighbours, so memory stays bounded by the peak
+ * number of live entries.
  */
 export class HnswIndex {
   readonly dimensions: number;
@@ -50,14 +37,17 @@ export class HnswIndex {
   private readonly efSearch: number;
   private readonly random: () => number;
   private readonly levelMultiplier: number;
+  private readonly arena: VectorArena;
   private capacity: number;
-  private vectors: Float32Array;
   private levels: Uint8Array;
+  /** Layer-0 links, `maxNeighborsLayer0` per node, with the (approximate) similarity of each link. */
   private layer0Links: Int32Array;
+  private layer0Scores: Float32Array;
   private layer0Counts: Uint8Array;
   /** Links for layers 1…level of each node, `maxNeighbors` per layer; undefined for layer-0-only nodes. */
-  private upperLinks: (Int32Array | undefined)[] = [];
-  private upperCounts: (Uint8Array | undefined)[] = [];
+  private readonly upperLinks: (Int32Array | undefined)[] = [];
+  private readonly upperScores: (Float32Array | undefined)[] = [];
+  private readonly upperCounts: (Uint8Array | undefined)[] = [];
   private deleted: Uint8Array;
   private visited: Uint32Array;
   private visitMark = 0;
@@ -68,29 +58,42 @@ export class HnswIndex {
   private topLevel = -1;
   private readonly candidates = new ScoredHeap(true);
   private readonly results = new ScoredHeap(false);
-  private readonly query: Float32Array;
+  /** Score of the node the last `greedy` call returned. */
+  private greedyScore = 0;
 
   constructor(options: HnswIndexOptions) {
     this.dimensions = options.dimensions;
     this.maxNeighbors = options.maxNeighbors ?? 16;
+    if (!Number.isInteger(this.maxNeighbors) || this.maxNeighbors < 2 || this.maxNeighbors > 127) {
+      throw new RangeError(`Expected \`maxNeighbors\` to be an integer from 2 to 127, got ${this.maxNeighbors}.`);
+    }
     this.maxNeighborsLayer0 = this.maxNeighbors * 2;
     this.efConstruction = options.efConstruction ?? 48;
     this.efSearch = options.efSearch ?? 64;
     this.random = options.random ?? Math.random;
     this.levelMultiplier = 1 / Math.log(this.maxNeighbors);
     this.capacity = Math.max(16, options.initialCapacity ?? 1024);
-    this.vectors = new Float32Array(this.capacity * this.dimensions);
+    this.arena = new VectorArena({
+      dimensions: this.dimensions,
+      initialCapacity: this.capacity,
+      ...(options.shouldUseSimd === undefined ? {} : { shouldUseSimd: options.shouldUseSimd }),
+    });
     this.levels = new Uint8Array(this.capacity);
     this.layer0Links = new Int32Array(this.capacity * this.maxNeighborsLayer0);
+    this.layer0Scores = new Float32Array(this.capacity * this.maxNeighborsLayer0);
     this.layer0Counts = new Uint8Array(this.capacity);
     this.deleted = new Uint8Array(this.capacity);
     this.visited = new Uint32Array(this.capacity);
-    this.query = new Float32Array(this.dimensions);
   }
 
   /** Live (not removed) nodes. */
   get size(): number {
     return this.liveCount;
+  }
+
+  /** Whether dot products run in WebAssembly SIMD (true) or plain JS. */
+  get isSimd(): boolean {
+    return this.arena.isSimd;
   }
 
   /** Adds a vector (normalized on the way in) and returns its node number. */
@@ -102,15 +105,16 @@ export class HnswIndex {
     const node = reusable ?? this.allocate();
     const level = reusable === undefined ? this.randomLevel() : this.levels[node]!;
     if (reusable !== undefined) this.unlink(node);
-    writeNormalized(vector, this.vectors, node * this.dimensions, this.dimensions);
+    this.arena.setNode(node, vector);
     this.levels[node] = level;
     this.deleted[node] = 0;
     this.liveCount++;
     if (reusable === undefined && level > 0) {
       this.upperLinks[node] = new Int32Array(level * this.maxNeighbors);
+      this.upperScores[node] = new Float32Array(level * this.maxNeighbors);
       this.upperCounts[node] = new Uint8Array(level);
     }
-    this.link(node, level);
+    this.link(node, vector, level);
     return node;
   }
 
@@ -127,26 +131,29 @@ export class HnswIndex {
     const nodes: number[] = [];
     const scores: number[] = [];
     if (this.liveCount === 0 || this.entryPoint < 0) return { nodes, scores };
-    writeNormalized(vector, this.query, 0, this.dimensions);
+    const arena = this.arena;
+    arena.setQuery(vector);
     let current = this.entryPoint;
-    let currentScore = dot(this.query, 0, this.vectors, current * this.dimensions, this.dimensions);
+    let currentScore = arena.approximateToQuery(current);
     for (let level = this.topLevel; level > 0; level--) {
-      [current, currentScore] = this.greedy(this.query, 0, current, currentScore, level);
+      current = this.greedy(current, currentScore, level);
+      currentScore = this.greedyScore;
     }
-    this.searchLayer(this.query, 0, current, currentScore, Math.max(this.efSearch, k), 0, true);
+    this.searchLayer(current, currentScore, Math.max(this.efSearch, k), 0, true);
+    // Re-rank the whole beam on the float vectors: int8 scores can swap two near ties.
     const results = this.results;
-    while (results.size > k) results.pop();
-    const count = results.size;
-    nodes.length = count;
-    scores.length = count;
-    for (let index = count - 1; index >= 0; index--) {
-      scores[index] = results.topScore();
-      nodes[index] = results.pop();
+    const candidates = this.candidates;
+    candidates.clear();
+    while (results.size > 0) {
+      const node = results.pop();
+      candidates.push(node, arena.exactToQuery(node));
     }
-    let kept = count;
-    while (kept > 0 && scores[kept - 1]! < minScore) kept--;
-    nodes.length = kept;
-    scores.length = kept;
+    while (candidates.size > 0 && nodes.length < k) {
+      const score = candidates.topScore();
+      if (score < minScore) break;
+      scores.push(score);
+      nodes.push(candidates.pop());
+    }
     return { nodes, scores };
   }
 
@@ -170,18 +177,13 @@ export class HnswIndex {
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const vectors = new Float32Array(capacity * this.dimensions);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
-    const links = new Int32Array(capacity * this.maxNeighborsLayer0);
-    links.set(this.layer0Links);
-    this.layer0Links = links;
-    this.levels = growBytes(this.levels, capacity);
-    this.layer0Counts = growBytes(this.layer0Counts, capacity);
-    this.deleted = growBytes(this.deleted, capacity);
-    const visited = new Uint32Array(capacity);
-    visited.set(this.visited);
-    this.visited = visited;
+    this.arena.ensureCapacity(capacity);
+    this.layer0Links = growTyped(this.layer0Links, new Int32Array(capacity * this.maxNeighborsLayer0));
+    this.layer0Scores = growTyped(this.layer0Scores, new Float32Array(capacity * this.maxNeighborsLayer0));
+    this.levels = growTyped(this.levels, new Uint8Array(capacity));
+    this.layer0Counts = growTyped(this.layer0Counts, new Uint8Array(capacity));
+    this.deleted = growTyped(this.deleted, new Uint8Array(capacity));
+    this.visited = growTyped(this.visited, new Uint32Array(capacity));
     this.capacity = capacity;
   }
 
@@ -190,82 +192,97 @@ export class HnswIndex {
     return Math.min(level, 15);
   }
 
-  private neighborsOf(node: number, level: number): { links: Int32Array; offset: number; count: number } {
-    if (level === 0) {
-      return { links: this.layer0Links, offset: node * this.maxNeighborsLayer0, count: this.layer0Counts[node]! };
-    }
-    return {
-      links: this.upperLinks[node]!,
-      offset: (level - 1) * this.maxNeighbors,
-      count: this.upperCounts[node]![level - 1]!,
-    };
+  private linksOf(node: number, layer: number): Int32Array {
+    return layer === 0 ? this.layer0Links : this.upperLinks[node]!;
   }
 
-  private setNeighbors(node: number, level: number, neighbors: readonly number[]): void {
-    if (level === 0) {
-      this.layer0Links.set(neighbors, node * this.maxNeighborsLayer0);
-      this.layer0Counts[node] = neighbors.length;
-    } else {
-      this.upperLinks[node]!.set(neighbors, (level - 1) * this.maxNeighbors);
-      this.upperCounts[node]![level - 1] = neighbors.length;
-    }
+  private scoresOf(node: number, layer: number): Float32Array {
+    return layer === 0 ? this.layer0Scores : this.upperScores[node]!;
+  }
+
+  private offsetOf(node: number, layer: number): number {
+    return layer === 0 ? node * this.maxNeighborsLayer0 : (layer - 1) * this.maxNeighbors;
+  }
+
+  private countOf(node: number, layer: number): number {
+    return layer === 0 ? this.layer0Counts[node]! : this.upperCounts[node]![layer - 1]!;
+  }
+
+  private setCount(node: number, layer: number, count: number): void {
+    if (layer === 0) this.layer0Counts[node] = count;
+    else this.upperCounts[node]![layer - 1] = count;
+  }
+
+  private setNeighbors(node: number, layer: number, neighbors: readonly number[], scores: readonly number[]): void {
+    const offset = this.offsetOf(node, layer);
+    this.linksOf(node, layer).set(neighbors, offset);
+    this.scoresOf(node, layer).set(scores, offset);
+    this.setCount(node, layer, neighbors.length);
   }
 
   /** Re-links the neighbours of a tombstone among themselves before its slot is reused. */
   private unlink(node: number): void {
     const level = this.levels[node]!;
     for (let layer = 0; layer <= level; layer++) {
-      const own = this.neighborsOf(node, layer);
-      const former = Array.from(own.links.subarray(own.offset, own.offset + own.count));
+      const offset = this.offsetOf(node, layer);
+      const former = Array.from(this.linksOf(node, layer).subarray(offset, offset + this.countOf(node, layer)));
       for (const neighbor of former) {
-        const theirs = this.neighborsOf(neighbor, layer);
-        const list = Array.from(theirs.links.subarray(theirs.offset, theirs.offset + theirs.count));
+        const theirOffset = this.offsetOf(neighbor, layer);
+        const list = Array.from(this.linksOf(neighbor, layer).subarray(theirOffset, theirOffset + this.countOf(neighbor, layer)));
         const position = list.indexOf(node);
         if (position < 0) continue;
         list.splice(position, 1);
         const pool = new Set(list);
         for (const candidate of former) if (candidate !== neighbor) pool.add(candidate);
         const limit = layer === 0 ? this.maxNeighborsLayer0 : this.maxNeighbors;
-        this.setNeighbors(neighbor, layer, this.selectFrom(neighbor, [...pool], limit));
+        const sorted = [...pool]
+          .map((candidate) => ({ candidate, score: this.arena.approximateBetween(neighbor, candidate) }))
+          .sort((left, right) => right.score - left.score);
+        const kept = this.selectSorted(sorted.map((entry) => entry.candidate), sorted.map((entry) => entry.score), limit);
+        this.setNeighbors(neighbor, layer, kept.nodes, kept.scores);
       }
-      this.setNeighbors(node, layer, []);
+      this.setNeighbors(node, layer, [], []);
     }
   }
 
-  private link(node: number, level: number): void {
+  private link(node: number, vector: Float32Array, level: number): void {
     if (this.entryPoint < 0) {
       this.entryPoint = node;
       this.topLevel = level;
       return;
     }
-    const offset = node * this.dimensions;
+    const arena = this.arena;
+    arena.setQuery(vector);
     let current = this.entryPoint;
-    let currentScore = dot(this.vectors, offset, this.vectors, current * this.dimensions, this.dimensions);
+    let currentScore = arena.approximateToQuery(current);
     for (let layer = this.topLevel; layer > level; layer--) {
-      [current, currentScore] = this.greedy(this.vectors, offset, current, currentScore, layer);
+      current = this.greedy(current, currentScore, layer);
+      currentScore = this.greedyScore;
     }
+    const found: number[] = [];
+    const foundScores: number[] = [];
     for (let layer = Math.min(level, this.topLevel); layer >= 0; layer--) {
-      this.searchLayer(this.vectors, offset, current, currentScore, this.efConstruction, layer, false);
-      const found: number[] = [];
-      const foundScores: number[] = [];
+      this.searchLayer(current, currentScore, this.efConstruction, layer, false);
+      found.length = 0;
+      foundScores.length = 0;
       while (this.results.size > 0) {
-        foundScores.push(this.results.topScore());
-        found.push(this.results.pop());
-      }
-      found.reverse();
-      foundScores.reverse();
-      const self = found.indexOf(node);
-      if (self >= 0) {
-        found.splice(self, 1);
-        foundScores.splice(self, 1);
+        const score = this.results.topScore();
+        const candidate = this.results.pop();
+        if (candidate === node) continue;
+        foundScores.push(score);
+        found.push(candidate);
       }
       if (found.length === 0) continue;
+      found.reverse();
+      foundScores.reverse();
       current = found[0]!;
       currentScore = foundScores[0]!;
       const neighbors = this.selectSorted(found, foundScores, this.maxNeighbors);
-      this.setNeighbors(node, layer, neighbors);
+      this.setNeighbors(node, layer, neighbors.nodes, neighbors.scores);
       const limit = layer === 0 ? this.maxNeighborsLayer0 : this.maxNeighbors;
-      for (const neighbor of neighbors) this.addLink(neighbor, node, layer, limit);
+      for (let index = 0; index < neighbors.nodes.length; index++) {
+        this.addLink(neighbors.nodes[index]!, node, neighbors.scores[index]!, layer, limit);
+      }
     }
     if (level > this.topLevel) {
       this.entryPoint = node;
@@ -273,100 +290,97 @@ export class HnswIndex {
     }
   }
 
-  private addLink(from: number, to: number, layer: number, limit: number): void {
-    const { links, offset, count } = this.neighborsOf(from, layer);
+  /**
+   * Adds `to` to the links of `from`. A full list swaps its least similar link for the new one
+   * when the new one is closer; the stored link scores make that a scan, not `limit` dot products.
+   */
+  private addLink(from: number, to: number, score: number, layer: number, limit: number): void {
+    const links = this.linksOf(from, layer);
+    const scores = this.scoresOf(from, layer);
+    const offset = this.offsetOf(from, layer);
+    const count = this.countOf(from, layer);
     for (let index = 0; index < count; index++) if (links[offset + index] === to) return;
     if (count < limit) {
       links[offset + count] = to;
-      if (layer === 0) this.layer0Counts[from] = count + 1;
-      else this.upperCounts[from]![layer - 1] = count + 1;
+      scores[offset + count] = score;
+      this.setCount(from, layer, count + 1);
       return;
     }
-    // A full list swaps its least similar link for the new one when the new one is closer; running
-    // the diversity heuristic here instead costs ~limit² dot products per insertion.
-    const dimensions = this.dimensions;
-    const base = from * dimensions;
     let worst = -1;
-    let worstScore = dot(this.vectors, base, this.vectors, to * dimensions, dimensions);
+    let worstScore = score;
     for (let index = 0; index < count; index++) {
-      const score = dot(this.vectors, base, this.vectors, links[offset + index]! * dimensions, dimensions);
-      if (score < worstScore) {
-        worstScore = score;
+      if (scores[offset + index]! < worstScore) {
+        worstScore = scores[offset + index]!;
         worst = index;
       }
     }
-    if (worst >= 0) links[offset + worst] = to;
-  }
-
-  /** Scores `pool` against `node`, then keeps a diverse subset (the paper's heuristic). */
-  private selectFrom(node: number, pool: number[], limit: number): number[] {
-    const base = node * this.dimensions;
-    const scores = pool.map((candidate) => dot(this.vectors, base, this.vectors, candidate * this.dimensions, this.dimensions));
-    const order = pool.map((_, index) => index).sort((left, right) => scores[right]! - scores[left]!);
-    return this.selectSorted(
-      order.map((index) => pool[index]!),
-      order.map((index) => scores[index]!),
-      limit,
-    );
+    if (worst < 0) return;
+    links[offset + worst] = to;
+    scores[offset + worst] = score;
   }
 
   /**
    * Keeps a candidate only when it is closer to the node than to every neighbour kept so far, so
    * links spread in different directions; fills up with the nearest rejected ones.
    */
-  private selectSorted(sorted: readonly number[], scores: readonly number[], limit: number): number[] {
-    if (sorted.length <= limit) return [...sorted];
+  private selectSorted(sorted: readonly number[], scores: readonly number[], limit: number): { nodes: number[]; scores: number[] } {
+    if (sorted.length <= limit) return { nodes: [...sorted], scores: [...scores] };
     const kept: number[] = [];
+    const keptScores: number[] = [];
     const rejected: number[] = [];
-    const dimensions = this.dimensions;
     for (let index = 0; index < sorted.length && kept.length < limit; index++) {
       const candidate = sorted[index]!;
       const candidateScore = scores[index]!;
-      const candidateOffset = candidate * dimensions;
       let isDiverse = true;
       for (const keptNode of kept) {
-        if (dot(this.vectors, candidateOffset, this.vectors, keptNode * dimensions, dimensions) > candidateScore) {
+        if (this.arena.approximateBetween(candidate, keptNode) > candidateScore) {
           isDiverse = false;
           break;
         }
       }
-      if (isDiverse) kept.push(candidate);
-      else rejected.push(candidate);
+      if (isDiverse) {
+        kept.push(candidate);
+        keptScores.push(candidateScore);
+      } else {
+        rejected.push(index);
+      }
     }
-    for (let index = 0; index < rejected.length && kept.length < limit; index++) kept.push(rejected[index]!);
-    return kept;
+    for (let index = 0; index < rejected.length && kept.length < limit; index++) {
+      kept.push(sorted[rejected[index]!]!);
+      keptScores.push(scores[rejected[index]!]!);
+    }
+    return { nodes: kept, scores: keptScores };
   }
 
-  private greedy(query: Float32Array, queryOffset: number, start: number, startScore: number, layer: number): [number, number] {
+  /** Hill-climbs one upper layer towards the query; returns the node and leaves its score in `greedyScore`. */
+  private greedy(start: number, startScore: number, layer: number): number {
+    const arena = this.arena;
     let current = start;
     let currentScore = startScore;
     let hasImproved = true;
     while (hasImproved) {
       hasImproved = false;
-      const { links, offset, count } = this.neighborsOf(current, layer);
+      const links = this.linksOf(current, layer);
+      const offset = this.offsetOf(current, layer);
+      const count = this.countOf(current, layer);
+      const ids = arena.batchIds;
+      for (let index = 0; index < count; index++) ids[index] = links[offset + index]!;
+      arena.scoreBatch(count);
+      const scores = arena.batchScores;
       for (let index = 0; index < count; index++) {
-        const candidate = links[offset + index]!;
-        const score = dot(query, queryOffset, this.vectors, candidate * this.dimensions, this.dimensions);
-        if (score > currentScore) {
-          currentScore = score;
-          current = candidate;
+        if (scores[index]! > currentScore) {
+          currentScore = scores[index]!;
+          current = ids[index]!;
           hasImproved = true;
         }
       }
     }
-    return [current, currentScore];
+    this.greedyScore = currentScore;
+    return current;
   }
 
-  /** Beam search on one layer; leaves up to `ef` best nodes in `this.results` (a min-heap). */
-  private searchLayer(
-    query: Float32Array,
-    queryOffset: number,
-    start: number,
-    startScore: number,
-    ef: number,
-    layer: number,
-    isLiveOnly: boolean,
-  ): void {
+  /** Beam search for the query on one layer; leaves up to `ef` best nodes in `this.results` (a min-heap). */
+  private searchLayer(start: number, startScore: number, ef: number, layer: number, isLiveOnly: boolean): void {
     const candidates = this.candidates;
     const results = this.results;
     candidates.clear();
@@ -374,8 +388,7 @@ export class HnswIndex {
     const mark = this.nextVisitMark();
     const visited = this.visited;
     const deleted = this.deleted;
-    const vectors = this.vectors;
-    const dimensions = this.dimensions;
+    const arena = this.arena;
     visited[start] = mark;
     candidates.push(start, startScore);
     if (!isLiveOnly || deleted[start] === 0) results.push(start, startScore);
@@ -383,12 +396,23 @@ export class HnswIndex {
       const candidateScore = candidates.topScore();
       if (results.size >= ef && candidateScore < results.topScore()) break;
       const candidate = candidates.pop();
-      const { links, offset, count } = this.neighborsOf(candidate, layer);
-      for (let index = 0; index < count; index++) {
-        const neighbor = links[offset + index]!;
+      const links = this.linksOf(candidate, layer);
+      const offset = this.offsetOf(candidate, layer);
+      const end = offset + this.countOf(candidate, layer);
+      const ids = arena.batchIds;
+      let count = 0;
+      for (let index = offset; index < end; index++) {
+        const neighbor = links[index]!;
         if (visited[neighbor] === mark) continue;
         visited[neighbor] = mark;
-        const score = dot(query, queryOffset, vectors, neighbor * dimensions, dimensions);
+        ids[count++] = neighbor;
+      }
+      if (count === 0) continue;
+      arena.scoreBatch(count);
+      const scores = arena.batchScores;
+      for (let index = 0; index < count; index++) {
+        const neighbor = ids[index]!;
+        const score = scores[index]!;
         if (results.size < ef || score > results.topScore()) {
           candidates.push(neighbor, score);
           if (!isLiveOnly || deleted[neighbor] === 0) {
@@ -410,15 +434,7 @@ export class HnswIndex {
   }
 }
 
-function writeNormalized(source: Float32Array, target: Float32Array, offset: number, dimensions: number): void {
-  let norm = 0;
-  for (let index = 0; index < dimensions; index++) norm += source[index]! * source[index]!;
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let index = 0; index < dimensions; index++) target[offset + index] = source[index]! * scale;
-}
-
-function growBytes(bytes: Uint8Array, capacity: number): Uint8Array {
-  const grown = new Uint8Array(capacity);
-  grown.set(bytes);
-  return grown;
+function growTyped<T extends Int32Array | Float32Array | Uint8Array | Uint32Array>(source: T, target: T): T {
+  target.set(source);
+  return target;
 }

@@ -5,8 +5,9 @@ import type { Embedder } from './embedder.js';
 import { localEmbedder } from './local-embedder.js';
 import { MemoryVectorStore } from './memory-vector-store.js';
 import { checkGuards, questionFacts, type GuardOptions, type GuardRejection } from './question-guards.js';
+import { compact } from './question-text.js';
 import type { CacheContext, CacheLookup, ResponseCache } from './response-cache.js';
-import type { VectorStore } from './vector-store.js';
+import type { VectorMatch, VectorStore } from './vector-store.js';
 
 /** What the cache keeps per entry. Plain data, so a shared store can serialize it. */
 export type CachedAnswer = {
@@ -36,10 +37,16 @@ export type UncacheableReason =
   | 'already-cached'
   | 'aborted';
 
+/**
+ * Why a semantic candidate was refused: a guard, `'ambiguous'` (another stored question scored
+ * within `minMargin`), or `'verify'` (your hook said no).
+ */
+export type CandidateRejection = GuardRejection | 'ambiguous' | 'verify';
+
 /** Observations for metrics and shadow-mode analysis; the client emits its own cache-hit/miss events. */
 export type SemanticCacheEvent =
   | { readonly type: 'hit'; readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean; readonly question: string; readonly cachedQuestion: string }
-  | { readonly type: 'rejected'; readonly requestId: string; readonly similarity: number; readonly reason: GuardRejection | 'verify'; readonly question: string; readonly cachedQuestion: string }
+  | { readonly type: 'rejected'; readonly requestId: string; readonly similarity: number; readonly reason: CandidateRejection; readonly question: string; readonly cachedQuestion: string }
   | { readonly type: 'skipped'; readonly requestId: string; readonly operation: 'lookup' | 'store'; readonly reason: UncacheableReason }
   | { readonly type: 'stored'; readonly requestId: string; readonly isSemantic: boolean };
 
@@ -52,8 +59,14 @@ export type SemanticCacheOptions = {
   readonly maxEntries?: number;
   /** Entry lifetime in the default store; `0` keeps entries until evicted. @default 86_400_000 (one day) */
   readonly ttlMs?: number;
-  /** Minimum cosine similarity for a semantic hit, chosen from the evaluation in docs/cache.md. @default 0.85 */
+  /** Minimum cosine similarity for a semantic hit, chosen from the evaluation in docs/cache.md. @default 0.7 */
   readonly threshold?: number;
+  /**
+   * How far a semantic hit must score above the best stored question that differs from it (beyond
+   * case and punctuation). Closer calls are ambiguous and miss: two cached answers fit and the
+   * embedder cannot tell which. `0` turns the check off. @default 0.08
+   */
+  readonly minMargin?: number;
   /** Whether to look for similar questions at all; `false` keeps only the exact tier. @default true */
   readonly isSemantic?: boolean;
   /** Requests with a higher `temperature` are neither served from nor stored in the cache; `Infinity` opts in. @default 0.5 */
@@ -68,7 +81,9 @@ export type SemanticCacheOptions = {
   readonly shadow?: false | 'semantic' | 'all';
   /**
    * Semantic candidates checked against the guards, best first. With 1, a guard that refuses the
-   * nearest entry makes a miss rather than falling back to a farther one (more precise, see docs/cache.md). @default 1
+   * nearest entry makes a miss rather than falling back to a farther one (more precise, see
+   * docs/cache.md). With `minMargin` above 0 a farther candidate can only pass when everything
+   * nearer is a case or punctuation twin of it. @default 1
    */
   readonly candidates?: number;
   /** Wall-clock milliseconds, for `createdAt` and `ageMs`. @default Date.now */
@@ -86,14 +101,17 @@ export class SemanticCache implements ResponseCache {
   readonly embedder: Embedder;
   readonly vectorStore: VectorStore<CachedAnswer>;
   readonly threshold: number;
+  readonly minMargin: number;
   private readonly options: SemanticCacheOptions;
   private readonly maxTemperature: number;
   private readonly candidates: number;
   private readonly now: () => number;
 
   constructor(options: SemanticCacheOptions = {}) {
-    const threshold = options.threshold ?? 0.85;
+    const threshold = options.threshold ?? 0.7;
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be in (0, 1], got ${threshold}.`);
+    const minMargin = options.minMargin ?? 0.08;
+    if (!(minMargin >= 0 && minMargin < 1)) throw new RangeError(`Expected \`minMargin\` to be in [0, 1), got ${minMargin}.`);
     const candidates = options.candidates ?? 1;
     if (!Number.isInteger(candidates) || candidates < 1) {
       throw new RangeError(`Expected \`candidates\` to be a positive integer, got ${candidates}.`);
@@ -102,6 +120,7 @@ export class SemanticCache implements ResponseCache {
     if (!(maxTemperature >= 0)) throw new RangeError(`Expected \`maxTemperature\` to be a non-negative number, got ${maxTemperature}.`);
     this.options = options;
     this.threshold = threshold;
+    this.minMargin = minMargin;
     this.candidates = candidates;
     this.maxTemperature = maxTemperature;
     this.now = options.now ?? Date.now;
@@ -130,13 +149,30 @@ export class SemanticCache implements ResponseCache {
     const question = key.question;
     const [vector] = await this.attempt('embed', context, () => this.embedder.embed([question], context.signal));
     if (!vector) throw new CacheError('embed', new Error('the embedder returned no vector'));
-    const matches = await this.attempt('search', context, () =>
-      this.vectorStore.search(key.partition, vector, { k: this.candidates, minScore: this.threshold, signal: context.signal }),
+    const minMargin = this.minMargin;
+    // Runner-ups below the threshold still count against the margin, and a few extra make room
+    // for case/punctuation twins of the best match, which are not rivals.
+    const found = await this.attempt('search', context, () =>
+      this.vectorStore.search(key.partition, vector, {
+        k: this.candidates + (minMargin > 0 ? RIVALS_SEARCHED : 0),
+        minScore: this.threshold - minMargin,
+        signal: context.signal,
+      }),
     );
-    if (matches.length === 0) return undefined;
+    // The entry stored under this very question was the exact tier's to serve.
+    const matches = found.filter((match) => match.id !== key.id);
+    if (matches.length === 0 || matches[0]!.score < this.threshold) return undefined;
     const facts = questionFacts(question);
-    for (const match of matches) {
-      if (match.id === key.id) continue;
+    for (let index = 0; index < matches.length && index < this.candidates; index++) {
+      const match = matches[index]!;
+      if (match.score < this.threshold) break;
+      if (minMargin > 0) {
+        const rivalScore = strongestRival(matches, index);
+        if (match.score - rivalScore < minMargin) {
+          this.emitRejected(context, match.score, 'ambiguous', question, match.payload.question);
+          continue;
+        }
+      }
       const rejection = checkGuards(facts, questionFacts(match.payload.question), this.options.guards);
       if (rejection) {
         this.emitRejected(context, match.score, rejection, question, match.payload.question);
@@ -226,7 +262,7 @@ export class SemanticCache implements ResponseCache {
     }
   }
 
-  private emitRejected(context: CacheContext, similarity: number, reason: GuardRejection | 'verify', question: string, cachedQuestion: string): void {
+  private emitRejected(context: CacheContext, similarity: number, reason: CandidateRejection, question: string, cachedQuestion: string): void {
     this.emit({ type: 'rejected', requestId: context.requestId, similarity, reason, question, cachedQuestion });
   }
 
@@ -239,4 +275,19 @@ export class SemanticCache implements ResponseCache {
       // An observer's failure must never change what the cache returns.
     }
   }
+}
+
+/** Extra matches fetched beyond `candidates` to find the best rival past any twins. */
+const RIVALS_SEARCHED = 3;
+
+/**
+ * The best score among the other matches whose question differs from the one at `index` beyond
+ * case and punctuation; -Infinity when there is none.
+ */
+function strongestRival(matches: readonly VectorMatch<CachedAnswer>[], index: number): number {
+  const own = compact(matches[index]!.payload.question);
+  for (let other = 0; other < matches.length; other++) {
+    if (other !== index && compact(matches[other]!.payload.question) !== own) return matches[other]!.score;
+  }
+  return -Infinity;
 }

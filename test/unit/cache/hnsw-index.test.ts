@@ -68,6 +68,47 @@ describe('HnswIndex', () => {
     expect(found).toBeGreaterThanOrEqual(97);
   });
 
+  it('returns exact cosine scores, not the int8 approximations the graph is walked on', () => {
+    const random = seededRandom(21);
+    const vectors = randomVectors(500, random);
+    const index = new HnswIndex({ dimensions: DIMENSIONS, random: seededRandom(2) });
+    for (const vector of vectors) index.add(vector);
+    const query = randomVectors(1, random)[0]!;
+    const { nodes, scores } = index.search(query, 5);
+    const norm = (vector: Float32Array) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
+    nodes.forEach((node, rank) => {
+      const vector = vectors[node]!;
+      const expected = vector.reduce((sum, value, position) => sum + value * query[position]!, 0) / (norm(vector) * norm(query));
+      expect(scores[rank]).toBeCloseTo(expected, 5);
+    });
+    expect([...scores].sort((left, right) => right - left)).toEqual(scores);
+  });
+
+  it('finds the same neighbours with the SIMD kernels and on the plain JS path', () => {
+    const random = seededRandom(8);
+    const vectors = randomVectors(1_500, random);
+    const simd = new HnswIndex({ dimensions: DIMENSIONS, random: seededRandom(1), initialCapacity: 16 });
+    const plain = new HnswIndex({ dimensions: DIMENSIONS, random: seededRandom(1), initialCapacity: 16, shouldUseSimd: false });
+    expect([simd.isSimd, plain.isSimd]).toEqual([true, false]);
+    for (const vector of vectors) {
+      simd.add(vector);
+      plain.add(vector);
+    }
+    for (const query of randomVectors(50, random)) {
+      const fromSimd = simd.search(query, 3);
+      const fromPlain = plain.search(query, 3);
+      expect(fromSimd.nodes[0]).toBe(bruteForceBest(vectors, query));
+      expect(fromPlain.nodes[0]).toBe(fromSimd.nodes[0]);
+      expect(fromPlain.scores[0]).toBeCloseTo(fromSimd.scores[0]!, 5);
+    }
+  });
+
+  it('rejects a maxNeighbors that the link counters cannot hold', () => {
+    expect(() => new HnswIndex({ dimensions: 4, maxNeighbors: 128 })).toThrow(
+      'Expected `maxNeighbors` to be an integer from 2 to 127, got 128.',
+    );
+  });
+
   it('rejects vectors of the wrong length', () => {
     expect(() => new HnswIndex({ dimensions: 4 }).add(new Float32Array(3))).toThrow('Expected a vector of 4 dimensions, got 3.');
   });

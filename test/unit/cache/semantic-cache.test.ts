@@ -179,6 +179,59 @@ describe('SemanticCache', () => {
     });
   });
 
+  describe('ambiguity margin', () => {
+    /** An embedder that answers from a fixed table, so the test sets every similarity exactly. */
+    const tableEmbedder = (table: Record<string, readonly number[]>): Embedder => ({
+      id: 'table',
+      dimensions: 4,
+      async embed(texts) {
+        return texts.map((text) => Float32Array.from(table[text]!));
+      },
+    });
+    const unit = (first: number, axis: 1 | 2 | 3) => {
+      const vector = [first, 0, 0, 0];
+      vector[axis] = Math.sqrt(1 - first * first);
+      return vector;
+    };
+    const QUERY = 'router reset steps';
+
+    async function cacheWith(table: Record<string, readonly number[]>, options: ConstructorParameters<typeof SemanticCache>[0] = {}) {
+      const events: SemanticCacheEvent[] = [];
+      const cache = new SemanticCache({ embedder: tableEmbedder({ ...table, [QUERY]: [1, 0, 0, 0] }), onEvent: (event) => events.push(event), ...options });
+      for (const question of Object.keys(table)) await cache.store(ask(question), answer(`answer to ${question}`), contextFor());
+      return { cache, events };
+    }
+
+    it('refuses the best match when another stored question scores within minMargin of it', async () => {
+      const { cache, events } = await cacheWith({ 'How do I reset the router?': unit(0.9, 1), 'How do I reboot the router?': unit(0.87, 2) });
+      expect(await cache.lookup(ask(QUERY), contextFor())).toBeUndefined();
+      expect(events).toContainEqual(expect.objectContaining({ type: 'rejected', reason: 'ambiguous', cachedQuestion: 'How do I reset the router?' }));
+      const { cache: unchecked } = await cacheWith(
+        { 'How do I reset the router?': unit(0.9, 1), 'How do I reboot the router?': unit(0.87, 2) },
+        { minMargin: 0 },
+      );
+      expect((await unchecked.lookup(ask(QUERY), contextFor()))?.response.text).toBe('answer to How do I reset the router?');
+    });
+
+    it('serves the best match when it leads the next one by at least minMargin', async () => {
+      const { cache } = await cacheWith({ 'How do I reset the router?': unit(0.9, 1), 'How do I reboot the router?': unit(0.8, 2) });
+      const hit = await cache.lookup(ask(QUERY), contextFor());
+      expect(hit?.tier).toBe('semantic');
+      expect(hit?.similarity).toBeCloseTo(0.9, 5);
+    });
+
+    it('counts a rival below the threshold against the margin', async () => {
+      const { cache, events } = await cacheWith({ 'How do I reset the router?': unit(0.75, 1), 'How do I reboot the router?': unit(0.69, 2) });
+      expect(await cache.lookup(ask(QUERY), contextFor())).toBeUndefined();
+      expect(events).toContainEqual(expect.objectContaining({ type: 'rejected', reason: 'ambiguous' }));
+    });
+
+    it('does not count a case or punctuation twin of the best match as a rival', async () => {
+      const { cache } = await cacheWith({ 'How do I reset the router?': unit(0.9, 1), 'how do I reset the router': unit(0.89, 2) });
+      expect((await cache.lookup(ask(QUERY), contextFor()))?.tier).toBe('semantic');
+    });
+  });
+
   describe('temperature threshold', () => {
     it('neither stores nor serves requests above maxTemperature', async () => {
       const store = new MemoryVectorStore<CachedAnswer>();
@@ -284,6 +337,8 @@ describe('SemanticCache', () => {
     it('validates options eagerly', () => {
       expect(() => new SemanticCache({ threshold: 1.5 })).toThrow('Expected `threshold` to be in (0, 1], got 1.5.');
       expect(() => new SemanticCache({ candidates: 0 })).toThrow('Expected `candidates` to be a positive integer, got 0.');
+      expect(() => new SemanticCache({ minMargin: -0.1 })).toThrow('Expected `minMargin` to be in [0, 1), got -0.1.');
+      expect(new SemanticCache()).toMatchObject({ threshold: 0.7, minMargin: 0.08 });
     });
   });
 
