@@ -1,3 +1,4 @@
+import { HnswLinks } from './hnsw-links.js';
 import { ScoredHeap } from './scored-heap.js';
 import { VectorArena } from './vector-arena.js';
 
@@ -32,7 +33,6 @@ export type HnswMatches = { readonly nodes: number[]; readonly scores: number[] 
 export class HnswIndex {
   readonly dimensions: number;
   private readonly maxNeighbors: number;
-  private readonly maxNeighborsLayer0: number;
   private readonly efConstruction: number;
   private readonly efSearch: number;
   private readonly random: () => number;
@@ -40,14 +40,7 @@ export class HnswIndex {
   private readonly arena: VectorArena;
   private capacity: number;
   private levels: Uint8Array;
-  /** Layer-0 links, `maxNeighborsLayer0` per node, with the (approximate) similarity of each link. */
-  private layer0Links: Int32Array;
-  private layer0Scores: Float32Array;
-  private layer0Counts: Uint8Array;
-  /** Links for layers 1…level of each node, `maxNeighbors` per layer; undefined for layer-0-only nodes. */
-  private readonly upperLinks: (Int32Array | undefined)[] = [];
-  private readonly upperScores: (Float32Array | undefined)[] = [];
-  private readonly upperCounts: (Uint8Array | undefined)[] = [];
+  private readonly links: HnswLinks;
   private deleted: Uint8Array;
   private visited: Uint32Array;
   private visitMark = 0;
@@ -67,7 +60,6 @@ export class HnswIndex {
     if (!Number.isInteger(this.maxNeighbors) || this.maxNeighbors < 2 || this.maxNeighbors > 127) {
       throw new RangeError(`Expected \`maxNeighbors\` to be an integer from 2 to 127, got ${this.maxNeighbors}.`);
     }
-    this.maxNeighborsLayer0 = this.maxNeighbors * 2;
     this.efConstruction = options.efConstruction ?? 48;
     this.efSearch = options.efSearch ?? 64;
     this.random = options.random ?? Math.random;
@@ -79,9 +71,7 @@ export class HnswIndex {
       ...(options.shouldUseSimd === undefined ? {} : { shouldUseSimd: options.shouldUseSimd }),
     });
     this.levels = new Uint8Array(this.capacity);
-    this.layer0Links = new Int32Array(this.capacity * this.maxNeighborsLayer0);
-    this.layer0Scores = new Float32Array(this.capacity * this.maxNeighborsLayer0);
-    this.layer0Counts = new Uint8Array(this.capacity);
+    this.links = new HnswLinks(this.maxNeighbors, this.capacity);
     this.deleted = new Uint8Array(this.capacity);
     this.visited = new Uint32Array(this.capacity);
   }
@@ -109,11 +99,7 @@ export class HnswIndex {
     this.levels[node] = level;
     this.deleted[node] = 0;
     this.liveCount++;
-    if (reusable === undefined && level > 0) {
-      this.upperLinks[node] = new Int32Array(level * this.maxNeighbors);
-      this.upperScores[node] = new Float32Array(level * this.maxNeighbors);
-      this.upperCounts[node] = new Uint8Array(level);
-    }
+    if (reusable === undefined) this.links.allocateUpper(node, level);
     this.link(node, vector, level);
     return node;
   }
@@ -178,10 +164,8 @@ export class HnswIndex {
   private grow(): void {
     const capacity = this.capacity * 2;
     this.arena.ensureCapacity(capacity);
-    this.layer0Links = growTyped(this.layer0Links, new Int32Array(capacity * this.maxNeighborsLayer0));
-    this.layer0Scores = growTyped(this.layer0Scores, new Float32Array(capacity * this.maxNeighborsLayer0));
+    this.links.grow(capacity);
     this.levels = growTyped(this.levels, new Uint8Array(capacity));
-    this.layer0Counts = growTyped(this.layer0Counts, new Uint8Array(capacity));
     this.deleted = growTyped(this.deleted, new Uint8Array(capacity));
     this.visited = growTyped(this.visited, new Uint32Array(capacity));
     this.capacity = capacity;
@@ -192,56 +176,25 @@ export class HnswIndex {
     return Math.min(level, 15);
   }
 
-  private linksOf(node: number, layer: number): Int32Array {
-    return layer === 0 ? this.layer0Links : this.upperLinks[node]!;
-  }
-
-  private scoresOf(node: number, layer: number): Float32Array {
-    return layer === 0 ? this.layer0Scores : this.upperScores[node]!;
-  }
-
-  private offsetOf(node: number, layer: number): number {
-    return layer === 0 ? node * this.maxNeighborsLayer0 : (layer - 1) * this.maxNeighbors;
-  }
-
-  private countOf(node: number, layer: number): number {
-    return layer === 0 ? this.layer0Counts[node]! : this.upperCounts[node]![layer - 1]!;
-  }
-
-  private setCount(node: number, layer: number, count: number): void {
-    if (layer === 0) this.layer0Counts[node] = count;
-    else this.upperCounts[node]![layer - 1] = count;
-  }
-
-  private setNeighbors(node: number, layer: number, neighbors: readonly number[], scores: readonly number[]): void {
-    const offset = this.offsetOf(node, layer);
-    this.linksOf(node, layer).set(neighbors, offset);
-    this.scoresOf(node, layer).set(scores, offset);
-    this.setCount(node, layer, neighbors.length);
-  }
-
   /** Re-links the neighbours of a tombstone among themselves before its slot is reused. */
   private unlink(node: number): void {
     const level = this.levels[node]!;
     for (let layer = 0; layer <= level; layer++) {
-      const offset = this.offsetOf(node, layer);
-      const former = Array.from(this.linksOf(node, layer).subarray(offset, offset + this.countOf(node, layer)));
+      const former = this.links.neighbors(node, layer);
       for (const neighbor of former) {
-        const theirOffset = this.offsetOf(neighbor, layer);
-        const list = Array.from(this.linksOf(neighbor, layer).subarray(theirOffset, theirOffset + this.countOf(neighbor, layer)));
+        const list = this.links.neighbors(neighbor, layer);
         const position = list.indexOf(node);
         if (position < 0) continue;
         list.splice(position, 1);
         const pool = new Set(list);
         for (const candidate of former) if (candidate !== neighbor) pool.add(candidate);
-        const limit = layer === 0 ? this.maxNeighborsLayer0 : this.maxNeighbors;
         const sorted = [...pool]
           .map((candidate) => ({ candidate, score: this.arena.approximateBetween(neighbor, candidate) }))
           .sort((left, right) => right.score - left.score);
-        const kept = this.selectSorted(sorted.map((entry) => entry.candidate), sorted.map((entry) => entry.score), limit);
-        this.setNeighbors(neighbor, layer, kept.nodes, kept.scores);
+        const kept = this.selectSorted(sorted.map((entry) => entry.candidate), sorted.map((entry) => entry.score), this.links.limitOf(layer));
+        this.links.set(neighbor, layer, kept.nodes, kept.scores);
       }
-      this.setNeighbors(node, layer, [], []);
+      this.links.set(node, layer, [], []);
     }
   }
 
@@ -278,45 +231,15 @@ export class HnswIndex {
       current = found[0]!;
       currentScore = foundScores[0]!;
       const neighbors = this.selectSorted(found, foundScores, this.maxNeighbors);
-      this.setNeighbors(node, layer, neighbors.nodes, neighbors.scores);
-      const limit = layer === 0 ? this.maxNeighborsLayer0 : this.maxNeighbors;
+      this.links.set(node, layer, neighbors.nodes, neighbors.scores);
       for (let index = 0; index < neighbors.nodes.length; index++) {
-        this.addLink(neighbors.nodes[index]!, node, neighbors.scores[index]!, layer, limit);
+        this.links.add(neighbors.nodes[index]!, node, neighbors.scores[index]!, layer);
       }
     }
     if (level > this.topLevel) {
       this.entryPoint = node;
       this.topLevel = level;
     }
-  }
-
-  /**
-   * Adds `to` to the links of `from`. A full list swaps its least similar link for the new one
-   * when the new one is closer; the stored link scores make that a scan, not `limit` dot products.
-   */
-  private addLink(from: number, to: number, score: number, layer: number, limit: number): void {
-    const links = this.linksOf(from, layer);
-    const scores = this.scoresOf(from, layer);
-    const offset = this.offsetOf(from, layer);
-    const count = this.countOf(from, layer);
-    for (let index = 0; index < count; index++) if (links[offset + index] === to) return;
-    if (count < limit) {
-      links[offset + count] = to;
-      scores[offset + count] = score;
-      this.setCount(from, layer, count + 1);
-      return;
-    }
-    let worst = -1;
-    let worstScore = score;
-    for (let index = 0; index < count; index++) {
-      if (scores[offset + index]! < worstScore) {
-        worstScore = scores[offset + index]!;
-        worst = index;
-      }
-    }
-    if (worst < 0) return;
-    links[offset + worst] = to;
-    scores[offset + worst] = score;
   }
 
   /**
@@ -360,9 +283,9 @@ export class HnswIndex {
     let hasImproved = true;
     while (hasImproved) {
       hasImproved = false;
-      const links = this.linksOf(current, layer);
-      const offset = this.offsetOf(current, layer);
-      const count = this.countOf(current, layer);
+      const links = this.links.linksOf(current, layer);
+      const offset = this.links.offsetOf(current, layer);
+      const count = this.links.countOf(current, layer);
       const ids = arena.batchIds;
       for (let index = 0; index < count; index++) ids[index] = links[offset + index]!;
       arena.scoreBatch(count);
@@ -389,6 +312,9 @@ export class HnswIndex {
     const visited = this.visited;
     const deleted = this.deleted;
     const arena = this.arena;
+    // Layer 0 is where a search spends its time: read its flat arrays directly.
+    const graph = this.links;
+    const { links: layer0Links, counts: layer0Counts, stride: layer0Stride } = graph.layer0;
     visited[start] = mark;
     candidates.push(start, startScore);
     if (!isLiveOnly || deleted[start] === 0) results.push(start, startScore);
@@ -396,9 +322,9 @@ export class HnswIndex {
       const candidateScore = candidates.topScore();
       if (results.size >= ef && candidateScore < results.topScore()) break;
       const candidate = candidates.pop();
-      const links = this.linksOf(candidate, layer);
-      const offset = this.offsetOf(candidate, layer);
-      const end = offset + this.countOf(candidate, layer);
+      const links = layer === 0 ? layer0Links : graph.linksOf(candidate, layer);
+      const offset = layer === 0 ? candidate * layer0Stride : graph.offsetOf(candidate, layer);
+      const end = offset + (layer === 0 ? layer0Counts[candidate]! : graph.countOf(candidate, layer));
       const ids = arena.batchIds;
       let count = 0;
       for (let index = offset; index < end; index++) {
@@ -434,7 +360,7 @@ export class HnswIndex {
   }
 }
 
-function growTyped<T extends Int32Array | Float32Array | Uint8Array | Uint32Array>(source: T, target: T): T {
+function growTyped<T extends Uint8Array | Uint32Array>(source: T, target: T): T {
   target.set(source);
   return target;
 }

@@ -1,16 +1,19 @@
 /**
- * Two dot-product kernels in WebAssembly SIMD (128-bit lanes), assembled here from opcodes so that
- * the package ships no binary and needs no toolchain. Both read `byteLength` bytes (a multiple of
- * 64 for `dotFloat32`, of 32 for `dotInt8`) from two addresses of the imported memory `env.memory`:
+ * Dot-product kernels in WebAssembly SIMD (128-bit lanes), assembled here from opcodes so that the
+ * package ships no binary and needs no toolchain. They read rows of `byteLength` bytes (a multiple
+ * of 64 for `dotFloat32`, of 32 for the int8 kernels) from the imported memory `env.memory`:
  *
  *   (func $dotFloat32 (param $left i32) (param $right i32) (param $byteLength i32) (result f32))
  *     four f32x4 accumulators of left[i] * right[i], summed across lanes at the end
  *   (func $dotInt8 (param $left i32) (param $right i32) (param $byteLength i32) (result i32))
  *     i8 lanes widened to i16, multiplied pairwise into i32 lanes with i32x4.dot_i16x8_s
+ *   (func $dotInt8Batch (param $query i32) (param $ids i32) (param $count i32) (param $byteLength i32)
+ *                       (param $out i32) (param $rowBase i32))
+ *     $dotInt8 of the query row with each row `rowBase + ids[i] * byteLength`, into out[i]
  *
- * A 384-long dot product costs about 30 ns in the kernel against about 300 ns in scalar JS, and an
- * int8 row is a quarter of the memory traffic of a float row, which is what a graph search over a
- * large index waits for.
+ * A graph search waits on memory more than on arithmetic: scoring a random row of a 100,000 × 384
+ * array measured about 800 ns in scalar JS on float32, 400 ns in SIMD on float32 and 200 ns in SIMD
+ * on int8 (a quarter of the bytes). The batch call lets the CPU overlap the loads of several rows.
  */
 
 const I32 = 0x7f;

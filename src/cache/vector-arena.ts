@@ -13,7 +13,7 @@ const PAGE_BYTES = 65_536;
 /** Rows are zero-padded to this many lanes, the step of the int8 kernel. */
 const LANE_MULTIPLE = 32;
 /** Most node ids one batch scores; a layer-0 link list holds at most 254. */
-export const MAX_BATCH = 256;
+const MAX_BATCH = 256;
 /** The int8 memory starts with the batch's ids, then its int32 dot products, then the rows. */
 const BATCH_IDS_BYTES = 0;
 const BATCH_DOTS_BYTES = MAX_BATCH * 4;
