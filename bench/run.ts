@@ -20,26 +20,22 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
 
 type Runner = { chat: () => Promise<unknown>; stream: () => Promise<number> };
 
-const body = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: 'What is the capital of France?' }], temperature: 0 });
-const streamBody = JSON.stringify({
-  model: 'gpt-bench',
-  messages: [{ role: 'user', content: 'What is the capital of France?' }],
-  temperature: 0,
-  stream: true,
-  stream_options: { include_usage: true },
-});
+// The raw side serializes its request per call, as any real caller must; the body is the same.
+const rawRequest = { model: 'gpt-bench', messages: [{ role: 'user', content: 'What is the capital of France?' }], temperature: 0 };
+const rawStreamRequest = { ...rawRequest, stream: true, stream_options: { include_usage: true } };
 const headers = { authorization: 'Bearer sk-bench-key-000000', 'content-type': 'application/json', accept: 'application/json' };
+const streamHeaders = { ...headers, accept: 'text/event-stream' };
 
 function rawRunner(origin: string): Runner & { close: () => Promise<void> } {
   const pool = new Pool(origin, { connections: 64 });
   return {
     async chat() {
-      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body });
+      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body: JSON.stringify(rawRequest) });
       const json = (await response.body.json()) as { choices: { message: { content: string } }[] };
       return json.choices[0]!.message.content;
     },
     async stream() {
-      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { ...headers, accept: 'text/event-stream' }, body: streamBody });
+      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: streamHeaders, body: JSON.stringify(rawStreamRequest) });
       let chunks = 0;
       let text = '';
       const parser = createParser({

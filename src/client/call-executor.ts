@@ -14,7 +14,16 @@ import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
-import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, GenerateResult, ProviderRequest, StreamPart, Usage } from './types.js';
+import type {
+  AssistantMessage,
+  Attempt,
+  NormalizedChatRequest as ChatRequest,
+  ChatResponse,
+  GenerateResult,
+  ProviderRequest,
+  StreamPart,
+  Usage,
+} from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
 export type CostHooks = {
@@ -346,8 +355,9 @@ export class CallExecutor {
       signal: plan.signal,
       isStream: plan.isStream,
       onResponseHeaders: this.headerObserver(deployment),
-      ...(plan.onPart ? { onPart: plan.onPart } : {}),
-      ...(hedge ? { claim: () => hedge.claim(candidate, startPart), controller: hedge.tokenFor(candidate) } : {}),
+      onPart: plan.onPart,
+      claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
+      controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
     this.record(plan, state, candidate, outcome, attemptRef, startedAt);
     return { candidate, outcome };
@@ -479,18 +489,19 @@ export class CallExecutor {
       const usage = outcome.result.usage;
       if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
       const cost = this.account(plan, state, candidate, usage, false);
-      state.attempts.push({
+      const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
         alias,
         provider: deployment.providerName,
         model: outcome.result.model ?? deployment.model,
         deploymentId: deployment.id,
         outcome: 'success',
         latencyMs: outcome.latencyMs,
-        ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
         usage,
-        ...(cost !== undefined ? { cost } : {}),
         startedAt,
-      });
+      };
+      if (outcome.timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
+      if (cost !== undefined) attempt.cost = cost;
+      state.attempts.push(attempt);
       if (events.has('attempt-end')) {
         events.emit('attempt-end', {
           ...attemptRef,
@@ -543,14 +554,7 @@ export class CallExecutor {
       state.cost = (state.cost ?? 0) + cost;
       plan.spending.usd += cost;
     }
-    this.env.ledger.record({
-      alias: candidate.alias,
-      deploymentId: candidate.deployment.id,
-      ...(plan.tenant !== undefined ? { tenant: plan.tenant } : {}),
-      ...(usage ? { usage } : {}),
-      ...(cost !== undefined ? { cost } : {}),
-      isError,
-    });
+    this.env.ledger.record({ alias: candidate.alias, deploymentId: candidate.deployment.id, tenant: plan.tenant, usage, cost, isError });
     return cost;
   }
 
@@ -618,28 +622,29 @@ export class CallExecutor {
   private buildResponse(result: GenerateResult, state: CallState, candidate: Candidate): ChatResponse {
     const text = state.carriedText.length > 0 ? state.carriedText + result.text : result.text;
     const { alias, deployment } = candidate;
-    return {
+    const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = { role: 'assistant', content: text.length > 0 ? text : null };
+    if (result.toolCalls.length > 0) message.toolCalls = result.toolCalls;
+    if (result.reasoning.length > 0) message.reasoning = result.reasoning;
+    // Built field by field: optional fields are absent rather than undefined, without the
+    // temporary objects of conditional spreads on the hot path.
+    const response: { -readonly [K in keyof ChatResponse]: ChatResponse[K] } = {
       text,
       reasoning: result.reasoning,
       toolCalls: result.toolCalls,
       incompleteToolCalls: result.incompleteToolCalls ?? [],
-      ...(result.refusal !== undefined ? { refusal: result.refusal } : {}),
       finishReason: result.finishReason,
-      ...(result.rawFinishReason !== undefined ? { rawFinishReason: result.rawFinishReason } : {}),
       usage: state.usage,
-      ...(state.cost !== undefined ? { cost: state.cost } : {}),
       alias,
       provider: deployment.providerName,
       model: result.model ?? deployment.model,
-      ...(result.requestId !== undefined ? { requestId: result.requestId } : {}),
       attempts: state.attempts,
-      message: {
-        role: 'assistant',
-        content: text.length > 0 ? text : null,
-        ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
-        ...(result.reasoning.length > 0 ? { reasoning: result.reasoning } : {}),
-      },
+      message,
     };
+    if (result.refusal !== undefined) response.refusal = result.refusal;
+    if (result.rawFinishReason !== undefined) response.rawFinishReason = result.rawFinishReason;
+    if (state.cost !== undefined) response.cost = state.cost;
+    if (result.requestId !== undefined) response.requestId = result.requestId;
+    return response;
   }
 
   private sleep(ms: number, signal: AbortSignalLike | undefined): Promise<void> {

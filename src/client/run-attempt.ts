@@ -25,13 +25,13 @@ export type AttemptInput = {
    * Receives content parts as they stream. Called with the first content part only after
    * `claim()` returned true, so a hedged loser never leaks parts.
    */
-  readonly onPart?: (part: StreamPart) => void;
+  readonly onPart?: ((part: StreamPart) => void) | undefined;
   /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
-  readonly claim?: () => boolean;
+  readonly claim?: (() => boolean) | undefined;
   /** Sees every response's headers (rate-limit learning). */
-  readonly onResponseHeaders?: (header: (name: string) => string | undefined) => void;
+  readonly onResponseHeaders?: ((header: (name: string) => string | undefined) => void) | undefined;
   /** Lets a hedge abort this attempt from outside. */
-  readonly controller?: AbortToken;
+  readonly controller?: AbortToken | undefined;
 };
 
 export type AttemptSuccess = {

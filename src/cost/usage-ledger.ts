@@ -29,10 +29,10 @@ export type UsageReport = {
 export type UsageRecord = {
   readonly alias: string;
   readonly deploymentId: string;
-  readonly tenant?: string;
-  readonly usage?: Usage;
+  readonly tenant?: string | undefined;
+  readonly usage?: Usage | undefined;
   /** USD; omit when the price is unknown. */
-  readonly cost?: number;
+  readonly cost?: number | undefined;
   readonly isError: boolean;
 };
 

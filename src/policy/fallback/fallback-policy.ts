@@ -103,6 +103,7 @@ export class FallbackPolicy {
   private readonly timeouts: Required<AttemptTimeouts>;
   private readonly perAlias: Readonly<Record<string, AttemptTimeouts>>;
   private readonly resolved = new Map<string, Required<AttemptTimeouts>>();
+  private readonly chains = new Map<string, readonly string[]>();
 
   constructor(options: FallbackPolicyOptions) {
     if (!Array.isArray(options.chain) || options.chain.some((alias) => typeof alias !== 'string' || alias.length === 0)) {
@@ -145,9 +146,13 @@ export class FallbackPolicy {
 
   /** The aliases to try for a call to `alias`: itself, then the rest of the chain after it. */
   chainFor(alias: string): readonly string[] {
-    const index = this.chain.indexOf(alias);
-    if (index === -1) return [alias];
-    return this.chain.slice(index);
+    let chain = this.chains.get(alias);
+    if (!chain) {
+      const index = this.chain.indexOf(alias);
+      chain = Object.freeze(index === -1 ? [alias] : this.chain.slice(index));
+      this.chains.set(alias, chain);
+    }
+    return chain;
   }
 
   /** The watchdog limits for `alias`. */
