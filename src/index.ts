@@ -76,6 +76,7 @@ export {
   type CacheCandidate,
   type SemanticCacheEvent,
   type UncacheableReason,
+  type CandidateRejection,
 } from './cache/semantic-cache.js';
 export type { ResponseCache, CacheContext, CacheLookup } from './cache/response-cache.js';
 export type { Embedder } from './cache/embedder.js';
