@@ -8,21 +8,24 @@ export type SseEvent = { readonly event?: string; readonly data: string };
  * events split across network reads (including inside multi-byte UTF-8 characters), multi-line
  * `data:` fields and comments. Lines that are not SSE fields (Gemini's bare JSON error object
  * after a 200) are collected and yielded as one event named `'raw'`, in stream order.
+ *
+ * Yields the events of each network read together (never an empty batch): one async step per read
+ * rather than per event, which is most of the per-chunk cost of a fast stream.
  */
-export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+export async function* decodeSseBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent[]> {
   const decoder = new TextDecoder('utf-8');
-  const queue: SseEvent[] = [];
+  let batch: SseEvent[] = [];
   let rawLines: string[] | undefined;
   const flushRaw = () => {
     if (rawLines) {
-      queue.push({ event: 'raw', data: rawLines.join('\n') });
+      batch.push({ event: 'raw', data: rawLines.join('\n') });
       rawLines = undefined;
     }
   };
   const parser = createParser({
     onEvent(message) {
       flushRaw();
-      queue.push(message.event === undefined ? { data: message.data } : { event: message.event, data: message.data });
+      batch.push(message.event === undefined ? { data: message.data } : { event: message.event, data: message.data });
     },
     onError(error: ParseError) {
       // A line that is not an SSE field: keep it, it may be a bare JSON error body.
@@ -33,12 +36,21 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
     const text = decoder.decode(chunk, { stream: true });
     if (text.length === 0) continue;
     parser.feed(text);
-    while (queue.length > 0) yield queue.shift()!;
+    if (batch.length > 0) {
+      const ready = batch;
+      batch = [];
+      yield ready;
+    }
   }
   const tail = decoder.decode();
   if (tail) parser.feed(tail);
   // The last line may lack its newline; an unterminated event is never dispatched (per spec).
   parser.reset({ consume: true });
   flushRaw();
-  while (queue.length > 0) yield queue.shift()!;
+  if (batch.length > 0) yield batch;
+}
+
+/** Like `decodeSseBatches`, one event at a time. */
+export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+  for await (const events of decodeSseBatches(body)) yield* events;
 }

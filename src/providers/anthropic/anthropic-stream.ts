@@ -1,6 +1,6 @@
 import type { ProviderStreamPart } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
-import { decodeSse } from '../../transport/sse.js';
+import { decodeSseBatches } from '../../transport/sse.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import type {
   AnthropicErrorEnvelope,
@@ -69,147 +69,149 @@ export async function* streamAnthropicParts(
   let toolCount = 0;
   const details = () => ({ ...source, ...(requestId !== undefined ? { requestId } : {}), hasEmittedOutput });
   try {
-    for await (const sse of decodeSse(response.body)) {
-      const name = sse.event;
-      if (name === 'ping') continue;
-      if (name === 'raw') {
-        // A bare JSON line outside SSE framing (a proxy's error body): act on it only if it is an error.
-        const raw = tryParse(sse.data);
-        if (raw?.type === 'error' && raw.error) throw anthropicStreamError(raw, details());
-        continue;
-      }
-      if (name !== undefined && !HANDLED_EVENTS.has(name)) continue;
-      const event = tryParse(sse.data);
-      if (event === undefined) throw new InvalidResponseError(`malformed JSON in \`${name ?? 'message'}\` event`, details());
-      switch (event.type) {
-        case 'message_start': {
-          const message = event.message;
-          if (message?.usage) Object.assign(usage, message.usage);
-          if (!hasEmittedMetadata) {
-            hasEmittedMetadata = true;
-            yield {
-              type: 'response-metadata',
-              ...(typeof message?.model === 'string' ? { model: message.model } : {}),
-              ...(requestId !== undefined ? { requestId } : {}),
-              ...(typeof message?.id === 'string' ? { responseId: message.id } : {}),
-            };
-          }
-          break;
+    for await (const batch of decodeSseBatches(response.body)) {
+      for (const sse of batch) {
+        const name = sse.event;
+        if (name === 'ping') continue;
+        if (name === 'raw') {
+          // A bare JSON line outside SSE framing (a proxy's error body): act on it only if it is an error.
+          const raw = tryParse(sse.data);
+          if (raw?.type === 'error' && raw.error) throw anthropicStreamError(raw, details());
+          continue;
         }
-        case 'content_block_start': {
-          const block = event.content_block;
-          if (typeof event.index !== 'number' || !block) break;
-          switch (block.type) {
-            case 'text':
-              blocks.set(event.index, { kind: 'text' });
-              if (block.text) {
-                hasEmittedOutput = true;
-                yield { type: 'text-delta', text: block.text };
-              }
-              break;
-            case 'thinking':
-              blocks.set(event.index, { kind: 'thinking', text: block.thinking ?? '', signature: block.signature ?? '' });
-              if (block.thinking) {
-                hasEmittedOutput = true;
-                yield { type: 'reasoning-delta', text: block.thinking };
-              }
-              break;
-            case 'redacted_thinking':
-              blocks.set(event.index, { kind: 'redacted', data: block.data ?? '' });
-              break;
-            case 'tool_use': {
-              // `content_block.input` is always `{}` here; the input arrives as `input_json_delta`s.
-              const tool: Extract<OpenBlock, { kind: 'tool' }> = {
-                kind: 'tool',
-                id: block.id ?? '',
-                name: block.name ?? '',
-                json: '',
-                toolIndex: toolCount++,
+        if (name !== undefined && !HANDLED_EVENTS.has(name)) continue;
+        const event = tryParse(sse.data);
+        if (event === undefined) throw new InvalidResponseError(`malformed JSON in \`${name ?? 'message'}\` event`, details());
+        switch (event.type) {
+          case 'message_start': {
+            const message = event.message;
+            if (message?.usage) Object.assign(usage, message.usage);
+            if (!hasEmittedMetadata) {
+              hasEmittedMetadata = true;
+              yield {
+                type: 'response-metadata',
+                ...(typeof message?.model === 'string' ? { model: message.model } : {}),
+                ...(requestId !== undefined ? { requestId } : {}),
+                ...(typeof message?.id === 'string' ? { responseId: message.id } : {}),
               };
-              blocks.set(event.index, tool);
-              hasEmittedOutput = true;
-              yield { type: 'tool-call-delta', index: tool.toolIndex, id: tool.id, name: tool.name, argsTextDelta: '' };
-              break;
             }
+            break;
           }
-          break;
-        }
-        case 'content_block_delta': {
-          const delta = event.delta;
-          const block = typeof event.index === 'number' ? blocks.get(event.index) : undefined;
-          if (!delta || !block) break;
-          if (delta.type === 'text_delta' && block.kind === 'text') {
-            if (delta.text) {
-              hasEmittedOutput = true;
-              yield { type: 'text-delta', text: delta.text };
+          case 'content_block_start': {
+            const block = event.content_block;
+            if (typeof event.index !== 'number' || !block) break;
+            switch (block.type) {
+              case 'text':
+                blocks.set(event.index, { kind: 'text' });
+                if (block.text) {
+                  hasEmittedOutput = true;
+                  yield { type: 'text-delta', text: block.text };
+                }
+                break;
+              case 'thinking':
+                blocks.set(event.index, { kind: 'thinking', text: block.thinking ?? '', signature: block.signature ?? '' });
+                if (block.thinking) {
+                  hasEmittedOutput = true;
+                  yield { type: 'reasoning-delta', text: block.thinking };
+                }
+                break;
+              case 'redacted_thinking':
+                blocks.set(event.index, { kind: 'redacted', data: block.data ?? '' });
+                break;
+              case 'tool_use': {
+                // `content_block.input` is always `{}` here; the input arrives as `input_json_delta`s.
+                const tool: Extract<OpenBlock, { kind: 'tool' }> = {
+                  kind: 'tool',
+                  id: block.id ?? '',
+                  name: block.name ?? '',
+                  json: '',
+                  toolIndex: toolCount++,
+                };
+                blocks.set(event.index, tool);
+                hasEmittedOutput = true;
+                yield { type: 'tool-call-delta', index: tool.toolIndex, id: tool.id, name: tool.name, argsTextDelta: '' };
+                break;
+              }
             }
-          } else if (delta.type === 'thinking_delta' && block.kind === 'thinking') {
-            if (delta.thinking) {
-              block.text += delta.thinking;
-              hasEmittedOutput = true;
-              yield { type: 'reasoning-delta', text: delta.thinking };
-            }
-          } else if (delta.type === 'signature_delta' && block.kind === 'thinking') {
-            block.signature += delta.signature ?? '';
-          } else if (delta.type === 'input_json_delta' && block.kind === 'tool') {
-            if (delta.partial_json) {
-              block.json += delta.partial_json;
-              yield { type: 'tool-call-delta', index: block.toolIndex, id: block.id, name: block.name, argsTextDelta: delta.partial_json };
-            }
+            break;
           }
-          break;
-        }
-        case 'content_block_stop': {
-          if (typeof event.index !== 'number') break;
-          const block = blocks.get(event.index);
-          if (!block) break;
-          blocks.delete(event.index);
-          if (block.kind === 'tool') {
-            const parsed = parseAnthropicToolInput(block.json);
-            yield {
-              type: 'tool-call',
-              toolCall:
-                parsed.argsText === undefined
-                  ? { id: block.id, name: block.name, args: parsed.args }
-                  : { id: block.id, name: block.name, args: parsed.args, argsText: parsed.argsText },
-            };
-          } else if (block.kind !== 'text') {
-            hasEmittedOutput = true;
-            yield closeReasoning(block);
-          }
-          break;
-        }
-        case 'message_delta':
-          if (event.delta && event.delta.stop_reason !== undefined) stopReason = event.delta.stop_reason;
-          // Cumulative: each field present replaces the earlier value.
-          if (event.usage) {
-            for (const key of USAGE_KEYS) {
-              const value = event.usage[key];
-              if (typeof value === 'number') usage[key] = value;
+          case 'content_block_delta': {
+            const delta = event.delta;
+            const block = typeof event.index === 'number' ? blocks.get(event.index) : undefined;
+            if (!delta || !block) break;
+            if (delta.type === 'text_delta' && block.kind === 'text') {
+              if (delta.text) {
+                hasEmittedOutput = true;
+                yield { type: 'text-delta', text: delta.text };
+              }
+            } else if (delta.type === 'thinking_delta' && block.kind === 'thinking') {
+              if (delta.thinking) {
+                block.text += delta.thinking;
+                hasEmittedOutput = true;
+                yield { type: 'reasoning-delta', text: delta.thinking };
+              }
+            } else if (delta.type === 'signature_delta' && block.kind === 'thinking') {
+              block.signature += delta.signature ?? '';
+            } else if (delta.type === 'input_json_delta' && block.kind === 'tool') {
+              if (delta.partial_json) {
+                block.json += delta.partial_json;
+                yield { type: 'tool-call-delta', index: block.toolIndex, id: block.id, name: block.name, argsTextDelta: delta.partial_json };
+              }
             }
+            break;
           }
-          break;
-        case 'message_stop':
-          // The answer is complete: hand the rest of the body back so the socket can be reused.
-          response.release?.();
-          // Blocks never stopped were cut off (max_tokens): an open tool call is never valid.
-          // A Map iterates in insertion order, which is block start order.
-          for (const block of blocks.values()) {
+          case 'content_block_stop': {
+            if (typeof event.index !== 'number') break;
+            const block = blocks.get(event.index);
+            if (!block) break;
+            blocks.delete(event.index);
             if (block.kind === 'tool') {
-              yield { type: 'tool-call-incomplete', toolCall: { id: block.id, name: block.name, argsText: block.json } };
+              const parsed = parseAnthropicToolInput(block.json);
+              yield {
+                type: 'tool-call',
+                toolCall:
+                  parsed.argsText === undefined
+                    ? { id: block.id, name: block.name, args: parsed.args }
+                    : { id: block.id, name: block.name, args: parsed.args, argsText: parsed.argsText },
+              };
             } else if (block.kind !== 'text') {
+              hasEmittedOutput = true;
               yield closeReasoning(block);
             }
+            break;
           }
-          yield {
-            type: 'finish',
-            finishReason: mapAnthropicStopReason(stopReason),
-            ...(typeof stopReason === 'string' ? { rawFinishReason: stopReason } : {}),
-            usage: mapAnthropicUsage(usage),
-          };
-          return;
-        case 'error':
-          throw anthropicStreamError(event, details());
+          case 'message_delta':
+            if (event.delta && event.delta.stop_reason !== undefined) stopReason = event.delta.stop_reason;
+            // Cumulative: each field present replaces the earlier value.
+            if (event.usage) {
+              for (const key of USAGE_KEYS) {
+                const value = event.usage[key];
+                if (typeof value === 'number') usage[key] = value;
+              }
+            }
+            break;
+          case 'message_stop':
+            // The answer is complete: hand the rest of the body back so the socket can be reused.
+            response.release?.();
+            // Blocks never stopped were cut off (max_tokens): an open tool call is never valid.
+            // A Map iterates in insertion order, which is block start order.
+            for (const block of blocks.values()) {
+              if (block.kind === 'tool') {
+                yield { type: 'tool-call-incomplete', toolCall: { id: block.id, name: block.name, argsText: block.json } };
+              } else if (block.kind !== 'text') {
+                yield closeReasoning(block);
+              }
+            }
+            yield {
+              type: 'finish',
+              finishReason: mapAnthropicStopReason(stopReason),
+              ...(typeof stopReason === 'string' ? { rawFinishReason: stopReason } : {}),
+              usage: mapAnthropicUsage(usage),
+            };
+            return;
+          case 'error':
+            throw anthropicStreamError(event, details());
+        }
       }
     }
     throw new InvalidResponseError('stream ended before `message_stop`', details());

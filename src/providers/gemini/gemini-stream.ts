@@ -1,7 +1,7 @@
 import type { ProviderStreamPart } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import type { TransportResponse } from '../../transport/transport.js';
-import { decodeSse } from '../../transport/sse.js';
+import { decodeSseBatches } from '../../transport/sse.js';
 import type { GeminiResponseReader } from './gemini-response-reader.js';
 import type { GeminiResponse } from './gemini-wire-types.js';
 import { geminiInBandError, readGeminiErrorObject, type GeminiErrorContext } from './parse-gemini-error.js';
@@ -20,25 +20,27 @@ export async function* streamGeminiParts(
 ): AsyncGenerator<ProviderStreamPart> {
   const parts: ProviderStreamPart[] = [];
   try {
-    for await (const event of decodeSse(response.body)) {
-      let chunk: unknown;
-      try {
-        chunk = JSON.parse(event.data);
-      } catch (cause) {
-        throw new InvalidResponseError(`malformed stream chunk${event.event === 'raw' ? ' (not SSE)' : ''}`, {
-          ...context,
-          hasEmittedOutput: reader.hasEmittedOutput,
-          cause,
-        });
+    for await (const batch of decodeSseBatches(response.body)) {
+      for (const event of batch) {
+        let chunk: unknown;
+        try {
+          chunk = JSON.parse(event.data);
+        } catch (cause) {
+          throw new InvalidResponseError(`malformed stream chunk${event.event === 'raw' ? ' (not SSE)' : ''}`, {
+            ...context,
+            hasEmittedOutput: reader.hasEmittedOutput,
+            cause,
+          });
+        }
+        const error = readGeminiErrorObject(chunk);
+        if (error) throw geminiInBandError(error, context, reader.hasEmittedOutput);
+        if (event.event === 'raw' || typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+          throw new InvalidResponseError('unexpected stream chunk', { ...context, hasEmittedOutput: reader.hasEmittedOutput });
+        }
+        reader.read(chunk as GeminiResponse, parts);
+        for (let index = 0; index < parts.length; index++) yield parts[index]!;
+        parts.length = 0;
       }
-      const error = readGeminiErrorObject(chunk);
-      if (error) throw geminiInBandError(error, context, reader.hasEmittedOutput);
-      if (event.event === 'raw' || typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
-        throw new InvalidResponseError('unexpected stream chunk', { ...context, hasEmittedOutput: reader.hasEmittedOutput });
-      }
-      reader.read(chunk as GeminiResponse, parts);
-      for (let index = 0; index < parts.length; index++) yield parts[index]!;
-      parts.length = 0;
     }
     if (reader.rawFinishReason === undefined) {
       throw new InvalidResponseError(

@@ -1,6 +1,6 @@
 import type { ProviderStreamPart, Usage } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
-import { decodeSse } from '../../transport/sse.js';
+import { decodeSseBatches } from '../../transport/sse.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
@@ -59,95 +59,97 @@ export async function* openAIStream(
   let usage: Usage | undefined;
   const toolCalls = new Map<number, ToolCallAccumulator>();
   try {
-    for await (const event of decodeSse(response.body)) {
-      const data = event.data;
-      if (data === '[DONE]') {
-        // The answer is complete: hand the rest of the body back so the socket can be reused.
-        isDone = true;
-        response.release?.();
-        break;
-      }
-      let chunk: WireChunk;
-      try {
-        chunk = JSON.parse(data) as WireChunk;
-      } catch (error) {
-        // Stray non-SSE lines that are not JSON (a proxy banner) are not part of the answer.
-        if (event.event === 'raw') continue;
-        throw new InvalidResponseError('malformed stream chunk (not JSON)', { ...errorDetails(), cause: error });
-      }
-      if (typeof chunk !== 'object' || chunk === null) {
-        if (event.event === 'raw') continue;
-        throw new InvalidResponseError('malformed stream chunk (not an object)', errorDetails());
-      }
-      if ((chunk.error !== undefined && chunk.error !== null) || event.event === 'error') {
-        const error = readOpenAIErrorObject(chunk) ?? (chunk as OpenAIErrorObject);
-        throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
-      }
-      if (event.event === 'raw') continue;
-      if (!hasEmittedMetadata) {
-        const model = typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : undefined;
-        const responseId = typeof chunk.id === 'string' && chunk.id !== '' ? chunk.id : undefined;
-        // Azure's first chunk (prompt_filter_results) has an empty id and model: wait for a real one.
-        if (model !== undefined || responseId !== undefined) {
-          hasEmittedMetadata = true;
-          yield {
-            type: 'response-metadata',
-            ...(model !== undefined ? { model } : {}),
-            ...(requestId !== undefined ? { requestId } : {}),
-            ...(responseId !== undefined ? { responseId } : {}),
-          };
+    events: for await (const batch of decodeSseBatches(response.body)) {
+      for (const event of batch) {
+        const data = event.data;
+        if (data === '[DONE]') {
+          // The answer is complete: hand the rest of the body back so the socket can be reused.
+          isDone = true;
+          response.release?.();
+          break events;
         }
-      }
-      if (chunk.usage !== undefined && chunk.usage !== null) usage = mapOpenAIUsage(chunk.usage);
-      const choices = chunk.choices;
-      if (!Array.isArray(choices)) continue;
-      for (const choice of choices) {
-        if (choice.index !== 0 && choice.index !== undefined) continue;
-        const delta = choice.delta;
-        if (delta) {
-          if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') {
-            hasEmittedOutput = true;
-            yield { type: 'reasoning-delta', text: delta.reasoning_content };
-          } else if (typeof delta.reasoning === 'string' && delta.reasoning !== '') {
-            hasEmittedOutput = true;
-            yield { type: 'reasoning-delta', text: delta.reasoning };
+        let chunk: WireChunk;
+        try {
+          chunk = JSON.parse(data) as WireChunk;
+        } catch (error) {
+          // Stray non-SSE lines that are not JSON (a proxy banner) are not part of the answer.
+          if (event.event === 'raw') continue;
+          throw new InvalidResponseError('malformed stream chunk (not JSON)', { ...errorDetails(), cause: error });
+        }
+        if (typeof chunk !== 'object' || chunk === null) {
+          if (event.event === 'raw') continue;
+          throw new InvalidResponseError('malformed stream chunk (not an object)', errorDetails());
+        }
+        if ((chunk.error !== undefined && chunk.error !== null) || event.event === 'error') {
+          const error = readOpenAIErrorObject(chunk) ?? (chunk as OpenAIErrorObject);
+          throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
+        }
+        if (event.event === 'raw') continue;
+        if (!hasEmittedMetadata) {
+          const model = typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : undefined;
+          const responseId = typeof chunk.id === 'string' && chunk.id !== '' ? chunk.id : undefined;
+          // Azure's first chunk (prompt_filter_results) has an empty id and model: wait for a real one.
+          if (model !== undefined || responseId !== undefined) {
+            hasEmittedMetadata = true;
+            yield {
+              type: 'response-metadata',
+              ...(model !== undefined ? { model } : {}),
+              ...(requestId !== undefined ? { requestId } : {}),
+              ...(responseId !== undefined ? { responseId } : {}),
+            };
           }
-          if (typeof delta.content === 'string' && delta.content !== '') {
-            hasEmittedOutput = true;
-            yield { type: 'text-delta', text: delta.content };
-          }
-          if (typeof delta.refusal === 'string' && delta.refusal !== '') {
-            hasEmittedOutput = true;
-            yield { type: 'refusal-delta', text: delta.refusal };
-          }
-          if (Array.isArray(delta.tool_calls)) {
-            for (const fragment of delta.tool_calls) {
-              // Some gateways omit `index`: a fragment with an id starts a new call, others continue the last.
-              const index =
-                typeof fragment.index === 'number'
-                  ? fragment.index
-                  : typeof fragment.id === 'string' && fragment.id !== ''
-                    ? toolCalls.size
-                    : Math.max(0, toolCalls.size - 1);
-              const argsTextDelta = typeof fragment.function?.arguments === 'string' ? fragment.function.arguments : '';
-              let call = toolCalls.get(index);
-              if (call === undefined) {
-                // id and name arrive only on the first fragment of each index.
-                const id = typeof fragment.id === 'string' && fragment.id !== '' ? fragment.id : `call_${index}`;
-                const name = typeof fragment.function?.name === 'string' ? fragment.function.name : '';
-                call = { index, id, name, argsText: argsTextDelta };
-                toolCalls.set(index, call);
-              } else {
-                if (call.name === '' && typeof fragment.function?.name === 'string') call.name = fragment.function.name;
-                if (argsTextDelta === '') continue;
-                call.argsText += argsTextDelta;
-              }
+        }
+        if (chunk.usage !== undefined && chunk.usage !== null) usage = mapOpenAIUsage(chunk.usage);
+        const choices = chunk.choices;
+        if (!Array.isArray(choices)) continue;
+        for (const choice of choices) {
+          if (choice.index !== 0 && choice.index !== undefined) continue;
+          const delta = choice.delta;
+          if (delta) {
+            if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') {
               hasEmittedOutput = true;
-              yield { type: 'tool-call-delta', index, id: call.id, name: call.name, argsTextDelta };
+              yield { type: 'reasoning-delta', text: delta.reasoning_content };
+            } else if (typeof delta.reasoning === 'string' && delta.reasoning !== '') {
+              hasEmittedOutput = true;
+              yield { type: 'reasoning-delta', text: delta.reasoning };
+            }
+            if (typeof delta.content === 'string' && delta.content !== '') {
+              hasEmittedOutput = true;
+              yield { type: 'text-delta', text: delta.content };
+            }
+            if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+              hasEmittedOutput = true;
+              yield { type: 'refusal-delta', text: delta.refusal };
+            }
+            if (Array.isArray(delta.tool_calls)) {
+              for (const fragment of delta.tool_calls) {
+                // Some gateways omit `index`: a fragment with an id starts a new call, others continue the last.
+                const index =
+                  typeof fragment.index === 'number'
+                    ? fragment.index
+                    : typeof fragment.id === 'string' && fragment.id !== ''
+                      ? toolCalls.size
+                      : Math.max(0, toolCalls.size - 1);
+                const argsTextDelta = typeof fragment.function?.arguments === 'string' ? fragment.function.arguments : '';
+                let call = toolCalls.get(index);
+                if (call === undefined) {
+                  // id and name arrive only on the first fragment of each index.
+                  const id = typeof fragment.id === 'string' && fragment.id !== '' ? fragment.id : `call_${index}`;
+                  const name = typeof fragment.function?.name === 'string' ? fragment.function.name : '';
+                  call = { index, id, name, argsText: argsTextDelta };
+                  toolCalls.set(index, call);
+                } else {
+                  if (call.name === '' && typeof fragment.function?.name === 'string') call.name = fragment.function.name;
+                  if (argsTextDelta === '') continue;
+                  call.argsText += argsTextDelta;
+                }
+                hasEmittedOutput = true;
+                yield { type: 'tool-call-delta', index, id: call.id, name: call.name, argsTextDelta };
+              }
             }
           }
+          if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') rawFinishReason = choice.finish_reason;
         }
-        if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') rawFinishReason = choice.finish_reason;
       }
     }
     if (!isDone && (options.requireDone || rawFinishReason === undefined)) {
