@@ -50,6 +50,8 @@ const DEFAULT_DEADLINE_MS = 300_000;
 export type DeploymentHealth = ReturnType<ModelRegistry['health']>[number];
 
 function needsToolLoop(request: ChatRequest<unknown>): boolean {
+  // A request that is not an object is left to validation, which rejects it with a clear message.
+  if (typeof request !== 'object' || request === null) return false;
   if (request.schema !== undefined) return true;
   const tools = request.tools;
   return tools !== undefined && tools.length > 0;
@@ -192,15 +194,23 @@ export class ResilientLLM {
    * call (and the object) is validated, and invalid ones are sent back to the model to fix, up to
    * `maxToolRepairs` times, inside the same deadline.
    */
-  async chat<const TTools extends readonly (AnyTool | ToolSpec)[] = [], TObject = unknown>(
+  chat<const TTools extends readonly (AnyTool | ToolSpec)[] = [], TObject = unknown>(
     request: ChatRequest<TObject> & { readonly tools?: TTools },
     options: CallOptions = {},
   ): Promise<ValidatedChatResponse<TTools, TObject>> {
     if (!needsToolLoop(request)) {
+      // Not async: one fewer suspension on the plain path; `run()` turns every failure into a rejection.
       return this.run({ request: request as NormalizedChatRequest, options, isStream: false, onPart: undefined, token: undefined }) as Promise<
         ValidatedChatResponse<TTools, TObject>
       >;
     }
+    return this.chatWithTools(request, options);
+  }
+
+  private async chatWithTools<const TTools extends readonly (AnyTool | ToolSpec)[], TObject>(
+    request: ChatRequest<TObject> & { readonly tools?: TTools },
+    options: CallOptions,
+  ): Promise<ValidatedChatResponse<TTools, TObject>> {
     const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
     const alias = base.model;
     const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);

@@ -107,7 +107,7 @@ export function toInvalidArgumentError(issues: readonly z.core.$ZodIssue[], inpu
   let expected: string;
   switch (issue.code) {
     case 'invalid_type':
-      expected = `a ${issue.expected}`;
+      expected = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
       break;
     case 'invalid_value':
       expected = `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;

@@ -127,12 +127,10 @@ class UndiciResponse implements TransportResponse {
     raw.dump({ limit: RELEASE_LIMIT_BYTES }).then(done, done);
   }
 
-  async text(): Promise<string> {
-    try {
-      return await this.raw.text();
-    } catch (error) {
+  text(): Promise<string> {
+    return this.raw.text().catch((error: unknown) => {
       throw this.mapError(error);
-    }
+    });
   }
 
   cancel(): void {
@@ -176,20 +174,29 @@ export class UndiciTransport implements Transport {
     return pool;
   }
 
-  async request(request: TransportRequest): Promise<TransportResponse> {
+  request(request: TransportRequest): Promise<TransportResponse> {
+    // A plain promise chain, not an async function: one fewer suspension on every call.
     const { origin, path } = splitUrl(request.url);
+    let pool: Pool;
     try {
-      const data = await this.pool(origin).request({
+      pool = this.pool(origin);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return pool
+      .request({
         path,
         method: request.method,
         headers: request.headers,
         body: request.body ?? null,
         signal: request.signal as AbortSignal,
-      });
-      return new UndiciResponse(data, request.signal, this.timeouts);
-    } catch (error) {
-      throw mapTransportError(error, request.signal, this.timeouts);
-    }
+      })
+      .then(
+        (data) => new UndiciResponse(data, request.signal, this.timeouts),
+        (error: unknown) => {
+          throw mapTransportError(error, request.signal, this.timeouts);
+        },
+      );
   }
 
   async warmup(origins: readonly string[], signal?: AbortSignal): Promise<void> {
