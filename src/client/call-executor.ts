@@ -138,6 +138,9 @@ function maxContextWindow(pool: DeploymentPool): number | undefined {
   return max;
 }
 
+/** Timers may fire a millisecond or two before the clock says they are due. */
+const TIMER_JITTER_MS = 25;
+
 class HedgeLostError extends DOMException {
   constructor() {
     super('Another hedged attempt answered first', 'AbortError');
@@ -202,7 +205,10 @@ export class CallExecutor {
           // Rate-limit headroom is queued for up to `maxQueueMs`; a cooldown (Retry-After) on the
           // last alias is waited out as a retry, up to `maxRetryAfterMs`.
           const isCooldownRetry = next !== undefined && !next.isRateLimit && isLastAlias && retries < plan.maxRetries;
-          const maxWaitMs = Math.max(isCooldownRetry ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs);
+          // A cooldown that ends within timer jitter of now is waited out on any alias: it is the
+          // tail of a Retry-After wait that a timer ended a millisecond early, not a reason to move on.
+          const jitterMs = next !== undefined && !next.isRateLimit ? TIMER_JITTER_MS : 0;
+          const maxWaitMs = Math.max(isCooldownRetry ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs, jitterMs);
           if (next !== undefined && next.waitMs <= maxWaitMs && now + next.waitMs < plan.deadlineAt) {
             if (isCooldownRetry && next.waitMs > queueLeftMs) retries++;
             await this.sleep(Math.max(1, next.waitMs), plan.signal);
@@ -279,7 +285,10 @@ export class CallExecutor {
               });
             }
             // Another healthy deployment of the pool is tried at once; the wait is for this one.
-            if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) await this.sleep(delay, plan.signal);
+            if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) {
+              // Sleep at least until this deployment's cooldown ends, so the retry finds it open.
+              await this.sleep(Math.max(delay, deployment.cooldownUntil - clock.now() + 1), plan.signal);
+            }
             continue;
           }
         }
