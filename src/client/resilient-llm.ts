@@ -212,22 +212,13 @@ export class ResilientLLM {
     options: CallOptions,
   ): Promise<ValidatedChatResponse<TTools, TObject>> {
     const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
-    const alias = base.model;
-    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
-    const loopId = this.generateId();
+    const loop = this.toolLoop(base.model, options, { schemaName, maxToolRepairs, escalate });
     return runWithToolRepairs<TTools, TObject>({
+      ...loop.options,
       request: base as NormalizedChatRequest,
       ...(tools ? { tools } : {}),
       ...(schema ? { schema } : {}),
-      ...(schemaName !== undefined ? { schemaName } : {}),
-      ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
-      ...(escalate !== undefined ? { escalate } : {}),
-      ...(this.vendorKindOf(alias) !== undefined ? { vendorKind: this.vendorKindOf(alias)! } : {}),
-      deadlineAt,
-      deadlineMs: options.deadlineMs ?? this.deadlineMs,
-      clock: this.clock,
-      onRepair: (event) => this.emitRepair(loopId, event),
-      call: this.repairCall(alias, options, deadlineAt),
+      call: this.repairCall(base.model, options, loop.deadlineAt),
     });
   }
 
@@ -241,26 +232,16 @@ export class ResilientLLM {
     options: CallOptions = {},
   ): Promise<RunToolsResult> {
     const { tools, maxSteps, messages, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
-    const alias = base.model;
-    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
-    const loopId = this.generateId();
-    const vendorKind = this.vendorKindOf(alias);
+    const loop = this.toolLoop(base.model, options, { schemaName, maxToolRepairs, escalate });
     return runTools<TObject>({
+      ...loop.options,
       messages: messages as readonly Message[],
       tools,
       request: base as Omit<NormalizedChatRequest, 'messages' | 'tools'>,
       ...(maxSteps !== undefined ? { maxSteps } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(schema ? { schema } : {}),
-      ...(schemaName !== undefined ? { schemaName } : {}),
-      ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
-      ...(escalate !== undefined ? { escalate } : {}),
-      ...(vendorKind !== undefined ? { vendorKind } : {}),
-      deadlineAt,
-      deadlineMs: options.deadlineMs ?? this.deadlineMs,
-      clock: this.clock,
-      onRepair: (event) => this.emitRepair(loopId, event),
-      call: this.repairCall(alias, options, deadlineAt),
+      call: this.repairCall(base.model, options, loop.deadlineAt),
     });
   }
 
@@ -285,8 +266,8 @@ export class ResilientLLM {
     const normalizedTools = normalizeTools(tools ?? []);
     const output = schema ? structuredOutput(schema, schemaName !== undefined ? { name: schemaName } : {}) : undefined;
     const validation = { tools: normalizedTools, ...(output ? { output } : {}) };
-    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
-    const loopId = this.generateId();
+    const loop = this.toolLoop(alias, options, { maxToolRepairs, escalate });
+    const deadlineAt = loop.deadlineAt;
     let outer: StreamResult<TObject> | undefined;
     const early: StreamPart[] = [];
     const emit = (part: StreamPart) => {
@@ -299,16 +280,10 @@ export class ResilientLLM {
     const response = Promise.resolve()
       .then(() =>
         runWithToolRepairs<readonly (AnyTool | ToolSpec)[], TObject>({
+          ...loop.options,
           request: base as NormalizedChatRequest,
           tools: normalizedTools,
           ...(output ? { schema: output } : {}),
-          ...(maxToolRepairs !== undefined ? { maxToolRepairs } : {}),
-          ...(escalate !== undefined ? { escalate } : {}),
-          ...(vendorKind !== undefined ? { vendorKind } : {}),
-          deadlineAt,
-          deadlineMs: options.deadlineMs ?? this.deadlineMs,
-          clock: this.clock,
-          onRepair: (event) => this.emitRepair(loopId, event),
           call: async (next, info) => {
             if (cancelled) throw cancelled.reason;
             if (calls++ > 0) emit({ type: 'reset', reason: 'invalid tool call or object: asking the model again' });
@@ -488,6 +463,31 @@ export class ResilientLLM {
       kind = adapterKind;
     }
     return kind;
+  }
+
+  /** What every tool-repair loop of one call shares: the deadline, the vendor, the repair events. */
+  private toolLoop(
+    alias: string,
+    options: CallOptions,
+    fields: { readonly schemaName?: string | undefined; readonly maxToolRepairs?: number | undefined; readonly escalate?: boolean | undefined },
+  ) {
+    const deadlineMs = options.deadlineMs ?? this.deadlineMs;
+    const deadlineAt = this.clock.now() + deadlineMs;
+    const loopId = this.generateId();
+    const vendorKind = this.vendorKindOf(alias);
+    return {
+      deadlineAt,
+      options: {
+        ...(fields.schemaName !== undefined ? { schemaName: fields.schemaName } : {}),
+        ...(fields.maxToolRepairs !== undefined ? { maxToolRepairs: fields.maxToolRepairs } : {}),
+        ...(fields.escalate !== undefined ? { escalate: fields.escalate } : {}),
+        ...(vendorKind !== undefined ? { vendorKind } : {}),
+        deadlineAt,
+        deadlineMs,
+        clock: this.clock,
+        onRepair: (event: ToolRepairEvent) => this.emitRepair(loopId, event),
+      },
+    };
   }
 
   /** One model call of a tool-repair loop: the shared deadline; escalation moves to the next alias. */

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { NormalizedChatRequest as ChatRequest } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { classifyTask, lastUserContent } from './classify-task.js';
+import { abortable } from '../shared/abortable.js';
 
 /** A tier and why it was chosen. */
 export type TierChoice = { readonly tier: string; readonly reason: string };
@@ -237,21 +238,3 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Rejects with the signal's reason as soon as it aborts, without cancelling the shared `promise`. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -5,6 +5,7 @@ import { sumCost, sumUsage } from './merge-responses.js';
 import { runWithToolRepairs, type RunWithToolRepairsOptions, type ToolRepairCallInfo, type ToolRepairEvent } from './run-with-tool-repairs.js';
 import type { StructuredOutput } from './structured-output.js';
 import type { AnyTool } from './tool.js';
+import { abortable } from '../shared/abortable.js';
 
 /** One executed tool call of a step. */
 export type ToolExecution = {
@@ -59,24 +60,6 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as unknown);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * The agent loop: calls the model (validating and repairing tool calls as `chat()` does), runs
