@@ -234,6 +234,15 @@ export type ChatResponse<TObject = unknown> = {
   readonly message: AssistantMessage;
 };
 
+/** A fragment of a tool call's argument text, keyed by the call's position in the answer. */
+export type ToolCallDeltaPart = {
+  readonly type: 'tool-call-delta';
+  readonly index: number;
+  readonly id: string;
+  readonly name: string;
+  readonly argsTextDelta: string;
+};
+
 /** One part of a stream. `<noun>-<verb>` names, discriminated on `type`. */
 export type StreamPart =
   | {
@@ -245,13 +254,7 @@ export type StreamPart =
     }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
-  | {
-      readonly type: 'tool-call-delta';
-      readonly index: number;
-      readonly id: string;
-      readonly name: string;
-      readonly argsTextDelta: string;
-    }
+  | ToolCallDeltaPart
   | { readonly type: 'tool-call'; readonly toolCall: ToolCall }
   /** The structured object parsed so far (with `schema`); each part carries the whole object, not yet validated. */
   | { readonly type: 'partial-object'; readonly object: unknown }
@@ -264,13 +267,7 @@ export type ProviderStreamPart =
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
   | { readonly type: 'reasoning-part'; readonly reasoning: ReasoningPart }
-  | {
-      readonly type: 'tool-call-delta';
-      readonly index: number;
-      readonly id: string;
-      readonly name: string;
-      readonly argsTextDelta: string;
-    }
+  | ToolCallDeltaPart
   | { readonly type: 'tool-call'; readonly toolCall: ToolCall }
   | { readonly type: 'tool-call-incomplete'; readonly toolCall: IncompleteToolCall }
   | { readonly type: 'refusal-delta'; readonly text: string }
