@@ -13,10 +13,10 @@ import { Pool } from 'undici';
 const distEntry: string = '../dist/index.js';
 const { ResilientLLM, openai } = (await import(distEntry)) as typeof import('../src/index.js');
 
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000);
-const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT_TOTAL ?? 6000);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 2000);
+const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT_TOTAL ?? 5000);
 const CONCURRENCY = 32;
-const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 200);
 
 type Runner = { chat: () => Promise<unknown>; stream: () => Promise<number> };
 
@@ -133,19 +133,28 @@ async function main(): Promise<void> {
   const raw = rawRunner(origin);
   const library = libraryRunner(origin);
   try {
-    // Interleave rounds so drift on a shared machine hits both sides alike; keep the best round.
-    const results = { raw: [] as Awaited<ReturnType<typeof latency>>[], lib: [] as Awaited<ReturnType<typeof latency>>[] };
-    for (let round = 0; round < 3; round++) {
-      results.raw.push(await latency(raw.chat, SEQUENTIAL));
-      results.lib.push(await latency(library.chat, SEQUENTIAL));
+    // Rounds alternate raw and library so drift on a shared machine hits both sides alike; each
+    // figure is the median of its rounds (latency: the round with the median p50).
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const medianRound = (list: Awaited<ReturnType<typeof latency>>[]) => [...list].sort((a, b) => a.p50 - b.p50)[Math.floor(list.length / 2)]!;
+    const latencies = { raw: [] as Awaited<ReturnType<typeof latency>>[], lib: [] as Awaited<ReturnType<typeof latency>>[] };
+    const throughputs = { raw: [] as number[], lib: [] as number[] };
+    const chunkRates = { raw: [] as number[], lib: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      latencies.raw.push(await latency(raw.chat, SEQUENTIAL));
+      latencies.lib.push(await latency(library.chat, SEQUENTIAL));
+      throughputs.raw.push(await throughput(raw.chat, CONCURRENT_TOTAL));
+      throughputs.lib.push(await throughput(library.chat, CONCURRENT_TOTAL));
+      chunkRates.raw.push(await chunkRate(raw.stream, STREAMS));
+      chunkRates.lib.push(await chunkRate(library.stream, STREAMS));
     }
-    const best = (list: Awaited<ReturnType<typeof latency>>[]) => list.reduce((a, b) => (b.p50 < a.p50 ? b : a));
-    const rawLatency = best(results.raw);
-    const libLatency = best(results.lib);
-    const rawThroughput = Math.max(await throughput(raw.chat, CONCURRENT_TOTAL), await throughput(raw.chat, CONCURRENT_TOTAL));
-    const libThroughput = Math.max(await throughput(library.chat, CONCURRENT_TOTAL), await throughput(library.chat, CONCURRENT_TOTAL));
-    const rawChunks = Math.max(await chunkRate(raw.stream, STREAMS), await chunkRate(raw.stream, STREAMS));
-    const libChunks = Math.max(await chunkRate(library.stream, STREAMS), await chunkRate(library.stream, STREAMS));
+    const rawLatency = medianRound(latencies.raw);
+    const libLatency = medianRound(latencies.lib);
+    const rawThroughput = median(throughputs.raw);
+    const libThroughput = median(throughputs.lib);
+    const rawChunks = median(chunkRates.raw);
+    const libChunks = median(chunkRates.lib);
 
     const rows = [
       ['chat latency p50 (µs)', fmt(rawLatency.p50), fmt(libLatency.p50), `+${fmt(libLatency.p50 - rawLatency.p50)} µs`, 'added ≤ 50 µs'],
@@ -154,7 +163,7 @@ async function main(): Promise<void> {
       [`throughput @${CONCURRENCY} (req/s)`, fmt(rawThroughput, 0), fmt(libThroughput, 0), `${fmt((libThroughput / rawThroughput) * 100)} %`, '≥ 85 %'],
       ['stream chunks/s', fmt(rawChunks, 0), fmt(libChunks, 0), `${fmt((libChunks / rawChunks) * 100)} %`, '≥ 80 %'],
     ];
-    console.log(`\nllm-resilience vs raw undici (node ${process.version}, loopback, server in its own process)\n`);
+    console.log(`\nllm-resilience vs raw undici (node ${process.version}, loopback, server in its own process, median of ${rounds} alternating rounds)\n`);
     console.log(['metric', 'raw undici', 'llm-resilience', 'difference', 'target'].join(' | '));
     console.log('--- | --- | --- | --- | ---');
     for (const row of rows) console.log(row.join(' | '));
