@@ -10,6 +10,4 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
-  // p-retry is ESM-only; bundle it so the CommonJS build never needs require(esm).
-  noExternal: ['p-retry', 'is-network-error'],
 });
