@@ -262,7 +262,6 @@ export class ResilientLLM {
   private streamWithTools<TObject>(request: ChatRequest<TObject>, options: CallOptions): StreamResult<TObject> {
     const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
     const alias = base.model;
-    const vendorKind = this.vendorKindOf(alias);
     const normalizedTools = normalizeTools(tools ?? []);
     const output = schema ? structuredOutput(schema, schemaName !== undefined ? { name: schemaName } : {}) : undefined;
     const validation = { tools: normalizedTools, ...(output ? { output } : {}) };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GenerateResult, ProviderRequest, ProviderStreamPart, ReasoningPart, ToolCall } from '../../client/types.js';
+import { ResultAccumulator } from '../../client/result-accumulator.js';
+import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import type { TransportResponse } from '../../transport/transport.js';
@@ -124,44 +125,9 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
   };
 }
 
-/** Folds the parts of one whole response into a `GenerateResult`. */
+/** Folds the parts of one whole response into a `GenerateResult`, as the client folds a stream. */
 function collectResult(parts: readonly ProviderStreamPart[]): GenerateResult {
-  let text = '';
-  const reasoning: ReasoningPart[] = [];
-  const toolCalls: ToolCall[] = [];
-  let model: string | undefined;
-  let responseId: string | undefined;
-  let result: GenerateResult | undefined;
-  for (const part of parts) {
-    switch (part.type) {
-      case 'text-delta':
-        text += part.text;
-        break;
-      case 'reasoning-part':
-        reasoning.push(part.reasoning);
-        break;
-      case 'tool-call':
-        toolCalls.push(part.toolCall);
-        break;
-      case 'response-metadata':
-        model = part.model;
-        responseId = part.responseId;
-        break;
-      case 'finish':
-        result = {
-          text,
-          reasoning,
-          toolCalls,
-          finishReason: part.finishReason,
-          ...(part.rawFinishReason !== undefined ? { rawFinishReason: part.rawFinishReason } : {}),
-          usage: part.usage,
-          ...(model !== undefined ? { model } : {}),
-          ...(responseId !== undefined ? { responseId } : {}),
-        };
-        break;
-      default:
-        break;
-    }
-  }
-  return result!;
+  const accumulator = new ResultAccumulator();
+  for (const part of parts) accumulator.add(part);
+  return accumulator.result();
 }

@@ -2,7 +2,6 @@ import type { FinishReason } from '../../client/types.js';
 import {
   argsObject,
   lastOf,
-  type Frame,
   type WireContent,
   type WireErrorKind,
   type WireErrorOptions,
