@@ -93,4 +93,17 @@ describe('the cache through ResilientLLM', () => {
     expect(provider.calls).toHaveLength(2);
     expect(errors.length).toBeGreaterThan(0);
   });
+
+  it('records a would-be hit in shadow mode without serving it', async () => {
+    const { llm, provider } = client({ respond: (_request, index) => ({ text: `live ${index}` }) }, new SemanticCache({ shadow: 'all' }));
+    const hits: { tier: string; isShadow: boolean }[] = [];
+    llm.on('cache-hit', (event) => hits.push({ tier: event.tier, isShadow: event.isShadow }));
+    await llm.chat({ model: 'main', messages: ask('What is a circuit breaker?') });
+    await settle();
+    const second = await llm.chat({ model: 'main', messages: ask('What is a circuit breaker?') });
+    expect(second.text).toBe('live 1');
+    expect(second.cached).toBeUndefined();
+    expect(provider.calls).toHaveLength(2);
+    expect(hits).toEqual([{ tier: 'exact', isShadow: true }]);
+  });
 });
