@@ -525,7 +525,7 @@ export class CallExecutor {
     deployment.endRequest(breakerVerdictFor(error), candidate.generation);
     const isHedgeLoss = error instanceof HedgeLostError;
     const isLibraryError = error instanceof ResilientLLMError;
-    const usage = outcome.result?.usage;
+    const usage = outcome.result?.usage ?? outcome.usage;
     const cost = this.account(plan, state, candidate, usage, !isHedgeLoss);
     const record: Attempt = {
       alias,

@@ -62,6 +62,9 @@ export class ResultAccumulator {
         if (part.requestId !== undefined) this.requestId = part.requestId;
         if (part.responseId !== undefined) this.responseId = part.responseId;
         break;
+      case 'usage':
+        this.usage = part.usage;
+        break;
       case 'finish':
         this.finishReason = part.finishReason;
         if (part.rawFinishReason !== undefined) this.rawFinishReason = part.rawFinishReason;
@@ -72,6 +75,11 @@ export class ResultAccumulator {
 
   get isFinished(): boolean {
     return this.finishReason !== undefined;
+  }
+
+  /** The latest usage a stream reported, finished or not; undefined when it reported none. */
+  get reportedUsage(): Usage | undefined {
+    return this.usage === EMPTY_USAGE ? undefined : this.usage;
   }
 
   /** The text streamed so far (for `StreamInterruptedError.partialText`). */

@@ -5,7 +5,7 @@ import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import { ResultAccumulator } from './result-accumulator.js';
-import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart } from './types.js';
+import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';
 
 /** Everything one attempt needs; built by the call executor. */
 export type AttemptInput = {
@@ -52,8 +52,10 @@ export type AttemptFailure = {
   readonly partialText: string;
   /** Whether a tool call was being streamed when it failed. */
   readonly hasPartialToolCall: boolean;
-  /** Usage the attempt reported before failing, if any. */
+  /** The attempt's result if its stream had finished before it failed (e.g. a hedge loser). */
   readonly result: GenerateResult | undefined;
+  /** Usage the attempt reported before failing, if any: those tokens were billed. */
+  readonly usage: Usage | undefined;
 };
 
 export type AttemptOutcome = AttemptSuccess | AttemptFailure;
@@ -171,6 +173,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       partialText: accumulator?.partialText ?? '',
       hasPartialToolCall,
       result: accumulator?.isFinished ? accumulator.result() : undefined,
+      usage: accumulator?.reportedUsage,
     };
   } finally {
     if (timer !== undefined) clock.clearTimeout(timer);

@@ -271,6 +271,11 @@ export type ProviderStreamPart =
   | { readonly type: 'tool-call'; readonly toolCall: ToolCall }
   | { readonly type: 'tool-call-incomplete'; readonly toolCall: IncompleteToolCall }
   | { readonly type: 'refusal-delta'; readonly text: string }
+  /**
+   * Usage known so far (Anthropic's `message_start`, OpenAI's usage chunk). Optional: it lets a
+   * stream that fails before `finish` still account for the tokens it was billed.
+   */
+  | { readonly type: 'usage'; readonly usage: Usage }
   | {
       readonly type: 'finish';
       readonly finishReason: FinishReason;

@@ -95,6 +95,8 @@ export async function* streamAnthropicParts(
                 ...(typeof message?.id === 'string' ? { responseId: message.id } : {}),
               };
             }
+            // Input tokens are billed from here on: report them, in case the stream breaks.
+            if (message?.usage) yield { type: 'usage', usage: mapAnthropicUsage(usage) };
             break;
           }
           case 'content_block_start': {

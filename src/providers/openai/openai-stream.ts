@@ -99,7 +99,11 @@ export async function* openAIStream(
             };
           }
         }
-        if (chunk.usage !== undefined && chunk.usage !== null) usage = mapOpenAIUsage(chunk.usage);
+        if (chunk.usage !== undefined && chunk.usage !== null) {
+          usage = mapOpenAIUsage(chunk.usage);
+          // Billed whatever happens next (a missing [DONE], a cut): report it now.
+          yield { type: 'usage', usage };
+        }
         const choices = chunk.choices;
         if (!Array.isArray(choices)) continue;
         for (const choice of choices) {

@@ -252,4 +252,22 @@ describe('ResilientLLM.stream', () => {
     await expect(stream.response).rejects.toMatchObject({ name: 'AbortError' });
     expect(provider.calls).toHaveLength(1);
   });
+
+  it('accounts the usage a broken stream reported before it failed', async () => {
+    const broken = mockProvider([
+      { stream: [{ type: 'usage', usage: { inputTokens: 1000, outputTokens: 1, totalTokens: 1001 } }, { type: 'text-delta', text: 'partial' }] },
+    ]);
+    const healthy = mockProvider([{ text: 'whole', usage: { inputTokens: 1000, outputTokens: 10, totalTokens: 1010 } }]);
+    const llm = new ResilientLLM({
+      providers: { broken, healthy },
+      models: { a: { provider: 'broken', model: 'priced-a' }, b: { provider: 'healthy', model: 'priced-b' } },
+      fallback: { chain: ['a', 'b'] },
+      prices: { 'priced-a': { inputPerMillion: 1, outputPerMillion: 1 }, 'priced-b': { inputPerMillion: 1, outputPerMillion: 1 } },
+    });
+    const response = await llm.stream({ model: 'a', messages: user('hi') }).response;
+    expect(response.text).toBe('whole');
+    expect(response.attempts[0]).toMatchObject({ outcome: 'error', usage: { inputTokens: 1000 }, cost: 0.001001 });
+    expect(response.usage.inputTokens).toBe(2000);
+    expect(response.cost).toBeCloseTo(0.001001 + 0.00101, 9);
+  });
 });

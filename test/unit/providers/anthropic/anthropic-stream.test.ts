@@ -75,6 +75,8 @@ describe('anthropic stream', () => {
     ]);
     expect(parts).toEqual([
       { type: 'response-metadata', model: 'claude-test', requestId: 'req_s1', responseId: 'msg_test' },
+      // message_start's input usage, reported at once: billed even if the stream breaks later.
+      { type: 'usage', usage: { inputTokens: 17, cachedInputTokens: 4, outputTokens: 1, totalTokens: 18 } },
       { type: 'text-delta', text: 'Hello' },
       { type: 'text-delta', text: ' there' },
       {
@@ -250,7 +252,7 @@ describe('anthropic stream', () => {
     expect(error.hasEmittedOutput).toBe(false);
     expect(error.providerCode).toBe('overloaded_error');
     expect(error.status).toBeUndefined();
-    expect(parts.map((part) => part.type)).toEqual(['response-metadata']);
+    expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'usage']);
   });
 
   it('flags output already emitted on an in-band error after text', async () => {
@@ -337,7 +339,7 @@ describe('anthropic stream', () => {
       }
     })();
     await expect(outcome).rejects.toBe(reason);
-    expect(seen).toEqual(['response-metadata', 'text-delta']);
+    expect(seen).toEqual(['response-metadata', 'usage', 'text-delta']);
     await expect.poll(() => server?.closedEarly()).toBe(1);
   });
 });

@@ -57,6 +57,8 @@ const RICH_PARTS: ProviderStreamPart[] = [
   { type: 'tool-call-delta', index: 0, id: 'call_a', name: 'get_weather', argsTextDelta: '{"city":' },
   { type: 'tool-call-delta', index: 1, id: 'call_b', name: 'get_time', argsTextDelta: 'ne":"CET"}' },
   { type: 'tool-call-delta', index: 0, id: 'call_a', name: 'get_weather', argsTextDelta: '"Paris"}' },
+  // Reported as soon as the usage chunk arrives, before [DONE]: billed even if the stream then breaks.
+  { type: 'usage', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15, cachedInputTokens: 4, reasoningTokens: 2 } },
   { type: 'tool-call', toolCall: { id: 'call_a', name: 'get_weather', args: { city: 'Paris' } } },
   { type: 'tool-call', toolCall: { id: 'call_b', name: 'get_time', args: { zone: 'CET' } } },
   {
@@ -105,7 +107,8 @@ describe('OpenAI stream decoding', () => {
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as InvalidResponseError).message).toContain('without data: [DONE]');
     expect((error as InvalidResponseError).hasEmittedOutput).toBe(true);
-    expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'text-delta']);
+    // The usage that arrived before the cut is reported (it was billed); no finish ever is.
+    expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'text-delta', 'usage']);
   });
 
   it('accepts EOF after a finish reason when requireDone is false, but not EOF before one', async () => {
