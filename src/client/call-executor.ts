@@ -10,9 +10,11 @@ import type { DeploymentState } from '../policy/pool/deployment-state.js';
 import { classifyError } from '../policy/retry/classify-error.js';
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
-import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
+import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
+import { HedgeLostError, runHedgedRace, type HedgeRace } from './hedge-race.js';
+import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
 import type {
   AssistantMessage,
@@ -95,57 +97,9 @@ type CallState = {
 
 type Settled = { readonly candidate: Candidate; readonly outcome: AttemptOutcome };
 
-function hasAvailable(pool: DeploymentPool, now: number, excluded: ReadonlySet<string>, tokens: number): boolean {
-  for (const deployment of pool.deployments) {
-    if (!excluded.has(deployment.id) && deployment.isAvailable(now, tokens)) return true;
-  }
-  return false;
-}
-
-/**
- * How long until some deployment not in `excluded` could take the request, counting only cooldowns
- * (Retry-After) and rate limits: an open circuit fails fast, it is not waited for. `isRateLimit`
- * says the soonest one waits for rate-limit headroom (bounded by `maxQueueMs`), not a cooldown.
- */
-function nextAvailable(
-  pool: DeploymentPool,
-  now: number,
-  excluded: ReadonlySet<string>,
-  tokens: number,
-): { readonly waitMs: number; readonly isRateLimit: boolean } | undefined {
-  let waitMs = Infinity;
-  let isRateLimit = false;
-  for (const deployment of pool.deployments) {
-    if (excluded.has(deployment.id)) continue;
-    const reason = deployment.unavailableReason(now, tokens);
-    if (reason === 'circuit-open') continue;
-    const wait = deployment.waitTimeMs(now, tokens);
-    if (wait < waitMs) {
-      waitMs = wait;
-      isRateLimit = reason === 'rate-limited';
-    }
-  }
-  return Number.isFinite(waitMs) ? { waitMs, isRateLimit } : undefined;
-}
-
-/** The largest declared context window in `pool`, if every deployment declares one. */
-function maxContextWindow(pool: DeploymentPool): number | undefined {
-  let max = 0;
-  for (const deployment of pool.deployments) {
-    if (deployment.contextWindow === undefined) return undefined;
-    max = Math.max(max, deployment.contextWindow);
-  }
-  return max;
-}
-
 /** Timers may fire a millisecond or two before the clock says they are due. */
 const TIMER_JITTER_MS = 25;
 
-class HedgeLostError extends DOMException {
-  constructor() {
-    super('Another hedged attempt answered first', 'AbortError');
-  }
-}
 
 /**
  * The resilience loop: for each alias in the fallback chain, pick a deployment from its pool,
@@ -321,7 +275,7 @@ export class CallExecutor {
   }
 
   /** Runs one attempt on `candidate` and records it. */
-  private async attempt(plan: CallPlan, state: CallState, candidate: Candidate, hedge: HedgeRace | undefined): Promise<Settled> {
+  private async attempt(plan: CallPlan, state: CallState, candidate: Candidate, hedge: HedgeRace<Candidate, Settled> | undefined): Promise<Settled> {
     const { clock, events } = this.env;
     const { alias, deployment, adapter } = candidate;
     state.attemptNumber++;
@@ -391,81 +345,33 @@ export class CallExecutor {
    * first to produce content wins; the others are aborted (their sockets closed, their attempts
    * recorded). Without a winner, the first failure is returned for the loop to handle.
    */
-  private async race(plan: CallPlan, state: CallState, first: Candidate, tried: Set<string>, aliasIndex: number): Promise<Settled> {
-    const { clock, events } = this.env;
+  private race(plan: CallPlan, state: CallState, first: Candidate, tried: Set<string>, aliasIndex: number): Promise<Settled> {
+    const events = this.env.events;
     const hedge = plan.hedge!;
-    const race = new HedgeRace(plan);
-    const running: Promise<Settled>[] = [];
-    const failures: Settled[] = [];
-    let extras = 0;
-    let timer: unknown;
-    let wake: (() => void) | undefined;
-    const start = (candidate: Candidate) => {
-      tried.add(candidate.deployment.id);
-      running.push(
-        this.attempt(plan, state, candidate, race).then((settled) => {
-          if (settled.outcome.ok) race.win(settled);
-          else failures.push(settled);
-          wake?.();
-          return settled;
-        }),
-      );
-    };
-    const armHedge = () => {
-      if (extras >= hedge.maxExtra) return;
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        if (race.hasWinner || race.isClaimed) return;
-        const next = this.hedgeCandidate(plan, tried, aliasIndex);
-        if (!next) return;
-        extras++;
-        if (events.has('hedge')) {
-          events.emit('hedge', {
-            requestId: plan.requestId,
-            attempt: state.attemptNumber + 1,
-            alias: next.alias,
-            provider: next.deployment.providerName,
-            model: next.deployment.model,
-            deploymentId: next.deployment.id,
-            afterMs: hedge.afterMs,
-          });
-        }
-        start(next);
-        armHedge();
-        wake?.();
-      }, hedge.afterMs);
-    };
-    start(first);
-    armHedge();
-    try {
-      for (;;) {
-        if (race.winner) return race.winner;
-        const claimed = race.claimedSettled(failures);
-        if (claimed) return claimed;
-        if (failures.length === running.length && timer === undefined) break;
-        // A failed attempt with more time on the clock: hedge at once instead of waiting.
-        if (failures.length === running.length && failures.length > 0 && timer !== undefined && !race.isClaimed) {
-          clock.clearTimeout(timer);
-          timer = undefined;
-          const next = extras < hedge.maxExtra ? this.hedgeCandidate(plan, tried, aliasIndex) : undefined;
-          if (!next) break;
-          extras++;
-          start(next);
-          armHedge();
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
+    return runHedgedRace<Candidate, Settled>({
+      first,
+      afterMs: hedge.afterMs,
+      maxExtra: hedge.maxExtra,
+      clock: this.env.clock,
+      onPart: plan.onPart,
+      start: (candidate, race) => {
+        tried.add(candidate.deployment.id);
+        return this.attempt(plan, state, candidate, race);
+      },
+      nextCandidate: () => this.hedgeCandidate(plan, tried, aliasIndex),
+      onHedge: (next) => {
+        if (!events.has('hedge')) return;
+        events.emit('hedge', {
+          requestId: plan.requestId,
+          attempt: state.attemptNumber + 1,
+          alias: next.alias,
+          provider: next.deployment.providerName,
+          model: next.deployment.model,
+          deploymentId: next.deployment.id,
+          afterMs: hedge.afterMs,
         });
-        wake = undefined;
-      }
-      return failures[0]!;
-    } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      race.abortLosers();
-      // Losers settle quickly once aborted; wait so their records and sockets are done.
-      await Promise.allSettled(running);
-    }
+      },
+    });
   }
 
   /** A candidate for a hedge: another deployment of the current pool, else a later alias. */
@@ -673,60 +579,6 @@ export class CallExecutor {
       }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-  }
-}
-
-/** Who won a hedged race, and the abort tokens of everyone in it. */
-class HedgeRace {
-  winner: Settled | undefined;
-  private claimedBy: Candidate | undefined;
-  private readonly tokens = new Map<Candidate, AbortToken>();
-  private readonly plan: CallPlan;
-
-  constructor(plan: CallPlan) {
-    this.plan = plan;
-  }
-
-  get hasWinner(): boolean {
-    return this.winner !== undefined;
-  }
-
-  get isClaimed(): boolean {
-    return this.claimedBy !== undefined;
-  }
-
-  tokenFor(candidate: Candidate): AbortToken {
-    const token = new AbortToken();
-    this.tokens.set(candidate, token);
-    return token;
-  }
-
-  /** The first attempt to produce content claims the stream; the others are aborted. */
-  claim(candidate: Candidate, startPart: StreamPart | undefined): boolean {
-    if (this.claimedBy !== undefined) return this.claimedBy === candidate;
-    if (this.winner !== undefined) return false;
-    this.claimedBy = candidate;
-    if (startPart) this.plan.onPart?.(startPart);
-    this.abortLosers();
-    return true;
-  }
-
-  win(settled: Settled): void {
-    if (this.winner !== undefined) return;
-    if (this.claimedBy !== undefined && this.claimedBy !== settled.candidate) return;
-    this.winner = settled;
-    this.abortLosers();
-  }
-
-  /** The claimed attempt's failure, once it has failed. */
-  claimedSettled(failures: readonly Settled[]): Settled | undefined {
-    if (this.claimedBy === undefined) return undefined;
-    return failures.find((settled) => settled.candidate === this.claimedBy);
-  }
-
-  abortLosers(): void {
-    const keep = this.winner?.candidate ?? this.claimedBy;
-    for (const [candidate, token] of this.tokens) if (candidate !== keep) token.abort(new HedgeLostError());
   }
 }
 
