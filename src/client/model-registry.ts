@@ -118,3 +118,28 @@ export function buildModelRegistry(
     },
   };
 }
+
+/** The adapter kind serving `alias` when all its deployments share one (tool schemas differ per vendor). */
+export function vendorKindOf(registry: ModelRegistry, alias: string): string | undefined {
+  const pool = registry.pools.get(alias);
+  if (!pool) return undefined;
+  let kind: string | undefined;
+  for (const deployment of pool.deployments) {
+    const adapterKind = registry.adapters.get(deployment.providerName)?.kind;
+    if (kind !== undefined && adapterKind !== kind) return undefined;
+    kind = adapterKind;
+  }
+  return kind;
+}
+
+/** The smallest context window among `alias`'s deployments, if every one declares it. */
+export function contextWindowOf(registry: ModelRegistry, alias: string): number | undefined {
+  const pool = registry.pools.get(alias);
+  if (!pool) return undefined;
+  let window: number | undefined;
+  for (const deployment of pool.deployments) {
+    if (deployment.contextWindow === undefined) return undefined;
+    window = Math.min(window ?? Infinity, deployment.contextWindow);
+  }
+  return window;
+}

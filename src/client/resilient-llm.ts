@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CacheContext, ResponseCache } from '../cache/response-cache.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import { Budget, type BudgetReservation } from '../cost/budget.js';
 import { blendedPricePerMillion } from '../cost/cost-multiplier.js';
 import { computeCost, estimateCost } from '../cost/compute-cost.js';
@@ -18,7 +18,8 @@ import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import { CallExecutor, type CallPlan } from './call-executor.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
-import { buildModelRegistry, type ModelRegistry } from './model-registry.js';
+import { cacheContextFor, lookupInCache, storeInCache } from './cache-step.js';
+import { buildModelRegistry, contextWindowOf, vendorKindOf, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
 import { StreamResult } from './stream-result.js';
 import {
@@ -148,7 +149,7 @@ export class ResilientLLM {
           throw new InvalidArgumentError(`router.${tier}`, `Expected \`router.${tier}\` to be a configured alias, got ${JSON.stringify(alias)}.`);
         }
       }
-      this.router = new TaskRouter({ contextWindows: (alias) => this.contextWindowOf(alias), ...routerOptions });
+      this.router = new TaskRouter({ contextWindows: (alias) => contextWindowOf(this.registry, alias), ...routerOptions });
     }
     const maxQueueMs = new Map<string, number>();
     for (const [alias, config] of Object.entries(options.models)) {
@@ -365,9 +366,9 @@ export class ResilientLLM {
       }
       const resolved: NormalizedChatRequest = alias === request.model ? request : { ...request, model: alias };
 
-      const cacheContext = this.cache && options.cache !== false ? this.cacheContext(requestId, options, input) : undefined;
+      const cacheContext = this.cache && options.cache !== false ? cacheContextFor(requestId, options.tenant, () => this.realSignal(input)) : undefined;
       if (cacheContext && options.cache !== 'refresh') {
-        const hit = await this.lookupCache(resolved, cacheContext);
+        const hit = await lookupInCache(this.cache!, this.events, resolved, cacheContext);
         if (hit) {
           const response = replayCached(hit, route, isStream ? onPart : undefined);
           this.endEvent(requestId, startedAt, response);
@@ -384,7 +385,7 @@ export class ResilientLLM {
       const response = route ? { ...executed, route } : executed;
       reservation?.commit(spending.usd, this.clock.now());
       reservation = undefined;
-      if (cacheContext) this.storeInCache(resolved, response, cacheContext);
+      if (cacheContext) storeInCache(this.cache!, this.events, resolved, response, cacheContext);
       this.endEvent(requestId, startedAt, response);
       return response;
     } catch (error) {
@@ -451,19 +452,6 @@ export class ResilientLLM {
     };
   }
 
-  /** The adapter kind serving `alias` when all its deployments share one (tool schemas differ per vendor). */
-  private vendorKindOf(alias: string): string | undefined {
-    const pool = this.registry.pools.get(alias);
-    if (!pool) return undefined;
-    let kind: string | undefined;
-    for (const deployment of pool.deployments) {
-      const adapterKind = this.registry.adapters.get(deployment.providerName)?.kind;
-      if (kind !== undefined && adapterKind !== kind) return undefined;
-      kind = adapterKind;
-    }
-    return kind;
-  }
-
   /** What every tool-repair loop of one call shares: the deadline, the vendor, the repair events. */
   private toolLoop(
     alias: string,
@@ -473,7 +461,7 @@ export class ResilientLLM {
     const deadlineMs = options.deadlineMs ?? this.deadlineMs;
     const deadlineAt = this.clock.now() + deadlineMs;
     const loopId = this.generateId();
-    const vendorKind = this.vendorKindOf(alias);
+    const vendorKind = vendorKindOf(this.registry, alias);
     return {
       deadlineAt,
       options: {
@@ -526,63 +514,11 @@ export class ResilientLLM {
     return estimate;
   }
 
-  private contextWindowOf(alias: string): number | undefined {
-    const pool = this.registry.pools.get(alias);
-    if (!pool) return undefined;
-    let window: number | undefined;
-    for (const deployment of pool.deployments) {
-      if (deployment.contextWindow === undefined) return undefined;
-      window = Math.min(window ?? Infinity, deployment.contextWindow);
-    }
-    return window;
-  }
-
   /** A real AbortSignal for code that needs one (user classifiers, cache embedders): made on demand. */
   private realSignal(input: CallInput): AbortSignal {
     if (input.token) return input.token.signal;
     if (input.options.signal) return input.options.signal;
     return new AbortController().signal;
-  }
-
-  private cacheContext(requestId: string, options: CallOptions, input: CallInput): CacheContext {
-    let signal: AbortSignal | undefined;
-    const realSignal = () => (signal ??= this.realSignal(input));
-    return {
-      requestId,
-      ...(options.tenant !== undefined ? { namespace: options.tenant } : {}),
-      get signal() {
-        return realSignal();
-      },
-    };
-  }
-
-  private async lookupCache(request: NormalizedChatRequest, context: CacheContext) {
-    const events = this.events;
-    try {
-      const hit = await this.cache!.lookup(request, context);
-      if (!hit) {
-        if (events.has('cache-miss')) events.emit('cache-miss', { requestId: context.requestId });
-        return undefined;
-      }
-      if (events.has('cache-hit')) {
-        events.emit('cache-hit', { requestId: context.requestId, tier: hit.tier, similarity: hit.similarity, isShadow: hit.isShadow });
-      }
-      return hit.isShadow ? undefined : hit;
-    } catch (error) {
-      if (events.has('cache-error')) {
-        events.emit('cache-error', { requestId: context.requestId, error: error instanceof Error ? error : new Error(String(error)) });
-      }
-      return undefined;
-    }
-  }
-
-  /** Stores off the caller's path; a failing store is reported, never thrown. */
-  private storeInCache(request: NormalizedChatRequest, response: ChatResponse, context: CacheContext): void {
-    this.cache!.store(request, response, context).catch((error: unknown) => {
-      if (this.events.has('cache-error')) {
-        this.events.emit('cache-error', { requestId: context.requestId, error: error instanceof Error ? error : new Error(String(error)) });
-      }
-    });
   }
 
   private endEvent(requestId: string, startedAt: number, response: ChatResponse): void {
