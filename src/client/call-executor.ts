@@ -1,9 +1,8 @@
-import { AllDeploymentsFailedError, BudgetExceededError, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
-import { addUsage, ZERO_USAGE } from '../cost/add-usage.js';
+import { ZERO_USAGE } from '../cost/add-usage.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
 import type { EventHub } from '../events/events.js';
-import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failure.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
@@ -13,19 +12,11 @@ import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
-import { HedgeLostError, runHedgedRace, type HedgeRace } from './hedge-race.js';
+import { buildResponse, checkBudget, recordAttempt, sleep } from './attempt-accounting.js';
+import { runHedgedRace, type HedgeRace } from './hedge-race.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
-import type {
-  AssistantMessage,
-  Attempt,
-  NormalizedChatRequest as ChatRequest,
-  ChatResponse,
-  GenerateResult,
-  ProviderRequest,
-  StreamPart,
-  Usage,
-} from './types.js';
+import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
 export type CostHooks = {
@@ -76,7 +67,7 @@ export type CallPlan = {
 };
 
 /** A deployment chosen for one attempt, with what it takes to run it. */
-type Candidate = {
+export type Candidate = {
   readonly alias: string;
   readonly deployment: DeploymentState;
   readonly adapter: ProviderAdapter;
@@ -85,7 +76,7 @@ type Candidate = {
 };
 
 /** Per-call accounting, shared by every attempt of the call. */
-type CallState = {
+export type CallState = {
   readonly attempts: Attempt[];
   readonly errors: ResilientLLMError[];
   usage: Usage;
@@ -165,21 +156,21 @@ export class CallExecutor {
           const maxWaitMs = Math.max(isCooldownRetry ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs, jitterMs);
           if (next !== undefined && next.waitMs <= maxWaitMs && now + next.waitMs < plan.deadlineAt) {
             if (isCooldownRetry && next.waitMs > queueLeftMs) retries++;
-            await this.sleep(Math.max(1, next.waitMs), plan.signal);
+            await sleep(this.env.clock, Math.max(1, next.waitMs), plan.signal);
             continue;
           }
           // A skipped alias still moves the call along the chain (the policy sees why).
           lastError ??= new CircuitOpenError(`no deployment of ${JSON.stringify(alias)} is available (circuit open, cooling down or rate-limited)`);
           break;
         }
-        this.checkBudget(plan, state, candidate);
+        checkBudget(this.env, plan, state, candidate);
 
         const settled = plan.hedge
           ? await this.race(plan, state, candidate, tried, aliasIndex)
           : await this.attempt(plan, state, candidate, undefined);
         const { outcome } = settled;
         const deployment = settled.candidate.deployment;
-        if (outcome.ok) return this.buildResponse(outcome.result, state, settled.candidate);
+        if (outcome.ok) return buildResponse(outcome.result, state, settled.candidate);
 
         const error = outcome.error;
         if (!(error instanceof ResilientLLMError)) throw error;
@@ -241,7 +232,7 @@ export class CallExecutor {
             // Another healthy deployment of the pool is tried at once; the wait is for this one.
             if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) {
               // Sleep at least until this deployment's cooldown ends, so the retry finds it open.
-              await this.sleep(Math.max(delay, deployment.cooldownUntil - clock.now() + 1), plan.signal);
+              await sleep(this.env.clock, Math.max(delay, deployment.cooldownUntil - clock.now() + 1), plan.signal);
             }
             continue;
           }
@@ -322,7 +313,7 @@ export class CallExecutor {
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
-    this.record(plan, state, candidate, outcome, attemptRef, startedAt);
+    recordAttempt(this.env, plan, state, candidate, outcome, attemptRef, startedAt);
     return { candidate, outcome };
   }
 
@@ -387,107 +378,6 @@ export class CallExecutor {
     return undefined;
   }
 
-  /** Ends the attempt on its deployment, and adds it to the call's accounting and events. */
-  private record(
-    plan: CallPlan,
-    state: CallState,
-    candidate: Candidate,
-    outcome: AttemptOutcome,
-    attemptRef: { requestId: string; attempt: number; alias: string; provider: string; model: string; deploymentId: string },
-    startedAt: number,
-  ): void {
-    const { clock, events } = this.env;
-    const { alias, deployment } = candidate;
-    if (outcome.ok) {
-      deployment.endRequest('success', candidate.generation);
-      deployment.recordLatency(outcome.timeToFirstTokenMs ?? outcome.latencyMs);
-      const usage = outcome.result.usage;
-      if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
-      const cost = this.account(plan, state, candidate, usage, false);
-      const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
-        alias,
-        provider: deployment.providerName,
-        model: outcome.result.model ?? deployment.model,
-        deploymentId: deployment.id,
-        outcome: 'success',
-        latencyMs: outcome.latencyMs,
-        usage,
-        startedAt,
-      };
-      if (outcome.timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
-      if (cost !== undefined) attempt.cost = cost;
-      state.attempts.push(attempt);
-      if (events.has('attempt-end')) {
-        events.emit('attempt-end', {
-          ...attemptRef,
-          latencyMs: outcome.latencyMs,
-          ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
-          usage,
-        });
-      }
-      return;
-    }
-    const error = outcome.error;
-    deployment.endRequest(breakerVerdictFor(error), candidate.generation);
-    const isHedgeLoss = error instanceof HedgeLostError;
-    const isLibraryError = error instanceof ResilientLLMError;
-    const usage = outcome.result?.usage ?? outcome.usage;
-    const cost = this.account(plan, state, candidate, usage, !isHedgeLoss);
-    const record: Attempt = {
-      alias,
-      provider: deployment.providerName,
-      model: deployment.model,
-      deploymentId: deployment.id,
-      outcome: isLibraryError ? 'error' : 'aborted',
-      ...(isLibraryError ? { errorCode: error.code } : {}),
-      ...(isLibraryError && error.status !== undefined ? { status: error.status } : {}),
-      latencyMs: outcome.latencyMs,
-      ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
-      ...(usage ? { usage } : {}),
-      ...(cost !== undefined ? { cost } : {}),
-      startedAt,
-    };
-    state.attempts.push(record);
-    if (!isLibraryError || isHedgeLoss) return;
-    state.errors.push(error);
-    deployment.recordError(error.code, error.message, clock.now());
-    if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef, latencyMs: outcome.latencyMs, error, attemptRecord: record });
-    if (error.retryAfterMs !== undefined && (error.code === 'RLLM_RATE_LIMITED' || error.code === 'RLLM_OVERLOADED')) {
-      // Every concurrent call sees this: the cooldown lives on the shared deployment state.
-      const untilMs = clock.now() + error.retryAfterMs;
-      if (deployment.coolDown(untilMs, error.code) && events.has('cooldown')) {
-        events.emit('cooldown', { deploymentId: deployment.id, untilMs, reason: error.code });
-      }
-    }
-  }
-
-  /** Adds one attempt's usage and cost to the call, the budget's running spend and the ledger. */
-  private account(plan: CallPlan, state: CallState, candidate: Candidate, usage: Usage | undefined, isError: boolean): number | undefined {
-    const cost = usage ? this.env.cost.costOf(candidate.deployment.model, usage) : undefined;
-    if (usage) state.usage = addUsage(state.usage, usage);
-    if (cost !== undefined) {
-      state.cost = (state.cost ?? 0) + cost;
-      plan.spending.usd += cost;
-    }
-    this.env.ledger.record({ alias: candidate.alias, deploymentId: candidate.deployment.id, tenant: plan.tenant, usage, cost, isError });
-    return cost;
-  }
-
-  private checkBudget(plan: CallPlan, state: CallState, candidate: Candidate): void {
-    if (plan.maxCostUsd === undefined) return;
-    const estimate = this.env.cost.estimateOf(candidate.deployment.model, plan.estimatedTokens, plan.request.maxTokens);
-    if (estimate === undefined) return;
-    const spent = state.cost ?? 0;
-    if (spent + estimate > plan.maxCostUsd) {
-      candidate.deployment.endRequest('none', candidate.generation);
-      throw new BudgetExceededError(
-        `this call has spent $${spent.toFixed(6)} and the next attempt may cost $${estimate.toFixed(6)}, over the per-request budget of $${plan.maxCostUsd}`,
-        plan.maxCostUsd,
-        spent + estimate,
-      );
-    }
-  }
-
   private priceIndexOfAlias(alias: string): number | undefined {
     const pool = this.env.pools.get(alias);
     if (!pool) return undefined;
@@ -534,52 +424,7 @@ export class CallExecutor {
     return new AllDeploymentsFailedError(state.attempts, [...errors, timeout], { cause: errors[0] ?? timeout });
   }
 
-  private buildResponse(result: GenerateResult, state: CallState, candidate: Candidate): ChatResponse {
-    const text = state.carriedText.length > 0 ? state.carriedText + result.text : result.text;
-    const { alias, deployment } = candidate;
-    const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = { role: 'assistant', content: text.length > 0 ? text : null };
-    if (result.toolCalls.length > 0) message.toolCalls = result.toolCalls;
-    if (result.reasoning.length > 0) message.reasoning = result.reasoning;
-    // Built field by field: optional fields are absent rather than undefined, without the
-    // temporary objects of conditional spreads on the hot path.
-    const response: { -readonly [K in keyof ChatResponse]: ChatResponse[K] } = {
-      text,
-      reasoning: result.reasoning,
-      toolCalls: result.toolCalls,
-      incompleteToolCalls: result.incompleteToolCalls ?? [],
-      finishReason: result.finishReason,
-      usage: state.usage,
-      alias,
-      provider: deployment.providerName,
-      model: result.model ?? deployment.model,
-      attempts: state.attempts,
-      message,
-    };
-    if (result.refusal !== undefined) response.refusal = result.refusal;
-    if (result.rawFinishReason !== undefined) response.rawFinishReason = result.rawFinishReason;
-    if (state.cost !== undefined) response.cost = state.cost;
-    if (result.requestId !== undefined) response.requestId = result.requestId;
-    return response;
-  }
 
-  private sleep(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
-    const clock = this.env.clock;
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        clock.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }
 
 export type { AttemptOutcome };

@@ -1,0 +1,161 @@
+import { BudgetExceededError } from '../errors/errors.js';
+import { breakerVerdictFor } from '../policy/circuit-breaker/is-deployment-failure.js';
+import { ResilientLLMError } from '../errors/resilient-llm-error.js';
+import { addUsage } from '../cost/add-usage.js';
+import type { Clock } from '../providers/provider.js';
+import type { AbortSignalLike } from '../transport/abort-token.js';
+import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './call-executor.js';
+import { HedgeLostError } from './hedge-race.js';
+import type { AttemptOutcome } from './run-attempt.js';
+import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
+
+/** Ends the attempt on its deployment, and adds it to the call's accounting and events. */
+export function recordAttempt(
+  env: ExecutorEnvironment,
+  plan: CallPlan,
+  state: CallState,
+  candidate: Candidate,
+  outcome: AttemptOutcome,
+  attemptRef: { requestId: string; attempt: number; alias: string; provider: string; model: string; deploymentId: string },
+  startedAt: number,
+): void {
+  const { clock, events } = env;
+  const { alias, deployment } = candidate;
+  if (outcome.ok) {
+    deployment.endRequest('success', candidate.generation);
+    deployment.recordLatency(outcome.timeToFirstTokenMs ?? outcome.latencyMs);
+    const usage = outcome.result.usage;
+    if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
+    const cost = accountUsage(env, plan, state, candidate, usage, false);
+    const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
+      alias,
+      provider: deployment.providerName,
+      model: outcome.result.model ?? deployment.model,
+      deploymentId: deployment.id,
+      outcome: 'success',
+      latencyMs: outcome.latencyMs,
+      usage,
+      startedAt,
+    };
+    if (outcome.timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
+    if (cost !== undefined) attempt.cost = cost;
+    state.attempts.push(attempt);
+    if (events.has('attempt-end')) {
+      events.emit('attempt-end', {
+        ...attemptRef,
+        latencyMs: outcome.latencyMs,
+        ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+        usage,
+      });
+    }
+    return;
+  }
+  const error = outcome.error;
+  deployment.endRequest(breakerVerdictFor(error), candidate.generation);
+  const isHedgeLoss = error instanceof HedgeLostError;
+  const isLibraryError = error instanceof ResilientLLMError;
+  const usage = outcome.result?.usage ?? outcome.usage;
+  const cost = accountUsage(env, plan, state, candidate, usage, !isHedgeLoss);
+  const record: Attempt = {
+    alias,
+    provider: deployment.providerName,
+    model: deployment.model,
+    deploymentId: deployment.id,
+    outcome: isLibraryError ? 'error' : 'aborted',
+    ...(isLibraryError ? { errorCode: error.code } : {}),
+    ...(isLibraryError && error.status !== undefined ? { status: error.status } : {}),
+    latencyMs: outcome.latencyMs,
+    ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+    ...(usage ? { usage } : {}),
+    ...(cost !== undefined ? { cost } : {}),
+    startedAt,
+  };
+  state.attempts.push(record);
+  if (!isLibraryError || isHedgeLoss) return;
+  state.errors.push(error);
+  deployment.recordError(error.code, error.message, clock.now());
+  if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef, latencyMs: outcome.latencyMs, error, attemptRecord: record });
+  if (error.retryAfterMs !== undefined && (error.code === 'RLLM_RATE_LIMITED' || error.code === 'RLLM_OVERLOADED')) {
+    // Every concurrent call sees this: the cooldown lives on the shared deployment state.
+    const untilMs = clock.now() + error.retryAfterMs;
+    if (deployment.coolDown(untilMs, error.code) && events.has('cooldown')) {
+      events.emit('cooldown', { deploymentId: deployment.id, untilMs, reason: error.code });
+    }
+  }
+}
+
+/** Adds one attempt's usage and cost to the call, the budget's running spend and the ledger. */
+export function accountUsage(env: ExecutorEnvironment, plan: CallPlan, state: CallState, candidate: Candidate, usage: Usage | undefined, isError: boolean): number | undefined {
+  const cost = usage ? env.cost.costOf(candidate.deployment.model, usage) : undefined;
+  if (usage) state.usage = addUsage(state.usage, usage);
+  if (cost !== undefined) {
+    state.cost = (state.cost ?? 0) + cost;
+    plan.spending.usd += cost;
+  }
+  env.ledger.record({ alias: candidate.alias, deploymentId: candidate.deployment.id, tenant: plan.tenant, usage, cost, isError });
+  return cost;
+}
+
+/** Refuses the next attempt when it could take the call past its per-request budget. */
+export function checkBudget(env: ExecutorEnvironment, plan: CallPlan, state: CallState, candidate: Candidate): void {
+  if (plan.maxCostUsd === undefined) return;
+  const estimate = env.cost.estimateOf(candidate.deployment.model, plan.estimatedTokens, plan.request.maxTokens);
+  if (estimate === undefined) return;
+  const spent = state.cost ?? 0;
+  if (spent + estimate > plan.maxCostUsd) {
+    candidate.deployment.endRequest('none', candidate.generation);
+    throw new BudgetExceededError(
+      `this call has spent $${spent.toFixed(6)} and the next attempt may cost $${estimate.toFixed(6)}, over the per-request budget of $${plan.maxCostUsd}`,
+      plan.maxCostUsd,
+      spent + estimate,
+    );
+  }
+}
+
+/** The response for the attempt that served, with the whole call's usage, cost and attempts. */
+export function buildResponse(result: GenerateResult, state: CallState, candidate: Candidate): ChatResponse {
+  const text = state.carriedText.length > 0 ? state.carriedText + result.text : result.text;
+  const { alias, deployment } = candidate;
+  const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = { role: 'assistant', content: text.length > 0 ? text : null };
+  if (result.toolCalls.length > 0) message.toolCalls = result.toolCalls;
+  if (result.reasoning.length > 0) message.reasoning = result.reasoning;
+  // Built field by field: optional fields are absent rather than undefined, without the
+  // temporary objects of conditional spreads on the hot path.
+  const response: { -readonly [K in keyof ChatResponse]: ChatResponse[K] } = {
+    text,
+    reasoning: result.reasoning,
+    toolCalls: result.toolCalls,
+    incompleteToolCalls: result.incompleteToolCalls ?? [],
+    finishReason: result.finishReason,
+    usage: state.usage,
+    alias,
+    provider: deployment.providerName,
+    model: result.model ?? deployment.model,
+    attempts: state.attempts,
+    message,
+  };
+  if (result.refusal !== undefined) response.refusal = result.refusal;
+  if (result.rawFinishReason !== undefined) response.rawFinishReason = result.rawFinishReason;
+  if (state.cost !== undefined) response.cost = state.cost;
+  if (result.requestId !== undefined) response.requestId = result.requestId;
+  return response;
+}
+
+/** Waits `ms` on `clock`; rejects with the signal's reason if it aborts first. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignalLike | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(signal!.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
