@@ -190,6 +190,8 @@ function copyInto(buffer: ArrayBuffer, bytes: number): ArrayBuffer {
   return grown;
 }
 
+// dotFloats and dotCodes are the same loop on purpose: one function per typed-array type keeps
+// each call site monomorphic, which V8 needs to keep the unrolled loop fast.
 function dotFloats(values: Float32Array, left: number, right: number, length: number): number {
   let sum0 = 0;
   let sum1 = 0;

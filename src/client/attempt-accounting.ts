@@ -9,6 +9,19 @@ import { HedgeLostError } from './hedge-race.js';
 import type { AttemptOutcome } from './run-attempt.js';
 import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
 
+/** Which attempt an event is about; built only when someone listens. */
+export function attemptRef(plan: CallPlan, attempt: number, candidate: Candidate) {
+  const { deployment } = candidate;
+  return {
+    requestId: plan.requestId,
+    attempt,
+    alias: candidate.alias,
+    provider: deployment.providerName,
+    model: deployment.model,
+    deploymentId: deployment.id,
+  };
+}
+
 /** Ends the attempt on its deployment, and adds it to the call's accounting and events. */
 export function recordAttempt(
   env: ExecutorEnvironment,
@@ -16,7 +29,7 @@ export function recordAttempt(
   state: CallState,
   candidate: Candidate,
   outcome: AttemptOutcome,
-  attemptRef: { requestId: string; attempt: number; alias: string; provider: string; model: string; deploymentId: string },
+  attemptNumber: number,
   startedAt: number,
 ): void {
   const { clock, events } = env;
@@ -42,7 +55,7 @@ export function recordAttempt(
     state.attempts.push(attempt);
     if (events.has('attempt-end')) {
       events.emit('attempt-end', {
-        ...attemptRef,
+        ...attemptRef(plan, attemptNumber, candidate),
         latencyMs: outcome.latencyMs,
         ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
         usage,
@@ -74,7 +87,7 @@ export function recordAttempt(
   if (!isLibraryError || isHedgeLoss) return;
   state.errors.push(error);
   deployment.recordError(error.code, error.message, clock.now());
-  if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef, latencyMs: outcome.latencyMs, error, attemptRecord: record });
+  if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef(plan, attemptNumber, candidate), latencyMs: outcome.latencyMs, error, attemptRecord: record });
   if (error.retryAfterMs !== undefined && (error.code === 'RLLM_RATE_LIMITED' || error.code === 'RLLM_OVERLOADED')) {
     // Every concurrent call sees this: the cooldown lives on the shared deployment state.
     const untilMs = clock.now() + error.retryAfterMs;

@@ -12,7 +12,7 @@ import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
-import { buildResponse, checkBudget, recordAttempt, sleep } from './attempt-accounting.js';
+import { attemptRef, buildResponse, checkBudget, recordAttempt, sleep } from './attempt-accounting.js';
 import { runHedgedRace, type HedgeRace } from './hedge-race.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
@@ -218,16 +218,7 @@ export class CallExecutor {
           if (delay !== undefined) {
             retries++;
             if (events.has('retry')) {
-              events.emit('retry', {
-                requestId: plan.requestId,
-                attempt: state.attemptNumber,
-                alias,
-                provider: deployment.providerName,
-                model: deployment.model,
-                deploymentId: deployment.id,
-                delayMs: delay,
-                error,
-              });
+              events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: delay, error });
             }
             // Another healthy deployment of the pool is tried at once; the wait is for this one.
             if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) {
@@ -270,15 +261,8 @@ export class CallExecutor {
     const { clock, events } = this.env;
     const { alias, deployment, adapter } = candidate;
     state.attemptNumber++;
-    const attemptRef = {
-      requestId: plan.requestId,
-      attempt: state.attemptNumber,
-      alias,
-      provider: deployment.providerName,
-      model: deployment.model,
-      deploymentId: deployment.id,
-    };
-    if (events.has('attempt-start')) events.emit('attempt-start', attemptRef);
+    const attemptNumber = state.attemptNumber;
+    if (events.has('attempt-start')) events.emit('attempt-start', attemptRef(plan, attemptNumber, candidate));
     const startPart: StreamPart | undefined =
       plan.isStream && plan.onPart
         ? { type: 'start', alias, provider: deployment.providerName, model: deployment.model, deploymentId: deployment.id }
@@ -313,7 +297,7 @@ export class CallExecutor {
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
-    recordAttempt(this.env, plan, state, candidate, outcome, attemptRef, startedAt);
+    recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);
     return { candidate, outcome };
   }
 
@@ -352,15 +336,7 @@ export class CallExecutor {
       nextCandidate: () => this.hedgeCandidate(plan, tried, aliasIndex),
       onHedge: (next) => {
         if (!events.has('hedge')) return;
-        events.emit('hedge', {
-          requestId: plan.requestId,
-          attempt: state.attemptNumber + 1,
-          alias: next.alias,
-          provider: next.deployment.providerName,
-          model: next.deployment.model,
-          deploymentId: next.deployment.id,
-          afterMs: hedge.afterMs,
-        });
+        events.emit('hedge', { ...attemptRef(plan, state.attemptNumber + 1, next), afterMs: hedge.afterMs });
       },
     });
   }
