@@ -3,6 +3,7 @@ import type { ErrorDetails, ResilientLLMError } from '../../errors/resilient-llm
 import type { TransportResponse } from '../../transport/transport.js';
 import { readRetryAfterMs } from '../shared/retry-after.js';
 import { tryParseJson } from '../shared/send.js';
+import { readOpenAIRateLimits, retryAfterFromOpenAIRateLimits } from './read-openai-rate-limits.js';
 
 /** The `error` object of an OpenAI error envelope `{ error: { message, type, param, code } }`. */
 export type OpenAIErrorObject = {
@@ -55,6 +56,8 @@ function buildInfo(
 /**
  * Turns a non-2xx Chat Completions or Embeddings reply into a typed error: reads the envelope's
  * message, `code ?? type` as the provider code, `param`, the Retry-After headers and `x-request-id`.
+ * `retry-after-ms`/`retry-after` win; a 429 without them waits for the reset of the exhausted
+ * `x-ratelimit-*` bucket, and otherwise carries no `retryAfterMs`.
  */
 export function parseOpenAIError(
   status: number,
@@ -68,7 +71,8 @@ export function parseOpenAIError(
       ? error.message
       : bodyText.trim().slice(0, MAX_RAW_MESSAGE_LENGTH) || 'request failed';
   const header = (name: string) => response.header(name);
-  const retryAfterMs = readRetryAfterMs(header);
+  let retryAfterMs = readRetryAfterMs(header);
+  if (retryAfterMs === undefined && status === 429) retryAfterMs = retryAfterFromOpenAIRateLimits(readOpenAIRateLimits(header));
   const requestId = response.header('x-request-id');
   return errorFromHttp(
     buildInfo(status, message, error, context, {

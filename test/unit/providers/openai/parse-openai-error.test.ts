@@ -14,6 +14,8 @@ import {
 } from '../../../../src/errors/errors.js';
 import { ResilientLLMError } from '../../../../src/errors/resilient-llm-error.js';
 import { openai, openaiCompatible } from '../../../../src/providers/openai/openai-adapter.js';
+import { parseOpenAIError } from '../../../../src/providers/openai/parse-openai-error.js';
+import type { TransportResponse } from '../../../../src/transport/transport.js';
 import { UndiciTransport } from '../../../../src/transport/undici-transport.js';
 import { readFixture } from '../../../helpers/fixtures.js';
 import { startReplayServer, type ReplayServer, type ScriptedReply } from '../../../helpers/replay-server.js';
@@ -224,6 +226,95 @@ describe('OpenAI error mapping', () => {
       .catch((rejection: unknown) => rejection);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ retryAfterMs: 3000, requestId: 'req_stream', status: 429 });
+  });
+});
+
+function responseWith(headers: Record<string, string>): TransportResponse {
+  return {
+    status: 429,
+    header: (name) => headers[name],
+    body: (async function* () {})(),
+    text: () => Promise.resolve(''),
+    cancel: () => undefined,
+  };
+}
+
+const RATE_LIMIT_BODY = envelope('Rate limit reached for gpt-4o on requests per min (RPM).', 'requests', 'rate_limit_exceeded');
+const CONTEXT = { provider: 'openai', model: 'gpt-4o' };
+
+function exhausted(requests: { remaining: string; reset: string } | undefined, tokens: { remaining: string; reset: string } | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (requests) {
+    headers['x-ratelimit-limit-requests'] = '500';
+    headers['x-ratelimit-remaining-requests'] = requests.remaining;
+    headers['x-ratelimit-reset-requests'] = requests.reset;
+  }
+  if (tokens) {
+    headers['x-ratelimit-limit-tokens'] = '30000';
+    headers['x-ratelimit-remaining-tokens'] = tokens.remaining;
+    headers['x-ratelimit-reset-tokens'] = tokens.reset;
+  }
+  return headers;
+}
+
+describe('OpenAI 429 wait from the x-ratelimit reset headers', () => {
+  it.each([
+    ['the requests bucket is exhausted', exhausted({ remaining: '0', reset: '1m30.5s' }, { remaining: '29000', reset: '6m0s' }), 90_500],
+    ['the tokens bucket is exhausted', exhausted({ remaining: '499', reset: '6m0s' }, { remaining: '0', reset: '20ms' }), 20],
+    ['both are exhausted (the later reset)', exhausted({ remaining: '0', reset: '1s' }, { remaining: '0', reset: '6m0s' }), 360_000],
+    ['both are exhausted, the requests reset later', exhausted({ remaining: '0', reset: '2s' }, { remaining: '0', reset: '150ms' }), 2_000],
+    ['only the exhausted reset parses', exhausted({ remaining: '0', reset: 'soon' }, { remaining: '0', reset: '700ms' }), 700],
+  ])('sets retryAfterMs from the reset when %s', (_title, headers, expected) => {
+    const error = parseOpenAIError(429, RATE_LIMIT_BODY, responseWith(headers), CONTEXT);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.retryAfterMs).toBe(expected);
+  });
+
+  it.each([
+    ['no bucket is exhausted', exhausted({ remaining: '3', reset: '1s' }, { remaining: '100', reset: '20ms' })],
+    ['the rate-limit headers are missing', {}],
+    ['only the remaining counts are sent', { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-remaining-tokens': '0' }],
+    ['the exhausted reset is malformed', exhausted({ remaining: '0', reset: '6m0' }, { remaining: '5', reset: '1s' })],
+    ['the exhausted reset is not a duration', exhausted({ remaining: '0', reset: '2025-01-01T00:00:00Z' }, undefined)],
+    ['the exhausted reset is negative', exhausted(undefined, { remaining: '0', reset: '-1s' })],
+    ['the remaining count is not a number', exhausted({ remaining: 'zero', reset: '1s' }, undefined)],
+  ])('leaves retryAfterMs undefined when %s', (_title, headers) => {
+    const error = parseOpenAIError(429, RATE_LIMIT_BODY, responseWith(headers), CONTEXT);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+
+  it('lets retry-after and retry-after-ms win over the reset headers', () => {
+    const resets = exhausted({ remaining: '0', reset: '6m0s' }, { remaining: '0', reset: '1s' });
+    expect(parseOpenAIError(429, RATE_LIMIT_BODY, responseWith({ ...resets, 'retry-after': '2' }), CONTEXT).retryAfterMs).toBe(2_000);
+    expect(parseOpenAIError(429, RATE_LIMIT_BODY, responseWith({ ...resets, 'retry-after-ms': '15' }), CONTEXT).retryAfterMs).toBe(15);
+    expect(parseOpenAIError(429, RATE_LIMIT_BODY, responseWith({ ...resets, 'retry-after': '0' }), CONTEXT).retryAfterMs).toBe(0);
+  });
+
+  it('reads the reset headers only on a 429', () => {
+    const error = parseOpenAIError(503, envelope('Overloaded.', 'server_error', null), responseWith(exhausted({ remaining: '0', reset: '1s' }, undefined)), CONTEXT);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+
+  it('sets retryAfterMs from the reset headers for openaiCompatible() streams and openai() embeddings over HTTP', async () => {
+    server = await startReplayServer(() => ({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req_reset', ...exhausted({ remaining: '499', reset: '1s' }, { remaining: '0', reset: '1.5s' }) },
+      chunks: [RATE_LIMIT_BODY],
+    }));
+    transport = new UndiciTransport();
+    const request = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const compatible = openaiCompatible({ apiKey: 'gw-key', baseURL: `${server.url}/v1`, name: 'gateway' });
+    const streamError = await compatible.doStream(request, callContext(transport)).catch((rejection: unknown) => rejection);
+    expect(streamError).toBeInstanceOf(RateLimitError);
+    expect(streamError).toMatchObject({ retryAfterMs: 1_500, provider: 'gateway', requestId: 'req_reset' });
+    const embedError = await openai({ apiKey: 'sk-test', baseURL: `${server.url}/v1` })
+      .embed!({ model: 'text-embedding-3-small', input: ['x'] }, callContext(transport))
+      .catch((rejection: unknown) => rejection);
+    expect(embedError).toBeInstanceOf(RateLimitError);
+    expect(embedError).toMatchObject({ retryAfterMs: 1_500 });
+    expect(server.requests.map((received) => received.url)).toEqual(['/v1/chat/completions', '/v1/embeddings']);
   });
 });
 
