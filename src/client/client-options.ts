@@ -89,7 +89,15 @@ export type ClientOptions = {
   readonly prices?: Readonly<Record<string, ModelPrice>>;
   /** Spending limits; a call that would break one is refused before it is sent. */
   readonly budget?: BudgetOptions;
-  /** Where usage totals live; plug in a shared store to sum across processes. @default in memory */
+  /**
+   * Where the state that several processes may share lives: each deployment's cooldown, circuit
+   * breaker, rate-limit buckets and learned limits (keys `deployment␟<id>␟…`), and the usage totals
+   * (`usage␟…`). Plug in one shared store in every process and they enforce one `rpm`, open and close
+   * circuits together and sum usage. Deployment ids must then be the same in every process (the
+   * default ids, `<alias>/<provider>/<model>`, are when the configuration is). Times are stored on
+   * the wall clock (`Clock.timeOrigin`).
+   * @default a `MemoryStateStore` of this client's own
+   */
   readonly stateStore?: StateStore;
   /** Injected clock (tests). */
   readonly clock?: Clock;

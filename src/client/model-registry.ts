@@ -3,6 +3,8 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import { DeploymentState, type DeploymentSnapshot } from '../policy/pool/deployment-state.js';
+import { StateScope } from '../policy/state-scope.js';
+import { MemoryStateStore } from '../policy/state-store.js';
 import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
 import type { ClientOptions } from './client-options.js';
 import { deploymentsOf } from './validate-client-options.js';
@@ -31,6 +33,10 @@ export function buildModelRegistry(
   const pools = new Map<string, DeploymentPool>();
   const deploymentHeaders = new Map<string, Readonly<Record<string, string>>>();
   const usedIds = new Set<string>();
+  // A plugged-in store may be shared with other processes, so its times go on the wall clock.
+  const deploymentScope = options.stateStore
+    ? new StateScope(options.stateStore, '', clock.timeOrigin ?? 0).child('deployment')
+    : new StateScope(new MemoryStateStore({ clock })).child('deployment');
   for (const [alias, config] of Object.entries(options.models)) {
     const { deployments, pool } = deploymentsOf(config);
     const states = deployments.map((deployment) => {
@@ -59,6 +65,7 @@ export function buildModelRegistry(
           ...(deployment.tpm !== undefined ? { tpm: deployment.tpm } : {}),
         },
         clock,
+        scope: deploymentScope.child(id),
         onCircuitStateChange: (from, to, reason) => {
           if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId: id, from, to, reason });
         },

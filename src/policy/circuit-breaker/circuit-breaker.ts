@@ -1,4 +1,5 @@
 import type { Clock } from '../../providers/provider.js';
+import { StateScope } from '../state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 import { RollingWindow } from './rolling-window.js';
 
@@ -91,6 +92,16 @@ export function validateCircuitBreakerOptions(options: CircuitBreakerOptions, pr
  * with exactly one of `recordSuccess()`, `recordFailure()` or `release()` (no verdict, e.g. the
  * caller aborted). Only failures that say the deployment is unhealthy should be recorded as
  * failures (see `breakerVerdictFor`); a 400 is the caller's fault and counts as a success.
+ *
+ * The state lives in a `StateStore` scope, so breakers of several processes given the same scope of
+ * a shared store open, probe and close together:
+ * - `opened-at`: present while the circuit is not closed; it is `open` until `opened-at + openMs`,
+ *   then `half-open` (no write is needed for that step);
+ * - `generation` and `reason`: counted up and set on every transition, so a breaker notices
+ *   transitions made elsewhere and reports them to its listener;
+ * - `probe`: the half-open probe's lease, until `openMs` after it started (a probe whose process died
+ *   frees the slot then); `probe-successes`;
+ * - `consecutive-failures`, `last-failure-at`, and the rolling window's counters.
  */
 export class CircuitBreaker {
   private readonly clock: Clock;
@@ -101,16 +112,30 @@ export class CircuitBreaker {
   private readonly openMs: number;
   private readonly halfOpenSuccesses: number;
   private readonly window: RollingWindow;
+  private readonly scope: StateScope;
+  private readonly keys: {
+    readonly openedAt: string;
+    readonly generation: string;
+    readonly reason: string;
+    readonly probe: string;
+    readonly probeSuccesses: string;
+    readonly consecutiveFailures: string;
+    readonly lastFailureAt: string;
+  };
 
-  private currentState: CircuitState = 'closed';
-  private consecutiveFailureCount = 0;
-  private probeSuccessCount = 0;
-  private isProbeInFlight = false;
-  private openedAt = 0;
-  private lastFailureAt: number | undefined;
-  private stateGeneration = 0;
+  /** The state this breaker last saw, to report changes made elsewhere or by time. */
+  private seenState: CircuitState = 'closed';
+  private seenGeneration = 0;
+  /** Whether this breaker holds the half-open probe lease. */
+  private isHoldingProbe = false;
 
-  constructor(options: CircuitBreakerOptions = {}, clock: Clock, onStateChange?: CircuitStateListener) {
+  /** `scope` says where the state lives; by default the breaker keeps it to itself. */
+  constructor(
+    options: CircuitBreakerOptions = {},
+    clock: Clock,
+    onStateChange?: CircuitStateListener,
+    scope: StateScope = StateScope.inMemory(),
+  ) {
     validateCircuitBreakerOptions(options);
     this.clock = clock;
     this.onStateChange = onStateChange;
@@ -119,13 +144,24 @@ export class CircuitBreaker {
     this.minimumRequests = options.minimumRequests ?? DEFAULTS.minimumRequests;
     this.openMs = options.openMs ?? DEFAULTS.openMs;
     this.halfOpenSuccesses = options.halfOpenSuccesses ?? DEFAULTS.halfOpenSuccesses;
-    this.window = new RollingWindow(options.windowMs ?? DEFAULTS.windowMs, options.windowBuckets ?? DEFAULTS.windowBuckets);
+    this.scope = scope;
+    this.keys = {
+      openedAt: scope.key('opened-at'),
+      generation: scope.key('generation'),
+      reason: scope.key('reason'),
+      probe: scope.key('probe'),
+      probeSuccesses: scope.key('probe-successes'),
+      consecutiveFailures: scope.key('consecutive-failures'),
+      lastFailureAt: scope.key('last-failure-at'),
+    };
+    this.window = new RollingWindow(options.windowMs ?? DEFAULTS.windowMs, options.windowBuckets ?? DEFAULTS.windowBuckets, scope);
+    this.seenGeneration = this.scope.number(this.keys.generation) ?? 0;
+    this.seenState = this.readState(clock.now());
   }
 
-  /** The current state; an open circuit whose `openMs` elapsed reads (and becomes) `half-open`. */
+  /** The current state; an open circuit whose `openMs` elapsed reads `half-open`. */
   get state(): CircuitState {
-    this.refresh(this.clock.now());
-    return this.currentState;
+    return this.observe(this.clock.now());
   }
 
   /**
@@ -133,111 +169,151 @@ export class CircuitBreaker {
    * consuming the half-open probe slot). For availability checks while picking a deployment.
    */
   canAcquire(now: number = this.clock.now()): boolean {
-    if (this.currentState === 'closed') return true;
-    if (this.currentState === 'open') return now >= this.openedAt + this.openMs;
-    return !this.isProbeInFlight;
+    const state = this.observe(now);
+    if (state === 'closed') return true;
+    return state === 'half-open' && !this.isProbeLeased(now);
   }
 
   /**
-   * Increases on every state change. Read it right after `tryAcquire()` and pass it to the verdict
-   * methods: a verdict from an earlier generation (a call admitted before the circuit opened that
-   * ends while a probe is out) is then ignored instead of being taken for the probe's.
+   * Increases on every transition (open, reopen, close). Read it right after `tryAcquire()` and
+   * pass it to the verdict methods: a verdict from an earlier generation (a call admitted before the
+   * circuit opened that ends while a probe is out) is then ignored instead of being taken for the probe's.
    */
   get generation(): number {
-    return this.stateGeneration;
+    return this.scope.number(this.keys.generation) ?? 0;
   }
 
   /** Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`. */
   tryAcquire(): boolean {
-    if (this.currentState === 'closed') return true;
-    this.refresh(this.clock.now());
-    if (this.currentState !== 'half-open' || this.isProbeInFlight) return false;
-    this.isProbeInFlight = true;
+    const now = this.clock.now();
+    const state = this.observe(now);
+    if (state === 'closed') return true;
+    if (state !== 'half-open' || this.isProbeLeased(now)) return false;
+    this.scope.setTime(this.keys.probe, now + this.openMs, this.openMs);
+    this.isHoldingProbe = true;
     return true;
   }
 
   /** The permitted call succeeded (or failed in a way that says nothing about health). */
   recordSuccess(generation?: number): void {
-    if (generation !== undefined && generation !== this.stateGeneration) return;
+    if (this.isStale(generation)) return;
     const now = this.clock.now();
-    if (this.currentState === 'closed') {
-      this.consecutiveFailureCount = 0;
+    const state = this.observe(now);
+    if (state === 'closed') {
+      if (this.scope.number(this.keys.consecutiveFailures)) this.scope.store.delete(this.keys.consecutiveFailures);
       this.window.recordSuccess(now);
       return;
     }
-    if (this.currentState === 'half-open' && this.isProbeInFlight) {
-      this.isProbeInFlight = false;
-      this.probeSuccessCount += 1;
-      if (this.probeSuccessCount >= this.halfOpenSuccesses) this.transition('closed', 'probes-succeeded', now);
+    if (state === 'half-open' && this.isHoldingProbe) {
+      this.releaseProbe();
+      const successes = this.scope.store.increment(this.keys.probeSuccesses, 1);
+      if (successes >= this.halfOpenSuccesses) this.transition('closed', 'probes-succeeded', now);
     }
     // A late success from a call admitted before the circuit opened proves nothing about now.
   }
 
   /** The permitted call failed in a way that says the deployment is unhealthy. */
   recordFailure(generation?: number): void {
-    if (generation !== undefined && generation !== this.stateGeneration) return;
+    if (this.isStale(generation)) return;
     const now = this.clock.now();
-    this.lastFailureAt = now;
-    if (this.currentState === 'closed') {
-      this.consecutiveFailureCount += 1;
+    this.scope.setTime(this.keys.lastFailureAt, now);
+    const state = this.observe(now);
+    if (state === 'closed') {
+      const failures = this.scope.store.increment(this.keys.consecutiveFailures, 1);
       this.window.recordFailure(now);
-      if (this.consecutiveFailureCount >= this.consecutiveFailureLimit) {
+      if (failures >= this.consecutiveFailureLimit) {
         this.transition('open', 'consecutive-failures', now);
-      } else if (
-        this.window.total(now) >= this.minimumRequests &&
-        this.window.failureRate(now) >= this.failureRateThreshold
-      ) {
+      } else if (this.window.total(now) >= this.minimumRequests && this.window.failureRate(now) >= this.failureRateThreshold) {
         this.transition('open', 'failure-rate', now);
       }
       return;
     }
-    if (this.currentState === 'half-open' && this.isProbeInFlight) {
-      this.isProbeInFlight = false;
+    if (state === 'half-open' && this.isHoldingProbe) {
+      this.releaseProbe();
       this.transition('open', 'probe-failed', now);
     }
   }
 
   /** The permitted call ended with no verdict (aborted by the caller, lost a hedge race). */
   release(generation?: number): void {
-    if (generation !== undefined && generation !== this.stateGeneration) return;
-    if (this.currentState === 'half-open') this.isProbeInFlight = false;
+    if (this.isStale(generation)) return;
+    if (this.isHoldingProbe) this.releaseProbe();
   }
 
   snapshot(): CircuitBreakerSnapshot {
     const now = this.clock.now();
-    this.refresh(now);
-    const isOpen = this.currentState === 'open';
+    const state = this.observe(now);
+    const openedAt = this.scope.time(this.keys.openedAt);
+    const lastFailureAt = this.scope.time(this.keys.lastFailureAt);
     return {
-      state: this.currentState,
-      ...(this.currentState !== 'closed' ? { openedAt: this.openedAt } : {}),
-      ...(isOpen ? { reopensAt: this.openedAt + this.openMs } : {}),
-      consecutiveFailures: this.consecutiveFailureCount,
+      state,
+      ...(state !== 'closed' && openedAt !== undefined ? { openedAt } : {}),
+      ...(state === 'open' && openedAt !== undefined ? { reopensAt: openedAt + this.openMs } : {}),
+      consecutiveFailures: this.scope.number(this.keys.consecutiveFailures) ?? 0,
       failureRate: this.window.failureRate(now),
-      ...(this.lastFailureAt !== undefined ? { lastFailureAt: this.lastFailureAt } : {}),
+      ...(lastFailureAt !== undefined ? { lastFailureAt } : {}),
     };
   }
 
   /** When an open circuit will admit a probe (clock time); `undefined` unless open. */
   get reopensAt(): number | undefined {
-    return this.currentState === 'open' ? this.openedAt + this.openMs : undefined;
+    const openedAt = this.scope.time(this.keys.openedAt);
+    return openedAt !== undefined && this.clock.now() < openedAt + this.openMs ? openedAt + this.openMs : undefined;
   }
 
-  private refresh(now: number): void {
-    if (this.currentState === 'open' && now >= this.openedAt + this.openMs) {
-      this.transition('half-open', 'open-elapsed', now);
+  private readState(now: number): CircuitState {
+    const openedAt = this.scope.time(this.keys.openedAt);
+    if (openedAt === undefined) return 'closed';
+    return now < openedAt + this.openMs ? 'open' : 'half-open';
+  }
+
+  /** Reads the state and reports a change this breaker has not seen: by time, or made elsewhere. */
+  private observe(now: number): CircuitState {
+    const state = this.readState(now);
+    if (state === 'closed' && this.seenState === 'closed') return state;
+    const generation = this.generation;
+    if (state === this.seenState && generation === this.seenGeneration) return state;
+    const from = this.seenState;
+    const madeElsewhere = generation !== this.seenGeneration;
+    this.seenState = state;
+    this.seenGeneration = generation;
+    if (madeElsewhere) this.isHoldingProbe = false;
+    if (state !== from) {
+      const stored = this.scope.store.get(this.keys.reason);
+      const reason = !madeElsewhere || state === 'half-open' ? 'open-elapsed' : (stored as CircuitTransitionReason);
+      this.onStateChange?.(from, state, reason);
     }
+    return state;
+  }
+
+  private isStale(generation: number | undefined): boolean {
+    return generation !== undefined && generation !== this.generation;
+  }
+
+  private isProbeLeased(now: number): boolean {
+    const leasedUntil = this.scope.time(this.keys.probe);
+    return leasedUntil !== undefined && now < leasedUntil;
+  }
+
+  private releaseProbe(): void {
+    this.isHoldingProbe = false;
+    this.scope.store.delete(this.keys.probe);
   }
 
   private transition(to: CircuitState, reason: CircuitTransitionReason, now: number): void {
-    const from = this.currentState;
-    this.currentState = to;
-    this.stateGeneration += 1;
-    this.isProbeInFlight = false;
-    this.probeSuccessCount = 0;
-    if (to === 'open') this.openedAt = now;
+    const from = this.seenState;
+    const store = this.scope.store;
+    this.seenGeneration = store.increment(this.keys.generation, 1);
+    this.seenState = to;
+    store.set(this.keys.reason, reason);
+    store.delete(this.keys.probe);
+    store.delete(this.keys.probeSuccesses);
+    this.isHoldingProbe = false;
+    if (to === 'open') this.scope.setTime(this.keys.openedAt, now);
     if (to === 'closed') {
-      this.consecutiveFailureCount = 0;
-      this.window.reset();
+      store.delete(this.keys.openedAt);
+      store.delete(this.keys.consecutiveFailures);
+      this.window.reset(now);
     }
     this.onStateChange?.(from, to, reason);
   }

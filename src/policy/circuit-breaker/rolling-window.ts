@@ -1,85 +1,77 @@
+import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
+
 /**
- * Counts successes and failures over the last `windowMs`, in `bucketCount` fixed time buckets.
- * Memory is fixed at construction; recording is O(1) amortized (expired buckets are zeroed as
- * time moves on). The window is approximate by at most one bucket's width.
+ * Counts successes and failures over the last `windowMs`, in `bucketCount` fixed time buckets. Each
+ * bucket is a pair of counters in a `StateStore` (keys `ok␟<bucket>` and `failed␟<bucket>`, where
+ * `<bucket>` numbers buckets since the time origin), so processes sharing the store count into
+ * the same window. A bucket's keys expire once it left the window; the window is approximate by at
+ * most one bucket's width.
  */
 export class RollingWindow {
   readonly windowMs: number;
   private readonly bucketMs: number;
-  private readonly successes: Uint32Array;
-  private readonly failures: Uint32Array;
-  /** The absolute bucket number (`floor(now / bucketMs)`) of the newest bucket. */
-  private newestBucket = -Infinity;
-  private successTotal = 0;
-  private failureTotal = 0;
+  private readonly bucketCount: number;
+  private readonly scope: StateScope;
+  private readonly successPrefix: string;
+  private readonly failurePrefix: string;
+  private readonly ttlMs: number | undefined;
 
-  constructor(windowMs: number, bucketCount: number) {
+  /** `scope` says where the counters live; by default the window keeps them to itself. */
+  constructor(windowMs: number, bucketCount: number, scope: StateScope = StateScope.inMemory()) {
     this.windowMs = windowMs;
+    this.bucketCount = bucketCount;
     this.bucketMs = windowMs / bucketCount;
-    this.successes = new Uint32Array(bucketCount);
-    this.failures = new Uint32Array(bucketCount);
+    this.scope = scope;
+    this.successPrefix = scope.key(`ok${KEY_SEPARATOR}`);
+    this.failurePrefix = scope.key(`failed${KEY_SEPARATOR}`);
+    this.ttlMs = Number.isFinite(windowMs) ? Math.ceil(windowMs + this.bucketMs) : undefined;
   }
 
   recordSuccess(now: number): void {
-    this.successes[this.advance(now)]! += 1;
-    this.successTotal += 1;
+    this.scope.store.increment(`${this.successPrefix}${this.bucketOf(now)}`, 1, this.ttlMs);
   }
 
   recordFailure(now: number): void {
-    this.failures[this.advance(now)]! += 1;
-    this.failureTotal += 1;
+    this.scope.store.increment(`${this.failurePrefix}${this.bucketOf(now)}`, 1, this.ttlMs);
   }
 
   /** Requests recorded in the window ending at `now`. */
   total(now: number): number {
-    this.advance(now);
-    return this.successTotal + this.failureTotal;
+    return this.sum(this.successPrefix, now) + this.sum(this.failurePrefix, now);
   }
 
   /** Failures recorded in the window ending at `now`. */
   failureCount(now: number): number {
-    this.advance(now);
-    return this.failureTotal;
+    return this.sum(this.failurePrefix, now);
   }
 
   /** Failures / total in the window ending at `now`; 0 when empty. */
   failureRate(now: number): number {
-    this.advance(now);
-    const total = this.successTotal + this.failureTotal;
-    return total === 0 ? 0 : this.failureTotal / total;
+    const failures = this.sum(this.failurePrefix, now);
+    const total = failures + this.sum(this.successPrefix, now);
+    return total === 0 ? 0 : failures / total;
   }
 
-  reset(): void {
-    this.successes.fill(0);
-    this.failures.fill(0);
-    this.successTotal = 0;
-    this.failureTotal = 0;
-  }
-
-  /** Moves the window to `now`, zeroing buckets that fell out of it; returns the current slot. */
-  private advance(now: number): number {
-    const bucket = Math.floor(now / this.bucketMs);
-    const size = this.successes.length;
-    if (bucket > this.newestBucket) {
-      const expired = bucket - this.newestBucket;
-      if (expired >= size) {
-        this.reset();
-      } else {
-        for (let step = 1; step <= expired; step++) {
-          const slot = slotOf(this.newestBucket + step, size);
-          this.successTotal -= this.successes[slot]!;
-          this.failureTotal -= this.failures[slot]!;
-          this.successes[slot] = 0;
-          this.failures[slot] = 0;
-        }
-      }
-      this.newestBucket = bucket;
+  /** Forgets everything recorded in the window ending at `now`. */
+  reset(now: number): void {
+    const newest = this.bucketOf(now);
+    for (let bucket = newest - this.bucketCount + 1; bucket <= newest; bucket++) {
+      this.scope.store.delete(`${this.successPrefix}${bucket}`);
+      this.scope.store.delete(`${this.failurePrefix}${bucket}`);
     }
-    // A clock that went backwards (it should not) records into the newest bucket.
-    return slotOf(this.newestBucket, size);
   }
-}
 
-function slotOf(bucket: number, size: number): number {
-  return ((bucket % size) + size) % size;
+  private sum(prefix: string, now: number): number {
+    const newest = this.bucketOf(now);
+    let total = 0;
+    for (let bucket = newest - this.bucketCount + 1; bucket <= newest; bucket++) {
+      total += this.scope.number(`${prefix}${bucket}`) ?? 0;
+    }
+    return total;
+  }
+
+  /** The absolute bucket number of `now`, on the scope's shared time. */
+  private bucketOf(now: number): number {
+    return Math.floor((now + this.scope.timeOrigin) / this.bucketMs);
+  }
 }

@@ -8,6 +8,7 @@ import {
 } from '../circuit-breaker/circuit-breaker.js';
 import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js';
 import { RateLimiter, type RateLimitOptions, validateRateLimitOptions } from '../rate-limit/rate-limiter.js';
+import { StateScope } from '../state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 
 /** Why a deployment cannot take a request right now. */
@@ -36,6 +37,13 @@ export type DeploymentStateOptions = {
    */
   readonly latencySmoothing?: number;
   readonly clock: Clock;
+  /**
+   * Where the state several processes may share lives: the cooldown, the circuit breaker, the
+   * rate-limit buckets and the learned limits. Requests in flight, latency and the last error are
+   * this process's own and stay on the object.
+   * @default a scope of its own, in memory
+   */
+  readonly scope?: StateScope;
   /** Called on every circuit state change of this deployment. */
   readonly onCircuitStateChange?: CircuitStateListener;
 };
@@ -79,9 +87,6 @@ export class DeploymentState {
   inFlight = 0;
   /** Moving average of time to first token in ms; `undefined` until the first sample. */
   timeToFirstTokenMs: number | undefined;
-  /** Clock time until which the deployment is skipped; 0 when not cooling down. */
-  cooldownUntil = 0;
-  cooldownReason: string | undefined;
   lastError: DeploymentError | undefined;
   /**
    * The breaker generation of the last successful `acquire()`: pass it back to `endRequest()` so
@@ -89,6 +94,10 @@ export class DeploymentState {
    */
   lastPermitGeneration = 0;
   private readonly latencySmoothing: number;
+  private readonly clock: Clock;
+  private readonly scope: StateScope;
+  private readonly cooldownKey: string;
+  private readonly cooldownReasonKey: string;
 
   constructor(options: DeploymentStateOptions) {
     if (options.weight !== undefined) expectNumber('weight', options.weight, 0, true);
@@ -103,8 +112,23 @@ export class DeploymentState {
     this.weight = options.weight ?? 1;
     this.contextWindow = options.contextWindow;
     this.latencySmoothing = options.latencySmoothing ?? 0.25;
-    this.breaker = new CircuitBreaker(options.breaker, options.clock, options.onCircuitStateChange);
-    this.limiter = new RateLimiter(options.rateLimit);
+    this.clock = options.clock;
+    this.scope = options.scope ?? StateScope.inMemory();
+    this.cooldownKey = this.scope.key('cooldown-until');
+    this.cooldownReasonKey = this.scope.key('cooldown-reason');
+    this.breaker = new CircuitBreaker(options.breaker, options.clock, options.onCircuitStateChange, this.scope.child('circuit'));
+    this.limiter = new RateLimiter(options.rateLimit, this.scope.child('rate-limit'));
+  }
+
+  /** Clock time until which the deployment is skipped; 0 when not cooling down. */
+  get cooldownUntil(): number {
+    return this.scope.time(this.cooldownKey) ?? 0;
+  }
+
+  /** Why the deployment is cooling down, when it is. */
+  get cooldownReason(): string | undefined {
+    const reason = this.scope.store.get(this.cooldownReasonKey);
+    return typeof reason === 'string' ? reason : undefined;
   }
 
   /** Why a request of `tokens` estimated tokens cannot start at `now`, or `undefined` if it can. Takes nothing. */
@@ -162,8 +186,9 @@ export class DeploymentState {
    */
   coolDown(untilMs: number, reason: string): boolean {
     if (untilMs <= this.cooldownUntil) return false;
-    this.cooldownUntil = untilMs;
-    this.cooldownReason = reason;
+    const ttlMs = untilMs - this.clock.now();
+    this.scope.setTime(this.cooldownKey, untilMs, ttlMs);
+    this.scope.store.set(this.cooldownReasonKey, reason, Math.max(1, Math.ceil(ttlMs)));
     return true;
   }
 
@@ -186,7 +211,8 @@ export class DeploymentState {
    * circuit and the rate limits. `Infinity` while a half-open probe is in flight or if it never fits.
    */
   waitTimeMs(now: number, tokens = 0): number {
-    let waitMs = this.cooldownUntil > now ? this.cooldownUntil - now : 0;
+    const cooldownUntil = this.cooldownUntil;
+    let waitMs = cooldownUntil > now ? cooldownUntil - now : 0;
     if (!this.breaker.canAcquire(now)) {
       const reopensAt = this.breaker.reopensAt;
       waitMs = Math.max(waitMs, reopensAt === undefined ? Infinity : reopensAt - now);
@@ -195,6 +221,8 @@ export class DeploymentState {
   }
 
   snapshot(now: number): DeploymentSnapshot {
+    const cooldownUntil = this.cooldownUntil;
+    const cooldownReason = this.cooldownReason;
     return {
       id: this.id,
       alias: this.alias,
@@ -203,8 +231,8 @@ export class DeploymentState {
       weight: this.weight,
       inFlight: this.inFlight,
       ...(this.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: this.timeToFirstTokenMs } : {}),
-      ...(this.cooldownUntil > now ? { cooldownUntil: this.cooldownUntil } : {}),
-      ...(this.cooldownUntil > now && this.cooldownReason !== undefined ? { cooldownReason: this.cooldownReason } : {}),
+      ...(cooldownUntil > now ? { cooldownUntil } : {}),
+      ...(cooldownUntil > now && cooldownReason !== undefined ? { cooldownReason } : {}),
       rateLimitHeadroom: this.limiter.headroom(now),
       circuit: this.breaker.snapshot(),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),

@@ -1,18 +1,35 @@
+import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
+
 /** How long a learned `remaining` is trusted when the vendor sent no reset time. */
 const DEFAULT_RESET_MS = 60_000;
+
+/** One observation, as stored: `limit|observedAt|resetAt` (times on the scope's shared time). */
+type Observation = { readonly limit: number; readonly observedAt: number; readonly resetAt: number };
 
 /**
  * One vendor limit learned from response headers (`limit`, `remaining`, time to reset). Between
  * observations it assumes the vendor refills linearly from `remaining` to `limit` by the reset time
- * (both OpenAI and Anthropic describe continuously replenished limits), and it subtracts what this
- * process sends, so concurrent requests do not all spend the same last request. Once the reset time
- * passes, the learned value no longer constrains anything.
+ * (both OpenAI and Anthropic describe continuously replenished limits), and it subtracts what is
+ * sent, so concurrent requests do not all spend the same last request. Once the reset time passes,
+ * the learned value no longer constrains anything.
+ *
+ * The state is two keys in a `StateStore`: the observation (written once per response) and the
+ * remaining count (decremented per request, so processes sharing the store spend from one count).
  */
 export class LearnedLimit {
-  private limit = Number.NaN;
-  private remaining = Number.NaN;
-  private observedAt = Number.NaN;
-  private resetAt = Number.NaN;
+  private readonly scope: StateScope;
+  private readonly observationKey: string;
+  private readonly remainingKey: string;
+  /** The last observation read, reused while the stored text is unchanged. */
+  private cachedText: string | undefined;
+  private cached: Observation | undefined;
+
+  /** `scope` and `name` say where the state lives; by default the limit keeps it to itself. */
+  constructor(scope: StateScope = StateScope.inMemory(), name = 'learned') {
+    this.scope = scope;
+    this.observationKey = scope.key(`${name}${KEY_SEPARATOR}observed`);
+    this.remainingKey = scope.key(`${name}${KEY_SEPARATOR}remaining`);
+  }
 
   /**
    * Records what the vendor reported at `now`. `resetInMs` is the time until the limit is fully
@@ -20,39 +37,47 @@ export class LearnedLimit {
    */
   observe(limit: number | undefined, remaining: number | undefined, resetInMs: number | undefined, now: number): void {
     if (remaining === undefined || !(remaining >= 0)) return;
-    this.remaining = remaining;
-    this.limit = limit !== undefined && limit >= remaining ? limit : Number.NaN;
-    this.observedAt = now;
-    this.resetAt = now + (resetInMs !== undefined && resetInMs >= 0 ? resetInMs : DEFAULT_RESET_MS);
+    const knownLimit = limit !== undefined && limit >= remaining ? limit : Number.NaN;
+    const ttlMs = resetInMs !== undefined && resetInMs >= 0 ? resetInMs : DEFAULT_RESET_MS;
+    const origin = this.scope.timeOrigin;
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    this.scope.store.set(this.observationKey, `${knownLimit}|${now + origin}|${now + ttlMs + origin}`, ttl);
+    this.scope.store.set(this.remainingKey, remaining, ttl);
   }
 
   /** Whether a learned value constrains requests at `now`. */
   isActive(now: number): boolean {
-    return now < this.resetAt;
+    const observation = this.observation();
+    return observation !== undefined && now < observation.resetAt;
   }
 
   /** What the vendor has left at `now` by this estimate; `Infinity` when nothing is known. */
   available(now: number): number {
-    if (!(now < this.resetAt)) return Infinity;
-    if (Number.isNaN(this.limit) || now <= this.observedAt) return this.remaining;
-    const refilled = ((this.limit - this.remaining) * (now - this.observedAt)) / (this.resetAt - this.observedAt);
-    return Math.min(this.limit, this.remaining + refilled);
+    const observation = this.observation();
+    if (observation === undefined || !(now < observation.resetAt)) return Infinity;
+    const remaining = this.scope.number(this.remainingKey) ?? 0;
+    const { limit, observedAt, resetAt } = observation;
+    if (Number.isNaN(limit) || now <= observedAt) return remaining;
+    const refilled = ((limit - remaining) * (now - observedAt)) / (resetAt - observedAt);
+    return Math.min(limit, remaining + refilled);
   }
 
-  /** Counts `amount` as spent by this process (no-op when nothing is known). */
+  /** Counts `amount` as spent (no-op when nothing is known). */
   take(amount: number, now: number): void {
-    if (now < this.resetAt) this.remaining -= amount;
+    if (this.isActive(now)) this.scope.store.increment(this.remainingKey, -amount);
   }
 
   /** Milliseconds until `amount` is available by this estimate; 0 when nothing is known. */
   waitTimeMs(amount: number, now: number): number {
     const available = this.available(now);
     if (available >= amount) return 0;
-    const untilReset = Math.ceil(this.resetAt - now);
-    if (Number.isNaN(this.limit) || this.limit < amount || this.limit <= this.remaining) return untilReset;
+    const { limit, observedAt, resetAt } = this.observation()!;
+    const remaining = this.scope.number(this.remainingKey) ?? 0;
+    const untilReset = Math.ceil(resetAt - now);
+    if (Number.isNaN(limit) || limit < amount || limit <= remaining) return untilReset;
     // Solve remaining + (limit - remaining) · (t - observedAt) / span = amount for t.
-    const span = this.resetAt - this.observedAt;
-    const readyAt = this.observedAt + ((amount - this.remaining) * span) / (this.limit - this.remaining);
+    const span = resetAt - observedAt;
+    const readyAt = observedAt + ((amount - remaining) * span) / (limit - remaining);
     return Math.min(untilReset, Math.max(0, Math.ceil(readyAt - now)));
   }
 
@@ -61,6 +86,20 @@ export class LearnedLimit {
     const available = this.available(now);
     if (available === Infinity) return 1;
     if (available <= 0) return 0;
-    return Number.isNaN(this.limit) || this.limit === 0 ? 1 : Math.min(1, available / this.limit);
+    const limit = this.observation()!.limit;
+    return Number.isNaN(limit) || limit === 0 ? 1 : Math.min(1, available / limit);
+  }
+
+  /** The stored observation on the local clock, parsed once per distinct stored text. */
+  private observation(): Observation | undefined {
+    const text = this.scope.store.get(this.observationKey);
+    if (typeof text !== 'string') return undefined;
+    if (text !== this.cachedText) {
+      const [limit, observedAt, resetAt] = text.split('|').map(Number) as [number, number, number];
+      const origin = this.scope.timeOrigin;
+      this.cached = { limit, observedAt: observedAt - origin, resetAt: resetAt - origin };
+      this.cachedText = text;
+    }
+    return this.cached;
   }
 }

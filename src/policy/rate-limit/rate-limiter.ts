@@ -1,3 +1,4 @@
+import { StateScope } from '../state-scope.js';
 import { expectNumber } from '../validate-option.js';
 import { LearnedLimit } from './learned-limit.js';
 import { observeAnthropicLimit, observeOpenAiLimit, type HeaderReader } from './rate-limit-headers.js';
@@ -41,20 +42,28 @@ export function validateRateLimitOptions(options: RateLimitOptions, prefix = '')
 export class RateLimiter {
   private readonly requestBucket: TokenBucket | undefined;
   private readonly tokenBucket: TokenBucket | undefined;
-  private readonly learnedRequests = new LearnedLimit();
+  private readonly learnedRequests: LearnedLimit;
   /** OpenAI tokens, or Anthropic's most restrictive token limit in effect. */
-  private readonly learnedTokens = new LearnedLimit();
-  private readonly learnedInputTokens = new LearnedLimit();
-  private readonly learnedOutputTokens = new LearnedLimit();
+  private readonly learnedTokens: LearnedLimit;
+  private readonly learnedInputTokens: LearnedLimit;
+  private readonly learnedOutputTokens: LearnedLimit;
 
-  constructor(options: RateLimitOptions = {}) {
+  /**
+   * `scope` is where the buckets and learned limits keep their state (keys `rpm`, `tpm` and
+   * `learned-*`); limiters of several processes given the same scope of a shared store enforce one limit.
+   */
+  constructor(options: RateLimitOptions = {}, scope: StateScope = StateScope.inMemory()) {
     validateRateLimitOptions(options);
     if (options.rpm !== undefined) {
-      this.requestBucket = new TokenBucket(options.burstRequests ?? options.rpm, options.rpm / MINUTE_MS);
+      this.requestBucket = new TokenBucket(options.burstRequests ?? options.rpm, options.rpm / MINUTE_MS, scope, 'rpm');
     }
     if (options.tpm !== undefined) {
-      this.tokenBucket = new TokenBucket(options.burstTokens ?? options.tpm, options.tpm / MINUTE_MS);
+      this.tokenBucket = new TokenBucket(options.burstTokens ?? options.tpm, options.tpm / MINUTE_MS, scope, 'tpm');
     }
+    this.learnedRequests = new LearnedLimit(scope, 'learned-requests');
+    this.learnedTokens = new LearnedLimit(scope, 'learned-tokens');
+    this.learnedInputTokens = new LearnedLimit(scope, 'learned-input-tokens');
+    this.learnedOutputTokens = new LearnedLimit(scope, 'learned-output-tokens');
   }
 
   /**
