@@ -158,7 +158,7 @@ export class DeploymentState {
     if (now < this.cooldownUntil || !this.limiter.canTake(tokens, now)) return false;
     if (!this.breaker.tryAcquire()) return false;
     this.lastPermitGeneration = this.breaker.generation;
-    this.limiter.tryTake(tokens, now);
+    this.limiter.take(tokens, now);
     this.startRequest();
     return true;
   }

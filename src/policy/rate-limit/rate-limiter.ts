@@ -85,11 +85,16 @@ export class RateLimiter {
   /** Takes 1 request and `tokens` tokens if all limits allow it; otherwise takes nothing. */
   tryTake(tokens: number, now: number): boolean {
     if (!this.canTake(tokens, now)) return false;
+    this.take(tokens, now);
+    return true;
+  }
+
+  /** Takes 1 request and `tokens` tokens without checking (after `canTake()` said yes). */
+  take(tokens: number, now: number): void {
     this.requestBucket?.take(1, now);
     this.tokenBucket?.take(tokens, now);
     this.learnedRequests.take(1, now);
     this.learnedTokens.take(tokens, now);
-    return true;
   }
 
   /**
