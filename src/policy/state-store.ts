@@ -4,14 +4,16 @@ import { systemClock } from '../providers/provider.js';
 import { expectInteger } from './validate-option.js';
 
 /**
- * Where state that several processes may want to share lives: usage totals, and later learned
- * rate limits and breaker states. String keys, number or string values, optional time to live.
+ * Where state that several processes may want to share lives: each deployment's cooldown, circuit
+ * breaker, rate-limit buckets and learned limits, and usage totals. String keys, number or string
+ * values, optional time to live.
  *
  * The interface is synchronous on purpose: picking a deployment must cost microseconds, so it can
  * never wait on a network. A shared store (Redis, Valkey) plugs in as a local mirror: reads and
  * writes hit the mirror, and the implementation pushes increments (`INCRBY` with `PEXPIRE`) and
- * pulls the shared values in the background. Counters are therefore eventually consistent across
- * processes, which is what budgets and limits measured over seconds to minutes can afford.
+ * pulls the shared values in the background: `SyncedStateStore` does that over any `StateBackend`.
+ * Counters are therefore eventually consistent across processes, which is what limits and totals
+ * measured over seconds to minutes can afford.
  */
 export interface StateStore {
   get(key: string): number | string | undefined;
@@ -76,5 +78,12 @@ export class MemoryStateStore implements StateStore {
 
   delete(key: string): void {
     this.cache.delete(key);
+  }
+
+  /** The milliseconds `key` has left; `undefined` when it has no expiry or is absent. */
+  remainingTtlMs(key: string): number | undefined {
+    if (!this.cache.has(key)) return undefined;
+    const remaining = this.cache.getRemainingTTL(key);
+    return Number.isFinite(remaining) && remaining > 0 ? remaining : undefined;
   }
 }

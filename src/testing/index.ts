@@ -40,3 +40,4 @@ export { openaiErrorBody, type OpenAIErrorFields } from './wire/openai-wire.js';
 export { anthropicErrorBody } from './wire/anthropic-wire.js';
 export { geminiErrorBody } from './wire/gemini-wire.js';
 export type { InBandErrorType, ProviderProtocol } from './wire/wire-protocol.js';
+export { MemoryStateBackend } from './memory-state-backend.js';

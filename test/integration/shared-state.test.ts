@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AllDeploymentsFailedError } from '../../src/errors/errors.js';
 import { MemoryStateStore } from '../../src/policy/state-store.js';
-import { rateLimit, serverError } from '../../src/testing/index.js';
+import { SyncedStateStore } from '../../src/policy/synced-state-store.js';
+import { MemoryStateBackend, rateLimit, serverError } from '../../src/testing/index.js';
 import { ask, startPoolHarness } from './helpers/pool-harness.js';
 
 // Two clients stand for two processes: same configuration, one `stateStore`. Whatever one of them
@@ -107,5 +108,31 @@ describe('two clients sharing one StateStore', () => {
     expect(first.usage().byTenant['acme']).toMatchObject({ requests: 3 });
     expect(second.usage().total.cost).toBeCloseTo(first.usage().total.cost, 12);
     expect(first.usage().total.cost).toBeGreaterThan(0);
+  });
+});
+
+describe('two clients, each with its own SyncedStateStore over one backend (two processes)', () => {
+  it('skip a deployment whose circuit the other opened, once both have synced', async () => {
+    const harness = await startPoolHarness({ primary: [serverError(500)], spare: [{ text: 'spare' }] });
+    const backend = new MemoryStateBackend();
+    const storeA = new SyncedStateStore({ backend, syncIntervalMs: 60_000 });
+    const storeB = new SyncedStateStore({ backend, syncIntervalMs: 60_000 });
+    onTestFinished(() => Promise.all([storeA.close(), storeB.close()]).then(() => undefined));
+    const options = { models: primaryAndSpare(), retry: { maxRetries: 0 }, breaker: { consecutiveFailures: 2, openMs: 60_000 } };
+    const first = harness.client({ ...options, stateStore: storeA });
+    const second = harness.client({ ...options, stateStore: storeB });
+
+    expect((await second.chat(ask())).text).toBe('spare'); // B reads primary's state once: it now pulls those keys
+    await first.chat(ask());
+    await first.chat(ask());
+    await first.chat(ask()); // round-robin: primary, spare, primary → two failures in a row: open in A
+    expect(first.health().find((deployment) => deployment.id === 'primary')?.circuit.state).toBe('open');
+    expect(harness.server.requestsFor('primary')).toHaveLength(3);
+
+    await storeA.sync();
+    await storeB.sync();
+    expect(second.health().find((deployment) => deployment.id === 'primary')?.circuit.state).toBe('open');
+    for (let call = 0; call < 4; call++) expect((await second.chat(ask())).text).toBe('spare');
+    expect(harness.server.requestsFor('primary')).toHaveLength(3);
   });
 });

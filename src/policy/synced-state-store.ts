@@ -1,0 +1,194 @@
+import type { Clock } from '../providers/provider.js';
+import { systemClock } from '../providers/provider.js';
+import { MemoryStateStore, type StateStore } from './state-store.js';
+import { expectInteger, expectNumber } from './validate-option.js';
+
+/** One write to push to the shared backend, in the order it was made. */
+export type StateWrite =
+  | { readonly op: 'set'; readonly key: string; readonly value: number | string; readonly ttlMs?: number }
+  | { readonly op: 'increment'; readonly key: string; readonly by: number; readonly ttlMs?: number }
+  | { readonly op: 'delete'; readonly key: string };
+
+/** A key's shared value and the milliseconds it has left (`undefined`: no expiry); `undefined` when absent. */
+export type StateEntry = { readonly value: number | string; readonly ttlMs?: number } | undefined;
+
+/**
+ * The shared side of a `SyncedStateStore`: Redis, Valkey, a database. One call per sync, so that
+ * one network round trip carries it (a Redis pipeline or a Lua script):
+ * apply `writes` in order, then return the entries of `keys`, in the same order.
+ *
+ * With Redis: `set` → `SET key value PX ttl`; `increment` → `INCRBYFLOAT key by`, then `PEXPIRE key
+ * ttl NX` when a TTL is given (a new key gets it, an existing one keeps its own); `delete` → `DEL`;
+ * each read → `GET key` and `PTTL key` (numbers come back as strings: return them as numbers).
+ */
+export interface StateBackend {
+  sync(writes: readonly StateWrite[], keys: readonly string[]): Promise<readonly StateEntry[]>;
+}
+
+export type SyncedStateStoreOptions = {
+  readonly backend: StateBackend;
+  /**
+   * How often local writes are pushed and the keys this process reads are pulled. Shorter means
+   * processes see each other sooner (an `rpm` shared by N processes can overshoot by what they send
+   * between syncs) for one backend round trip per interval.
+   * @default 250
+   */
+  readonly syncIntervalMs?: number;
+  /**
+   * The most keys mirrored locally (least recently used dropped), and the most keys pulled.
+   * @default 10000
+   */
+  readonly maxEntries?: number;
+  /** Called when a sync fails; the writes are kept and pushed with the next sync. @default ignore */
+  readonly onError?: (error: unknown) => void;
+  /** The clock local TTLs and the sync timer run on. @default the system clock */
+  readonly clock?: Clock;
+};
+
+/** Keys not read for this many syncs stop being pulled. */
+const IDLE_SYNCS_BEFORE_UNWATCH = 20;
+/** While the backend is unreachable, at most this many writes wait; the oldest are dropped beyond it. */
+const MAX_PENDING_WRITES = 100_000;
+
+/**
+ * A `StateStore` shared by many processes through an async `backend`, with the synchronous reads
+ * the client needs: reads and writes hit a local mirror at once, and every `syncIntervalMs` one
+ * round trip pushes this process's writes (increments as deltas, so counts from every process
+ * add up) and pulls the current shared values of the keys this process has read. State is
+ * therefore eventually consistent, a sync interval behind: enough for limits and totals measured
+ * over seconds to minutes, and for circuits opened by one process to be skipped by the others.
+ *
+ * Call `close()` when done: it stops the timer and pushes the last writes.
+ */
+export class SyncedStateStore implements StateStore {
+  private readonly backend: StateBackend;
+  private readonly local: MemoryStateStore;
+  private readonly clock: Clock;
+  private readonly onError: ((error: unknown) => void) | undefined;
+  private readonly maxEntries: number;
+  private pending: StateWrite[] = [];
+  /** Keys with writes not yet confirmed by a sync: a pulled value must not overwrite them. */
+  private readonly dirty = new Map<string, number>();
+  /** Keys read, with the sync count at their last read. */
+  private readonly watched = new Map<string, number>();
+  private syncCount = 0;
+  private inFlight: Promise<void> | undefined;
+  private timer: unknown;
+  private isClosed = false;
+
+  constructor(options: SyncedStateStoreOptions) {
+    if (typeof options?.backend?.sync !== 'function') {
+      throw new TypeError('Expected `backend` to have a `sync(writes, keys)` method.');
+    }
+    const syncIntervalMs = options.syncIntervalMs ?? 250;
+    expectNumber('syncIntervalMs', syncIntervalMs, 1);
+    if (options.maxEntries !== undefined) expectInteger('maxEntries', options.maxEntries, 1);
+    this.backend = options.backend;
+    this.clock = options.clock ?? systemClock;
+    this.onError = options.onError;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.local = new MemoryStateStore({ maxEntries: this.maxEntries, clock: this.clock });
+    const tick = (): void => {
+      this.timer = undefined;
+      if (this.isClosed) return;
+      void this.sync().finally(() => {
+        if (!this.isClosed) this.schedule(tick, syncIntervalMs);
+      });
+    };
+    this.schedule(tick, syncIntervalMs);
+  }
+
+  get(key: string): number | string | undefined {
+    this.watched.set(key, this.syncCount);
+    return this.local.get(key);
+  }
+
+  set(key: string, value: number | string, ttlMs?: number): void {
+    this.local.set(key, value, ttlMs);
+    this.queue(ttlMs === undefined ? { op: 'set', key, value } : { op: 'set', key, value, ttlMs });
+  }
+
+  increment(key: string, by: number, ttlMs?: number): number {
+    this.watched.set(key, this.syncCount);
+    const next = this.local.increment(key, by, ttlMs);
+    this.queue(ttlMs === undefined ? { op: 'increment', key, by } : { op: 'increment', key, by, ttlMs });
+    return next;
+  }
+
+  delete(key: string): void {
+    this.local.delete(key);
+    this.queue({ op: 'delete', key });
+  }
+
+  /**
+   * Pushes the writes made since the last sync and pulls the keys this process reads. Runs on the
+   * timer; call it to sync now. Concurrent calls share one round trip.
+   */
+  sync(): Promise<void> {
+    this.inFlight ??= this.runSync().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Stops the timer and pushes the last writes. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+    if (this.pending.length > 0) await this.sync();
+  }
+
+  private async runSync(): Promise<void> {
+    const writes = this.pending;
+    this.pending = [];
+    const generation = ++this.syncCount;
+    const keys: string[] = [];
+    for (const [key, lastRead] of this.watched) {
+      if (generation - lastRead > IDLE_SYNCS_BEFORE_UNWATCH) this.watched.delete(key);
+      else if (keys.length < this.maxEntries) keys.push(key);
+    }
+    let entries: readonly StateEntry[];
+    try {
+      entries = await this.backend.sync(writes, keys);
+    } catch (error) {
+      this.pending = writes.concat(this.pending); // pushed with the next sync, in order
+      if (this.pending.length > MAX_PENDING_WRITES) this.settle(this.pending.splice(0, this.pending.length - MAX_PENDING_WRITES));
+      try {
+        this.onError?.(error);
+      } catch {
+        // A throwing error listener must not stop the syncs.
+      }
+      return;
+    }
+    this.settle(writes);
+    keys.forEach((key, index) => {
+      if (this.dirty.has(key)) return; // written since this sync started: the next one settles it
+      const entry = entries[index];
+      if (entry === undefined) this.local.delete(key);
+      else this.local.set(key, entry.value, entry.ttlMs);
+    });
+  }
+
+  /** Marks `writes` as no longer waiting. */
+  private settle(writes: readonly StateWrite[]): void {
+    for (const write of writes) {
+      const count = (this.dirty.get(write.key) ?? 1) - 1;
+      if (count > 0) this.dirty.set(write.key, count);
+      else this.dirty.delete(write.key);
+    }
+  }
+
+  private queue(write: StateWrite): void {
+    this.pending.push(write);
+    this.dirty.set(write.key, (this.dirty.get(write.key) ?? 0) + 1);
+  }
+
+  private schedule(callback: () => void, ms: number): void {
+    const handle = this.clock.setTimeout(callback, ms);
+    // The sync timer must not keep a process alive on its own.
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    this.timer = handle;
+  }
+}
