@@ -108,6 +108,8 @@ type ResponseExpectation = {
   readonly finishReason?: string;
   readonly rawFinishReason?: string;
   readonly usage?: Usage;
+  /** Streams: the `usage` parts, in order (a new one only when a count changed); or just how many. */
+  readonly usageParts?: readonly Usage[] | { readonly count: number; readonly first: Usage };
   readonly model?: string;
   readonly responseId?: string;
 };
@@ -122,6 +124,7 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/generative-ai-js__streaming-failure-finish-reason-safety.sse',
+    usageParts: [],
     text: 'No',
     finishReason: 'content-filter',
     rawFinishReason: 'SAFETY',
@@ -129,6 +132,7 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/generative-ai-js__streaming-success-function-call-short.sse',
+    usageParts: [],
     text: '',
     toolCalls: [{ name: 'getTemperature', args: { city: 'San Jose' } }],
     finishReason: 'tool-calls',
@@ -137,6 +141,7 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/generative-ai-js__streaming-success-utf8.sse',
+    usageParts: [],
     text: { startsWith: '秋风瑟瑟，叶落纷纷，\n西风残照，寒霜渐浓。', endsWith: '感受秋天的气息，领悟秋天的哲理。', length: 225 },
     finishReason: 'stop',
     rawFinishReason: 'STOP',
@@ -145,6 +150,7 @@ const RESPONSES: readonly ResponseExpectation[] = [
   {
     // finishReason STOP on every chunk, then an unknown enum on the last one: the last one wins.
     file: 'google/generative-ai-js__streaming-unknown-enum.sse',
+    usageParts: [],
     text: { startsWith: '**Cats:**\n\n- **Physical Characteristics:**', endsWith: "detecting any potential health issues early on.", length: 3285 },
     finishReason: 'other',
     rawFinishReason: 'FAKE_ENUM',
@@ -153,6 +159,10 @@ const RESPONSES: readonly ResponseExpectation[] = [
   {
     // promptTokenCount goes 15 → 15 → 13: the last snapshot wins.
     file: 'google/pydantic-ai/stream-text.0.response.sse',
+    usageParts: [
+      { inputTokens: 15, outputTokens: 0, totalTokens: 15 },
+      { inputTokens: 13, outputTokens: 8, totalTokens: 21 },
+    ],
     text: 'The capital of France is Paris.\n',
     finishReason: 'stop',
     usage: { inputTokens: 13, outputTokens: 8, totalTokens: 21 },
@@ -161,6 +171,8 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/pydantic-ai/stream-thinking.0.response.sse',
+    // Thoughts grow for 4 chunks, then candidates on each of the 19 others: every chunk changes a count.
+    usageParts: { count: 23, first: { inputTokens: 34, outputTokens: 68, totalTokens: 102, reasoningTokens: 68 } },
     reasoning: [{ startsWith: '**Clarifying User Goals**', signatureStartsWith: 'CiIB0e2Kb6Syj1a961Ef' }],
     text: { startsWith: 'This is a great question! Safely crossing the street', endsWith: 'Always assume a driver might not see you.', length: 1938 },
     finishReason: 'stop',
@@ -169,6 +181,8 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/pydantic-ai/stream-tool-call-thought-signature.0.response.sse',
+    // The same snapshot on both chunks: reported once.
+    usageParts: [{ inputTokens: 29, outputTokens: 10 + 202, totalTokens: 241, reasoningTokens: 202 }],
     text: '',
     toolCalls: [{ name: 'get_country', args: {}, signatureStartsWith: 'EpwICpkIAXLI2nxlU6gs' }],
     finishReason: 'tool-calls',
@@ -178,12 +192,18 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/pydantic-ai/stream-tool-call-thought-signature.1.response.sse',
+    usageParts: [
+      { inputTokens: 55, outputTokens: 4, totalTokens: 59 },
+      { inputTokens: 55, outputTokens: 8, totalTokens: 63 },
+      { inputTokens: 257, outputTokens: 8, totalTokens: 265 },
+    ],
     text: 'The capital of Mexico is Mexico City.',
     finishReason: 'stop',
     usage: { inputTokens: 257, outputTokens: 8, totalTokens: 265 },
   },
   {
     file: 'google/pydantic-ai/stream-tool-roundtrip-gemini-2.0-flash.0.response.sse',
+    usageParts: [{ inputTokens: 52, outputTokens: 5, totalTokens: 57 }],
     text: '',
     toolCalls: [{ name: 'get_capital', args: { country: 'France' } }],
     finishReason: 'tool-calls',
@@ -192,6 +212,7 @@ const RESPONSES: readonly ResponseExpectation[] = [
   },
   {
     file: 'google/pydantic-ai/stream-tool-roundtrip-gemini-2.0-flash.1.response.sse',
+    usageParts: [{ inputTokens: 64, outputTokens: 5, totalTokens: 69 }],
     text: '',
     toolCalls: [{ name: 'get_temperature', args: { city: 'Paris' } }],
     finishReason: 'tool-calls',
@@ -200,12 +221,21 @@ const RESPONSES: readonly ResponseExpectation[] = [
   {
     // promptTokenCount shrinks 169 → 79 between chunks.
     file: 'google/pydantic-ai/stream-tool-roundtrip-gemini-2.0-flash.2.response.sse',
+    usageParts: [
+      { inputTokens: 169, outputTokens: 0, totalTokens: 169 },
+      { inputTokens: 79, outputTokens: 12, totalTokens: 91 },
+    ],
     text: 'The temperature in Paris is 30°C.\n',
     finishReason: 'stop',
     usage: { inputTokens: 79, outputTokens: 12, totalTokens: 91 },
   },
   {
     file: 'google/pydantic-ai/stream-usage-mid-stream.0.response.sse',
+    usageParts: [
+      { inputTokens: 18, outputTokens: 31 + 35, totalTokens: 84, reasoningTokens: 35 },
+      { inputTokens: 18, outputTokens: 79 + 35, totalTokens: 132, reasoningTokens: 35 },
+      { inputTokens: 18, outputTokens: 80 + 35, totalTokens: 133, reasoningTokens: 35 },
+    ],
     text: Array.from({ length: 30 }, (_, index) => String(index + 1)).join('\n'),
     finishReason: 'stop',
     usage: { inputTokens: 18, outputTokens: 80 + 35, totalTokens: 133, reasoningTokens: 35 },
@@ -310,6 +340,19 @@ describe('Gemini conformance: recorded responses', () => {
           expect(result.finish?.finishReason).toBe(expected.finishReason);
           if (expected.rawFinishReason) expect(result.finish?.rawFinishReason).toBe(expected.rawFinishReason);
           expect(result.finish?.usage).toEqual(expected.usage);
+          if (!isStream) expect(result.usageParts).toEqual([]);
+          else {
+            expect(expected.usageParts, 'a stream fixture lists its usage parts').toBeDefined();
+            if (Array.isArray(expected.usageParts)) expect(result.usageParts).toEqual(expected.usageParts);
+            else {
+              const { count, first } = expected.usageParts as { readonly count: number; readonly first: Usage };
+              expect(result.usageParts).toHaveLength(count);
+              expect(result.usageParts[0]).toEqual(first);
+            }
+            // The last one reported is the finish usage; no two in a row are the same.
+            if (result.usageParts.length > 0) expect(result.usageParts.at(-1)).toEqual(result.finish?.usage);
+            result.usageParts.slice(1).forEach((usage, index) => expect(usage).not.toEqual(result.usageParts[index]));
+          }
           if (expected.model) expect(result.metadata?.model).toBe(expected.model);
           if (expected.responseId) expect(result.metadata?.responseId).toBe(expected.responseId);
         } finally {

@@ -1,4 +1,4 @@
-import type { ProviderStreamPart, ToolCall } from '../../client/types.js';
+import type { ProviderStreamPart, ToolCall, Usage } from '../../client/types.js';
 import { ContentFilterError } from '../../errors/errors.js';
 import type { GeminiCandidate, GeminiResponse, GeminiResponsePart, GeminiUsageMetadata } from './gemini-wire-types.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
@@ -22,6 +22,7 @@ export class GeminiResponseReader {
   private hasFunctionCall = false;
   private hasMetadata = false;
   private usage: GeminiUsageMetadata | undefined;
+  private reportedUsage: GeminiUsageMetadata | undefined;
   private pendingThought = '';
   private toolCallIds: Set<string> | undefined;
   private readonly generateId: () => string;
@@ -55,6 +56,20 @@ export class GeminiResponseReader {
     const parts = candidate.content?.parts;
     if (parts) for (const part of parts) this.readPart(part, out);
     if (typeof candidate.finishReason === 'string') this.rawFinishReason = candidate.finishReason;
+  }
+
+  /**
+   * The usage to report now: the latest `usageMetadata` mapped, when it is the first one seen or
+   * one of its counts changed since the last call; otherwise undefined. Gemini repeats the same
+   * snapshot on every chunk, so this compares a few numbers instead of reporting each repeat.
+   */
+  takeUsageUpdate(): Usage | undefined {
+    const usage = this.usage;
+    const reported = this.reportedUsage;
+    if (usage === undefined || usage === reported) return undefined;
+    this.reportedUsage = usage;
+    if (reported !== undefined && hasSameCounts(reported, usage)) return undefined;
+    return mapGeminiUsage(usage);
   }
 
   /** Appends what is left (thought text without a signature) and returns the `finish` part. */
@@ -138,6 +153,17 @@ export class GeminiResponseReader {
     });
     this.pendingThought = '';
   }
+}
+
+/** Whether two snapshots carry the counts `mapGeminiUsage` reads (`totalTokenCount` is derived, so ignored). */
+function hasSameCounts(left: GeminiUsageMetadata, right: GeminiUsageMetadata): boolean {
+  return (
+    left.promptTokenCount === right.promptTokenCount &&
+    left.candidatesTokenCount === right.candidatesTokenCount &&
+    left.thoughtsTokenCount === right.thoughtsTokenCount &&
+    left.toolUsePromptTokenCount === right.toolUsePromptTokenCount &&
+    left.cachedContentTokenCount === right.cachedContentTokenCount
+  );
 }
 
 /** The candidate with index 0 (`index` is often absent, meaning 0). */

@@ -11,7 +11,8 @@ import { geminiInBandError, readGeminiErrorObject, type GeminiErrorContext } fro
  * sentinel: the stream ends at EOF, and counts as complete only if a `finishReason` arrived
  * (otherwise `InvalidResponseError`). A bare JSON error object after the 200 (not `data:` framed)
  * throws the matching typed error with `hasEmittedOutput`; a malformed chunk throws
- * `InvalidResponseError`. The response is closed on every exit (`break`, `return()`, abort, error).
+ * `InvalidResponseError`. A `usage` part follows the chunk where `usageMetadata` first appears or
+ * changes. The response is closed on every exit (`break`, `return()`, abort, error).
  */
 export async function* streamGeminiParts(
   response: TransportResponse,
@@ -40,6 +41,10 @@ export async function* streamGeminiParts(
         reader.read(chunk as GeminiResponse, parts);
         for (let index = 0; index < parts.length; index++) yield parts[index]!;
         parts.length = 0;
+        // Billed whatever happens next (a cut, an in-band error): report it when it first
+        // appears or changes, not on every chunk that repeats it.
+        const usage = reader.takeUsageUpdate();
+        if (usage !== undefined) yield { type: 'usage', usage };
       }
     }
     if (reader.rawFinishReason === undefined) {

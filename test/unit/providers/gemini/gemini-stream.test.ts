@@ -69,7 +69,10 @@ describe('gemini doStream', () => {
     expect(parts).toEqual([
       { type: 'response-metadata', model: 'gemini-2.5-flash', responseId: 'r1' },
       { type: 'text-delta', text: 'Hel' },
+      // Each new snapshot is reported after its chunk, so a cut stream still accounts for it.
+      { type: 'usage', usage: { inputTokens: 15, outputTokens: 0, totalTokens: 15 } },
       { type: 'text-delta', text: 'lo' },
+      { type: 'usage', usage: { inputTokens: 13, outputTokens: 2, totalTokens: 15 } },
       // Usage is the last snapshot (13), not the first (15) nor a sum.
       { type: 'finish', finishReason: 'stop', rawFinishReason: 'STOP', usage: { inputTokens: 13, outputTokens: 2, totalTokens: 15 } },
     ]);
@@ -131,6 +134,7 @@ describe('gemini doStream', () => {
       { type: 'reasoning-part', reasoning: { type: 'reasoning', text: 'Think A. Think B.', provider: 'gemini', signature: 'U0lH' } },
       // An empty text part carrying only a signature: no text delta, but the signature is kept.
       { type: 'reasoning-part', reasoning: { type: 'reasoning', text: '', provider: 'gemini', signature: 'TEFTVA==' } },
+      { type: 'usage', usage: { inputTokens: 4, outputTokens: 10, totalTokens: 14, reasoningTokens: 9 } },
       { type: 'finish', finishReason: 'stop', rawFinishReason: 'STOP', usage: { inputTokens: 4, outputTokens: 10, totalTokens: 14, reasoningTokens: 9 } },
     ]);
   });
@@ -150,7 +154,45 @@ describe('gemini doStream', () => {
     );
     expect(parts).toEqual([
       { type: 'text-delta', text: 'x' },
+      { type: 'usage', usage: { inputTokens: 2, outputTokens: 1, totalTokens: 3 } },
       { type: 'finish', finishReason: 'length', rawFinishReason: 'MAX_TOKENS', usage: { inputTokens: 2, outputTokens: 1, totalTokens: 3 } },
+    ]);
+  });
+
+  it('yields the usage reported so far before the error when the stream is cut after it', async () => {
+    const usage = (candidatesTokenCount: number) => ({ usageMetadata: { promptTokenCount: 7, candidatesTokenCount, thoughtsTokenCount: 3, totalTokenCount: 10 + candidatesTokenCount } });
+    const { seen, error } = await collectUntilError(
+      await stream([
+        sseReply([
+          geminiSse({ ...candidate([{ text: 'One ' }]), ...usage(1) }),
+          // The same snapshot again: not reported twice.
+          geminiSse({ ...candidate([{ text: 'two ' }]), ...usage(1) }),
+          geminiSse({ ...candidate([{ text: 'three' }]), ...usage(3) }),
+          // EOF without a finishReason: the connection was cut.
+        ]),
+      ]),
+    );
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ hasEmittedOutput: true });
+    expect(error!.message).toMatch(/without a finishReason/);
+    expect(seen).toEqual([
+      { type: 'text-delta', text: 'One ' },
+      { type: 'usage', usage: { inputTokens: 7, outputTokens: 4, totalTokens: 11, reasoningTokens: 3 } },
+      { type: 'text-delta', text: 'two ' },
+      { type: 'text-delta', text: 'three' },
+      { type: 'usage', usage: { inputTokens: 7, outputTokens: 6, totalTokens: 13, reasoningTokens: 3 } },
+    ]);
+  });
+
+  it('yields the usage reported before an in-band error that follows it', async () => {
+    const overloaded = JSON.stringify({ error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
+    const { seen, error } = await collectUntilError(
+      await stream([sseReply([geminiSse({ ...candidate([{ text: 'Partial' }]), usageMetadata: { promptTokenCount: 12, cachedContentTokenCount: 8 } }), `${overloaded}\r\n`])]),
+    );
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect(seen).toEqual([
+      { type: 'text-delta', text: 'Partial' },
+      { type: 'usage', usage: { inputTokens: 12, outputTokens: 0, totalTokens: 12, cachedInputTokens: 8 } },
     ]);
   });
 

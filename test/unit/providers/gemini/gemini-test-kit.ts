@@ -1,4 +1,4 @@
-import type { ProviderStreamPart, ReasoningPart, ToolCall } from '../../../../src/client/types.js';
+import type { ProviderStreamPart, ReasoningPart, ToolCall, Usage } from '../../../../src/client/types.js';
 import { systemClock, type ProviderCallContext } from '../../../../src/providers/provider.js';
 import type { Transport, TransportRequest, TransportResponse } from '../../../../src/transport/transport.js';
 
@@ -77,17 +77,20 @@ export type FoldedResult = {
   toolCalls: ToolCall[];
   finish: Extract<ProviderStreamPart, { type: 'finish' }> | undefined;
   metadata: Extract<ProviderStreamPart, { type: 'response-metadata' }> | undefined;
+  /** The usage of every `usage` part, in order (reported before `finish`, for cut streams). */
+  usageParts: Usage[];
 };
 
 /** Folds stream parts the way a client would. */
 export function foldParts(parts: readonly ProviderStreamPart[]): FoldedResult {
-  const folded: FoldedResult = { text: '', reasoning: [], toolCalls: [], finish: undefined, metadata: undefined };
+  const folded: FoldedResult = { text: '', reasoning: [], toolCalls: [], finish: undefined, metadata: undefined, usageParts: [] };
   for (const part of parts) {
     if (part.type === 'text-delta') folded.text += part.text;
     else if (part.type === 'reasoning-part') folded.reasoning.push(part.reasoning);
     else if (part.type === 'tool-call') folded.toolCalls.push(part.toolCall);
     else if (part.type === 'finish') folded.finish = part;
     else if (part.type === 'response-metadata') folded.metadata = part;
+    else if (part.type === 'usage') folded.usageParts.push(part.usage);
   }
   return folded;
 }
