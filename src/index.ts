@@ -55,8 +55,14 @@ export type {
   RouteClassifier,
   RouteClassifierContext,
   LlmClassifierOptions,
+  LlmClassify,
+  LlmClassifyContext,
+  LlmLabel,
+  RouterChat,
   TierChoice,
 } from './routing/router.js';
+export { buildClassifierPrompt, DEFAULT_TIER_DESCRIPTIONS, DEFAULT_MAX_PROMPT_CHARS } from './routing/classifier-prompt.js';
+export type { ClassifierPromptOptions } from './routing/classifier-prompt.js';
 // --- cost
 export { PriceTable, DEFAULT_PRICES } from './cost/price-table.js';
 export type { ModelPrice, PriceTableOptions } from './cost/price-table.js';

@@ -149,7 +149,20 @@ export class ResilientLLM {
           throw new InvalidArgumentError(`router.${tier}`, `Expected \`router.${tier}\` to be a configured alias, got ${JSON.stringify(alias)}.`);
         }
       }
-      this.router = new TaskRouter({ contextWindows: (alias) => contextWindowOf(this.registry, alias), ...routerOptions });
+      const labeller = routerOptions.llmClassifier?.alias;
+      if (labeller !== undefined && labeller !== 'auto' && !this.registry.pools.has(labeller)) {
+        throw new InvalidArgumentError(
+          'router.llmClassifier.alias',
+          `Expected \`router.llmClassifier.alias\` to be a configured alias, got ${JSON.stringify(labeller)}.`,
+        );
+      }
+      this.router = new TaskRouter({
+        contextWindows: (alias) => contextWindowOf(this.registry, alias),
+        clock: this.clock,
+        ...routerOptions,
+        // The classifier's call runs as a plain call on its alias: never routed, never cached.
+        chat: (request, callOptions) => this.chat(request, callOptions),
+      });
     }
     const maxQueueMs = new Map<string, number>();
     for (const [alias, config] of Object.entries(options.models)) {
@@ -354,10 +367,12 @@ export class ResilientLLM {
       let route: RouteInfo | undefined;
       if (alias === 'auto') {
         if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
-        const decision = await this.router.route(request, estimatedTokens, this.realSignal(input));
+        const decision = await this.router.route(request, estimatedTokens, this.realSignal(input), { tenant: options.tenant, requestId });
         alias = decision.alias;
-        route = { tier: decision.tier, reason: decision.reason, source: decision.source };
-        if (events.has('route')) events.emit('route', { requestId, tier: decision.tier, alias, reason: decision.reason });
+        const { tier, reason, source, classifierCost, classifierUsage } = decision;
+        const spent = { ...(classifierCost !== undefined ? { classifierCost } : {}), ...(classifierUsage ? { classifierUsage } : {}) };
+        route = { tier, reason, source, ...spent };
+        if (events.has('route')) events.emit('route', { requestId, tier, alias, reason, ...spent });
       } else if (!this.registry.pools.has(alias)) {
         throw new InvalidArgumentError(
           'model',

@@ -206,6 +206,10 @@ export type RouteInfo = {
   readonly reason: string;
   /** Which classifier decided: your function, the LLM classifier or the built-in heuristic. */
   readonly source: string;
+  /** USD of the LLM classifier's call, when one was made for this request (not on a cached label) and its price is known. */
+  readonly classifierCost?: number;
+  /** Tokens of the LLM classifier's call, when one was made for this request. */
+  readonly classifierUsage?: Usage;
 };
 
 /** What `chat()` resolves to, and what a stream's `response` promise resolves to. */

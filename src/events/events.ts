@@ -38,7 +38,16 @@ export type EventMap = {
   'cache-hit': { readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean };
   'cache-miss': { readonly requestId: string };
   'cache-error': { readonly requestId: string; readonly error: Error };
-  'route': { readonly requestId: string; readonly tier: string; readonly alias: string; readonly reason: string };
+  'route': {
+    readonly requestId: string;
+    readonly tier: string;
+    readonly alias: string;
+    readonly reason: string;
+    /** USD of the LLM classifier's call, when one was made for this request. */
+    readonly classifierCost?: number;
+    /** Tokens of the LLM classifier's call, when one was made for this request. */
+    readonly classifierUsage?: Usage;
+  };
   /** A listener threw; the call was not affected. */
   'listener-error': { readonly type: string; readonly error: unknown };
 };

@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
-import type { NormalizedChatRequest as ChatRequest } from '../client/types.js';
+import type { NormalizedChatRequest as ChatRequest, Usage } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
-import { classifyTask, lastUserContent } from './classify-task.js';
-import { abortable } from '../shared/abortable.js';
+import type { Clock } from '../providers/provider.js';
+import type { RouterChat } from './alias-classifier.js';
+import { classifyTask } from './classify-task.js';
+import { LlmClassifier, nonNegativeInteger, type LlmClassifierOptions, type LlmClassifyContext } from './llm-classifier.js';
+
+export type { RouterChat } from './alias-classifier.js';
+export type { LlmClassifierOptions, LlmClassify, LlmClassifyContext, LlmLabel } from './llm-classifier.js';
 
 /** A tier and why it was chosen. */
 export type TierChoice = { readonly tier: string; readonly reason: string };
@@ -24,16 +27,6 @@ export type RouteClassifier = (
   context: RouteClassifierContext,
 ) => string | TierChoice | undefined | Promise<string | TierChoice | undefined>;
 
-/** An optional classifier that asks a cheap model for the label. */
-export type LlmClassifierOptions = {
-  /** Labels the request; should answer with a tier name. Called at most once per distinct last user message while cached. */
-  readonly classify: (request: ChatRequest, signal: AbortSignal) => Promise<string>;
-  /** Labels remembered, keyed by a hash of the last user message. @default 1000 */
-  readonly cacheSize?: number;
-  /** How long a label is remembered. @default undefined (until evicted) */
-  readonly cacheTtlMs?: number;
-};
-
 /** Options for {@link TaskRouter}. */
 export type TaskRouterOptions = {
   /**
@@ -51,6 +44,10 @@ export type TaskRouterOptions = {
   readonly reservedOutputTokens?: number;
   /** Passed to the built-in heuristic: from this many prompt tokens a request is long-context work. @default 3000 */
   readonly longPromptTokens?: number;
+  /** How `llmClassifier.alias` is asked; the client passes its own `chat()`. Required for `alias` on a router built by hand. */
+  readonly chat?: RouterChat;
+  /** Times `llmClassifier.timeoutMs`. @default the system clock */
+  readonly clock?: Clock;
 };
 
 /** Which classifier decided. */
@@ -65,10 +62,16 @@ export type RouteDecision = {
   readonly classifiedTier: string;
   readonly source: RouteSource;
   readonly reason: string;
+  /** USD the LLM classifier's call cost, when a call was made for this request (not on a cached label) and its price is known. */
+  readonly classifierCost?: number;
+  /** Tokens the LLM classifier's call used, when a call was made for this request. */
+  readonly classifierUsage?: Usage;
 };
 
-const DEFAULT_CACHE_SIZE = 1_000;
 const DEFAULT_RESERVED_OUTPUT_TOKENS = 1_024;
+
+/** A classifier's choice, before the context-window check. */
+type Classified = TierChoice & Pick<RouteDecision, 'source' | 'classifierCost' | 'classifierUsage'>;
 
 /**
  * Picks a model alias for `model: 'auto'` requests by task: a user classifier, then an optional LLM
@@ -79,8 +82,7 @@ export class TaskRouter {
   readonly tiers: Readonly<Record<string, string>>;
   private readonly tierNames: readonly string[];
   private readonly classifier: RouteClassifier | undefined;
-  private readonly llmClassify: LlmClassifierOptions['classify'] | undefined;
-  private readonly llmCache: LRUCache<string, Promise<string | undefined>> | undefined;
+  private readonly llmClassifier: LlmClassifier | undefined;
   private readonly contextWindows: ((alias: string) => number | undefined) | undefined;
   private readonly reservedOutputTokens: number;
   private readonly longPromptTokens: number | undefined;
@@ -92,29 +94,25 @@ export class TaskRouter {
     this.contextWindows = options.contextWindows;
     this.reservedOutputTokens = nonNegativeInteger('router.reservedOutputTokens', options.reservedOutputTokens, DEFAULT_RESERVED_OUTPUT_TOKENS);
     this.longPromptTokens = options.longPromptTokens;
-    if (options.llmClassifier) {
-      const { classify, cacheSize, cacheTtlMs } = options.llmClassifier;
-      if (typeof classify !== 'function') {
-        throw new InvalidArgumentError('router.llmClassifier.classify', 'Expected `router.llmClassifier.classify` to be a function.');
+    if (options.llmClassifier !== undefined) {
+      if (typeof options.llmClassifier !== 'object' || options.llmClassifier === null) {
+        throw new InvalidArgumentError('router.llmClassifier', `Expected \`router.llmClassifier\` to be an object such as { alias: 'fast' }, got ${String(options.llmClassifier)}.`);
       }
-      const max = nonNegativeInteger('router.llmClassifier.cacheSize', cacheSize, DEFAULT_CACHE_SIZE);
-      this.llmClassify = classify;
-      this.llmCache = new LRUCache({ max: Math.max(1, max), ...(cacheTtlMs !== undefined ? { ttl: cacheTtlMs } : {}) });
+      this.llmClassifier = new LlmClassifier(options.llmClassifier, this.tiers, { chat: options.chat, clock: options.clock });
     }
   }
 
-  /** Chooses the alias for `request`, whose prompt is estimated at `estimatedTokens`. */
-  async route(request: ChatRequest, estimatedTokens: number, signal: AbortSignal): Promise<RouteDecision> {
+  /**
+   * Chooses the alias for `request`, whose prompt is estimated at `estimatedTokens`. `context`
+   * (the routed call's tenant and request id) is passed to the LLM classifier.
+   */
+  async route(request: ChatRequest, estimatedTokens: number, signal: AbortSignal, context: LlmClassifyContext = {}): Promise<RouteDecision> {
     signal.throwIfAborted();
-    const choice = await this.classify(request, estimatedTokens, signal);
+    const choice = await this.classify(request, estimatedTokens, signal, context);
     return this.fitContextWindow(choice, request, estimatedTokens);
   }
 
-  private async classify(
-    request: ChatRequest,
-    estimatedTokens: number,
-    signal: AbortSignal,
-  ): Promise<TierChoice & { readonly source: RouteSource }> {
+  private async classify(request: ChatRequest, estimatedTokens: number, signal: AbortSignal, context: LlmClassifyContext): Promise<Classified> {
     if (this.classifier) {
       const answer = await this.classifier(request, { estimatedTokens, signal });
       if (answer !== undefined) {
@@ -129,54 +127,26 @@ export class TaskRouter {
       }
     }
     let llmNote = '';
-    if (this.llmClassify && this.llmCache) {
-      try {
-        const tier = await this.classifyWithLlm(request, signal);
-        if (tier !== undefined) return { tier, reason: `LLM classifier labelled it ${tier}`, source: 'llm-classifier' };
-        llmNote = 'LLM classifier gave no known tier; ';
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        llmNote = `LLM classifier failed (${error instanceof Error ? error.message : String(error)}); `;
-      }
+    let spent: Pick<RouteDecision, 'classifierCost' | 'classifierUsage'> = {};
+    if (this.llmClassifier) {
+      const labelled = await this.llmClassifier.label(request, signal, context);
+      spent = {
+        ...(labelled.cost !== undefined ? { classifierCost: labelled.cost } : {}),
+        ...(labelled.usage !== undefined ? { classifierUsage: labelled.usage } : {}),
+      };
+      if (labelled.tier !== undefined) return { tier: labelled.tier, reason: labelled.reason, source: 'llm-classifier', ...spent };
+      llmNote = `${labelled.reason}; `;
     }
     const heuristic = classifyTask(request, {
       estimatedTokens,
       ...(this.longPromptTokens !== undefined ? { longPromptTokens: this.longPromptTokens } : {}),
     });
-    return { tier: heuristic.tier, reason: llmNote + heuristic.reason, source: 'heuristic' };
+    return { tier: heuristic.tier, reason: llmNote + heuristic.reason, source: 'heuristic', ...spent };
   }
 
-  /** Asks the LLM classifier once per distinct last user message; concurrent asks share one call. */
-  private classifyWithLlm(request: ChatRequest, signal: AbortSignal): Promise<string | undefined> {
-    const cache = this.llmCache as LRUCache<string, Promise<string | undefined>>;
-    const classify = this.llmClassify as LlmClassifierOptions['classify'];
-    const { text, imageCount } = lastUserContent(request.messages);
-    const key = createHash('sha256').update(text).update(`\u0000${imageCount}`).digest('base64url');
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = classify(request, signal).then((label) => {
-        const tier = this.parseLabel(label);
-        if (tier === undefined) cache.delete(key);
-        return tier;
-      });
-      pending.catch(() => cache.delete(key));
-      cache.set(key, pending);
-    }
-    return abortable(pending, signal);
-  }
-
-  /** Accepts `complex`, `"Complex."`, `Tier: complex`; refuses answers naming no or several tiers. */
-  private parseLabel(label: unknown): string | undefined {
-    if (typeof label !== 'string') return undefined;
-    const normalized = label.trim().toLowerCase().replace(/^["'`\s]+|["'`.!\s]+$/g, '');
-    if (Object.hasOwn(this.tiers, normalized)) return normalized;
-    const named = this.tierNames.filter((tier) => new RegExp(`(?:^|[^\\w-])${escapeRegExp(tier.toLowerCase())}(?:$|[^\\w-])`).test(normalized));
-    return named.length === 1 ? named[0] : undefined;
-  }
-
-  private fitContextWindow(choice: TierChoice & { readonly source: RouteSource }, request: ChatRequest, estimatedTokens: number): RouteDecision {
+  private fitContextWindow(choice: Classified, request: ChatRequest, estimatedTokens: number): RouteDecision {
     const alias = this.tiers[choice.tier] as string;
-    const decision = { alias, tier: choice.tier, classifiedTier: choice.tier, source: choice.source, reason: choice.reason };
+    const decision: RouteDecision = { ...choice, alias, classifiedTier: choice.tier };
     if (!this.contextWindows) return decision;
     const neededTokens = estimatedTokens + (request.maxTokens ?? this.reservedOutputTokens);
     const window = this.contextWindows(alias);
@@ -225,16 +195,3 @@ function validateTiers(tiers: Readonly<Record<string, string>> | undefined): Rea
   }
   return Object.freeze({ ...tiers });
 }
-
-function nonNegativeInteger(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InvalidArgumentError(field, `Expected \`${field}\` to be a non-negative integer, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-

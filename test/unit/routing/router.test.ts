@@ -2,7 +2,33 @@ import { describe, expect, it, vi } from 'vitest';
 import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { estimateTokens } from '../../../src/cost/estimate-tokens.js';
 import { InvalidArgumentError } from '../../../src/errors/errors.js';
-import { TaskRouter, type RouteClassifier } from '../../../src/routing/router.js';
+import type { Clock } from '../../../src/providers/provider.js';
+import { TaskRouter, type LlmClassify, type RouteClassifier } from '../../../src/routing/router.js';
+
+/** A clock whose timers fire only when the test says so. */
+class ManualClock implements Clock {
+  private readonly timers = new Map<number, { callback: () => void; ms: number }>();
+  private nextHandle = 0;
+  now(): number {
+    return 0;
+  }
+  setTimeout(callback: () => void, ms: number): unknown {
+    this.timers.set(++this.nextHandle, { callback, ms });
+    return this.nextHandle;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  /** The delays of the timers still pending. */
+  pending(): number[] {
+    return [...this.timers.values()].map((timer) => timer.ms);
+  }
+  fireAll(): void {
+    const due = [...this.timers.values()];
+    this.timers.clear();
+    for (const timer of due) timer.callback();
+  }
+}
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'auto',
@@ -70,7 +96,7 @@ describe('TaskRouter', () => {
     const second = await route(router, ask('Is this contract clause enforceable?'));
     expect(classify).toHaveBeenCalledTimes(1);
     expect(first).toMatchObject({ alias: 'strong', source: 'llm-classifier', reason: 'LLM classifier labelled it complex' });
-    expect(second).toEqual(first);
+    expect(second).toEqual({ ...first, reason: 'LLM classifier labelled it complex (cached)' });
     await route(router, ask('A different question?'));
     expect(classify).toHaveBeenCalledTimes(2);
   });
@@ -183,12 +209,121 @@ describe('TaskRouter', () => {
     });
   });
 
+  describe('LLM classifier timeouts, cost and context', () => {
+    it('abandons a classifier slower than timeoutMs, aborts its signal, and lets the heuristic decide', async () => {
+      const clock = new ManualClock();
+      const signals: AbortSignal[] = [];
+      // Ignores its signal, as a badly written classifier would: the timeout must still release the request.
+      const classify = vi.fn<LlmClassify>((_request, classifierSignal) => {
+        signals.push(classifierSignal);
+        return new Promise<string>(() => {});
+      });
+      const router = new TaskRouter({ tiers, clock, llmClassifier: { classify, timeoutMs: 50 } });
+      const pending = route(router, ask('Debug my race condition.'));
+      await vi.waitFor(() => expect(clock.pending()).toEqual([50]));
+      clock.fireAll();
+      const decision = await pending;
+      expect(decision).toMatchObject({ tier: 'complex', source: 'heuristic' });
+      expect(decision.reason).toMatch(/^LLM classifier timed out after 50 ms; complex/);
+      expect(signals[0]?.aborted).toBe(true);
+      expect(decision).not.toHaveProperty('classifierCost');
+      // A timed-out classification is not cached: the next identical request asks again.
+      const again = route(router, ask('Debug my race condition.'));
+      await vi.waitFor(() => expect(classify).toHaveBeenCalledTimes(2));
+      clock.fireAll();
+      await again;
+    });
+
+    it('clears the timeout timer when the classifier answers in time', async () => {
+      const clock = new ManualClock();
+      const router = new TaskRouter({ tiers, clock, llmClassifier: { classify: async () => 'simple' } });
+      await expect(route(router, ask('hi'))).resolves.toMatchObject({ tier: 'simple', source: 'llm-classifier' });
+      expect(clock.pending()).toEqual([]);
+    });
+
+    it('puts the cost and usage a classifier reports on the decision of the request that paid for it only', async () => {
+      const usage = { inputTokens: 120, outputTokens: 2, totalTokens: 122 };
+      const classify = vi.fn<LlmClassify>(async () => ({ text: 'complex', usage, cost: 0.0001 }));
+      const router = new TaskRouter({ tiers, llmClassifier: { classify } });
+      const first = await route(router, ask('Prove it.'));
+      const cached = await route(router, ask('Prove it.'));
+      expect(first).toMatchObject({ tier: 'complex', source: 'llm-classifier', classifierCost: 0.0001, classifierUsage: usage });
+      expect(cached).toMatchObject({ tier: 'complex', source: 'llm-classifier' });
+      expect(cached).not.toHaveProperty('classifierCost');
+      expect(cached).not.toHaveProperty('classifierUsage');
+    });
+
+    it('reports the cost of a call whose label was unusable, on the heuristic decision', async () => {
+      const usage = { inputTokens: 100, outputTokens: 3, totalTokens: 103 };
+      const router = new TaskRouter({ tiers, llmClassifier: { classify: async () => ({ text: 'banana', usage, cost: 0.00002 }) } });
+      const decision = await route(router, ask('hi'));
+      expect(decision).toMatchObject({ source: 'heuristic', classifierCost: 0.00002, classifierUsage: usage });
+      expect(decision.reason).toMatch(/^LLM classifier gave no known tier; simple/);
+    });
+
+    it("passes the routed call's tenant and request id to the classifier", async () => {
+      const classify = vi.fn<LlmClassify>(async () => 'simple');
+      const router = new TaskRouter({ tiers, llmClassifier: { classify } });
+      const request = ask('hi');
+      await router.route(request, 5, signal(), { tenant: 'acme', requestId: 'req_1' });
+      expect(classify).toHaveBeenCalledWith(request, expect.any(AbortSignal), { tenant: 'acme', requestId: 'req_1' });
+    });
+
+    it('asks the alias through the chat function it is given, with the built-in prompt', async () => {
+      const chat = vi.fn(async () => ({ text: 'complex', usage: { inputTokens: 90, outputTokens: 1, totalTokens: 91 }, cost: 0.5 }));
+      const router = new TaskRouter({
+        tiers,
+        llmClassifier: { alias: 'fast' },
+        chat: chat as unknown as NonNullable<ConstructorParameters<typeof TaskRouter>[0]['chat']>,
+      });
+      const decision = await router.route(ask('Prove it.'), 5, signal(), { tenant: 'acme', requestId: 'req_9' });
+      expect(decision).toMatchObject({ alias: 'strong', source: 'llm-classifier', classifierCost: 0.5 });
+      expect(chat).toHaveBeenCalledTimes(1);
+      const [sent, options] = chat.mock.calls[0] as unknown as [ChatRequest, Record<string, unknown>];
+      expect(sent).toMatchObject({ model: 'fast', maxTokens: 8, temperature: 0 });
+      expect(sent.messages.map((message) => message.role)).toEqual(['system', 'user']);
+      expect(sent.messages[1]?.content).toBe('Prove it.');
+      expect(options).toMatchObject({ cache: false, tenant: 'acme', metadata: { purpose: 'route-classifier', routedRequestId: 'req_9' } });
+      expect(options.signal).toBeInstanceOf(AbortSignal);
+    });
+  });
+
   it('validates its options eagerly', () => {
     expect(() => new TaskRouter({ tiers: { simple: 'fast' } })).toThrow(InvalidArgumentError);
     expect(() => new TaskRouter({ tiers: { simple: 'fast' } })).toThrow(/`router.complex`/);
     expect(() => new TaskRouter({ tiers: { simple: 'fast', complex: '' } })).toThrow(/non-empty alias/);
     expect(() => new TaskRouter({ tiers, llmClassifier: { classify: async () => 'simple', cacheSize: -1 } })).toThrow(
       /Expected `router.llmClassifier.cacheSize` to be a non-negative integer, got -1/,
+    );
+  });
+
+  it('validates the LLM classifier options, naming the field', () => {
+    const chat = async () => {
+      throw new Error('not called');
+    };
+    const fieldOf = (build: () => unknown): string | undefined => {
+      try {
+        build();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        return `${(error as InvalidArgumentError).field} | ${(error as Error).message}`;
+      }
+      return undefined;
+    };
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: {} }))).toMatch(/^router\.llmClassifier\.alias \| .*got neither/);
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: { alias: 'fast', classify: async () => 'simple' } }))).toMatch(
+      /^router\.llmClassifier \| Expected exactly one of `router.llmClassifier.alias` and `router.llmClassifier.classify`, got both/,
+    );
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: { alias: 'auto' } }))).toMatch(/^router\.llmClassifier\.alias \| .*other than "auto", got "auto"/);
+    expect(fieldOf(() => new TaskRouter({ tiers, llmClassifier: { alias: 'fast' } }))).toMatch(/^router\.chat \| /);
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: { alias: 'fast', timeoutMs: 0 } }))).toMatch(
+      /^router\.llmClassifier\.timeoutMs \| .*`router.llmClassifier.timeoutMs` to be a positive number of milliseconds, got 0/,
+    );
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: { alias: 'fast', maxPromptChars: 1.5 } }))).toMatch(
+      /^router\.llmClassifier\.maxPromptChars \| .*to be a positive integer, got 1.5/,
+    );
+    expect(fieldOf(() => new TaskRouter({ tiers, chat, llmClassifier: { alias: 'fast', descriptions: { medium: 'explanations' } } }))).toMatch(
+      /^router\.llmClassifier\.descriptions\.medium \| .*describe tiers of `router.tiers` \(simple, complex\), got "medium"/,
     );
   });
 });
