@@ -1,4 +1,5 @@
 import { BudgetExceededError, InvalidArgumentError } from '../errors/errors.js';
+import { KEY_SEPARATOR, StateScope } from '../policy/state-scope.js';
 
 /** Spending limits in USD. Omit a limit to leave it unchecked. */
 export type BudgetOptions = {
@@ -19,28 +20,36 @@ export type BudgetReservation = {
 };
 
 const DEFAULT_WINDOW_MS = 86_400_000;
-/** Commits closer together than windowMs / SLOTS share one entry, so memory stays bounded. */
-const SLOTS = 1_000;
+/** The window is counted in this many time slots: one counter each in the `StateStore`. */
+const SLOTS = 100;
+/** The window's sum is read again from the store at most this often (own commits count at once). */
+const REREAD_MS = 100;
 
 /**
  * Refuses calls before they are sent when they would break a per-request or per-window limit.
  * Time is passed in (`now`, in ms) so the window is testable; any monotonic clock works.
  *
- * A committed amount leaves the window `windowMs` after it was committed (at most
- * `windowMs / 1000` later, never earlier, because close commits are merged).
+ * Committed spend is counted in `StateStore` counters, one per `windowMs / 100` slot (keys
+ * `spent␟<slot>`), so budgets of processes sharing a store hold one limit together. A committed
+ * amount leaves the window `windowMs` after it was committed: at most `windowMs / 100` later,
+ * never earlier. Spend of other processes is seen within 100 ms of reaching the store.
+ * Reservations of calls in flight are this process's own.
  */
 export class Budget {
   readonly perRequestUsd: number | undefined;
   readonly perWindowUsd: number | undefined;
   readonly windowMs: number;
   private readonly slotMs: number;
-  private readonly times: number[] = [];
-  private readonly amounts: number[] = [];
-  private head = 0;
-  private committedUsd = 0;
+  private readonly scope: StateScope;
+  private readonly slotPrefix: string;
   private heldUsd = 0;
+  /** The last sum read from the store: for the window whose newest slot is `newestSlot`, read at `readAt`. */
+  private cachedSum = 0;
+  private cachedNewestSlot = Number.NaN;
+  private cachedReadAt = Number.NaN;
 
-  constructor(options: BudgetOptions = {}) {
+  /** `scope` says where the spend counters live; by default the budget keeps them to itself. */
+  constructor(options: BudgetOptions = {}, scope: StateScope = StateScope.inMemory()) {
     this.perRequestUsd = validateUsd('budget.perRequestUsd', options.perRequestUsd);
     this.perWindowUsd = validateUsd('budget.perWindowUsd', options.perWindowUsd);
     const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
@@ -49,12 +58,13 @@ export class Budget {
     }
     this.windowMs = windowMs;
     this.slotMs = windowMs / SLOTS;
+    this.scope = scope;
+    this.slotPrefix = scope.key(`spent${KEY_SEPARATOR}`);
   }
 
   /** USD spent (and held by open reservations) within the window ending at `now`. */
   spent(now: number): number {
-    this.evict(now);
-    return Math.max(0, this.committedUsd) + this.heldUsd;
+    return this.committed(now) + this.heldUsd;
   }
 
   /**
@@ -85,15 +95,9 @@ export class Budget {
   /** Adds what a call actually cost to the window. */
   commit(actualUsd: number, now: number): void {
     if (!(actualUsd > 0)) return;
-    this.evict(now);
-    const last = this.times.length - 1;
-    if (last >= this.head && now - (this.times[last] ?? 0) < this.slotMs) {
-      this.amounts[last] = (this.amounts[last] ?? 0) + actualUsd;
-    } else {
-      this.times.push(now);
-      this.amounts.push(actualUsd);
-    }
-    this.committedUsd += actualUsd;
+    const slot = this.slotOf(now);
+    this.scope.store.increment(`${this.slotPrefix}${slot}`, actualUsd, Math.ceil(this.windowMs + this.slotMs));
+    if (slot === this.cachedNewestSlot) this.cachedSum += actualUsd;
   }
 
   /**
@@ -121,22 +125,20 @@ export class Budget {
     };
   }
 
-  private evict(now: number): void {
-    const oldest = now - this.windowMs;
-    while (this.head < this.times.length && (this.times[this.head] ?? 0) <= oldest) {
-      this.committedUsd -= this.amounts[this.head] ?? 0;
-      this.head += 1;
-    }
-    if (this.head === this.times.length) {
-      this.times.length = 0;
-      this.amounts.length = 0;
-      this.head = 0;
-      this.committedUsd = 0;
-    } else if (this.head > 64 && this.head * 2 > this.times.length) {
-      this.times.splice(0, this.head);
-      this.amounts.splice(0, this.head);
-      this.head = 0;
-    }
+  /** Committed spend in the window ending at `now`: the slots from `now - windowMs`'s to `now`'s. */
+  private committed(now: number): number {
+    const newest = this.slotOf(now);
+    if (newest === this.cachedNewestSlot && now - this.cachedReadAt < REREAD_MS && now >= this.cachedReadAt) return this.cachedSum;
+    let sum = 0;
+    for (let slot = this.slotOf(now - this.windowMs); slot <= newest; slot++) sum += this.scope.number(`${this.slotPrefix}${slot}`) ?? 0;
+    this.cachedSum = sum;
+    this.cachedNewestSlot = newest;
+    this.cachedReadAt = now;
+    return sum;
+  }
+
+  private slotOf(now: number): number {
+    return Math.floor((now + this.scope.timeOrigin) / this.slotMs);
   }
 }
 
