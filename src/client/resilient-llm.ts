@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Budget, type BudgetReservation } from '../cost/budget.js';
-import { blendedPricePerMillion } from '../cost/cost-multiplier.js';
-import { computeCost, estimateCost } from '../cost/compute-cost.js';
 import { estimateTokens } from '../cost/estimate-tokens.js';
 import { PriceTable } from '../cost/price-table.js';
 import { UsageLedger, type UsageReport } from '../cost/usage-ledger.js';
@@ -11,37 +9,25 @@ import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
 import { systemClock, type Clock } from '../providers/provider.js';
-import { TaskRouter, type TaskRouterOptions } from '../routing/router.js';
+import { buildRouter } from '../routing/build-router.js';
+import type { TaskRouter } from '../routing/router.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
-import { CallExecutor, type CallPlan } from './call-executor.js';
+import { CallExecutor, type CallPlan, type CostHooks } from './call-executor.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
 import { cacheContextFor, lookupInCache, storeInCache } from './cache-step.js';
-import { buildModelRegistry, contextWindowOf, vendorKindOf, type ModelRegistry } from './model-registry.js';
+import { costHooks } from './cost-hooks.js';
+import { embedTexts, type EmbedTextsRequest } from './embed-texts.js';
+import { buildModelRegistry, contextWindowOf, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
 import { StreamResult } from './stream-result.js';
-import {
-  normalizeTools,
-  runWithToolRepairs,
-  type ToolRepairEvent,
-  type ValidatedChatResponse,
-} from '../tools/run-with-tool-repairs.js';
-import { runTools, type RunToolsResult } from '../tools/run-tools.js';
-import { structuredOutput } from '../tools/structured-output.js';
+import type { ValidatedChatResponse } from '../tools/run-with-tool-repairs.js';
+import type { RunToolsResult } from '../tools/run-tools.js';
 import type { AnyTool } from '../tools/tool.js';
-import { validateStream } from '../tools/validate-stream.js';
-import type {
-  ChatRequest,
-  ChatResponse,
-  EmbedResult,
-  Message,
-  NormalizedChatRequest,
-  RouteInfo,
-  StreamPart,
-  ToolSpec,
-} from './types.js';
+import { needsToolLoop, ToolWiring } from './tool-wiring.js';
+import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
 import { validateChatRequest } from './validate-request.js';
 import { validateClientOptions } from './validate-client-options.js';
 
@@ -49,14 +35,6 @@ const DEFAULT_DEADLINE_MS = 300_000;
 
 /** Health of one deployment, as `llm.health()` reports it. */
 export type DeploymentHealth = ReturnType<ModelRegistry['health']>[number];
-
-function needsToolLoop(request: ChatRequest<unknown>): boolean {
-  // A request that is not an object is left to validation, which rejects it with a clear message.
-  if (typeof request !== 'object' || request === null) return false;
-  if (request.schema !== undefined) return true;
-  const tools = request.tools;
-  return tools !== undefined && tools.length > 0;
-}
 
 function isTransport(value: unknown): value is Transport {
   return typeof value === 'object' && value !== null && typeof (value as Transport).request === 'function';
@@ -92,10 +70,12 @@ export class ResilientLLM {
   private readonly hedge: HedgeOptions | undefined;
   private readonly generateId: () => string;
   private readonly prices: PriceTable;
+  private readonly cost: CostHooks;
   private readonly budget: Budget | undefined;
   private readonly ledger: UsageLedger;
   private readonly router: TaskRouter | undefined;
   private readonly cache: ResponseCache | undefined;
+  private readonly tools: ToolWiring;
   private isClosed = false;
 
   constructor(options: ClientOptions) {
@@ -139,37 +119,20 @@ export class ResilientLLM {
     this.cache = options.cache;
     this.registry = buildModelRegistry(options, this.clock, this.events, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
-    if (options.router) {
-      const routerOptions: TaskRouterOptions =
-        'tiers' in options.router && typeof options.router.tiers === 'object'
-          ? (options.router as TaskRouterOptions)
-          : { tiers: options.router as Readonly<Record<string, string>> };
-      for (const [tier, alias] of Object.entries(routerOptions.tiers)) {
-        if (!this.registry.pools.has(alias)) {
-          throw new InvalidArgumentError(`router.${tier}`, `Expected \`router.${tier}\` to be a configured alias, got ${JSON.stringify(alias)}.`);
-        }
-      }
-      const labeller = routerOptions.llmClassifier?.alias;
-      if (labeller !== undefined && labeller !== 'auto' && !this.registry.pools.has(labeller)) {
-        throw new InvalidArgumentError(
-          'router.llmClassifier.alias',
-          `Expected \`router.llmClassifier.alias\` to be a configured alias, got ${JSON.stringify(labeller)}.`,
-        );
-      }
-      this.router = new TaskRouter({
-        contextWindows: (alias) => contextWindowOf(this.registry, alias),
-        clock: this.clock,
-        ...routerOptions,
-        // The classifier's call runs as a plain call on its alias: never routed, never cached.
-        chat: (request, callOptions) => this.chat(request, callOptions),
-      });
-    }
+    this.router = options.router
+      ? buildRouter(options.router, {
+          hasAlias: (alias) => this.registry.pools.has(alias),
+          contextWindows: (alias) => contextWindowOf(this.registry, alias),
+          clock: this.clock,
+          chat: (request, callOptions) => this.chat(request, callOptions),
+        })
+      : undefined;
     const maxQueueMs = new Map<string, number>();
     for (const [alias, config] of Object.entries(options.models)) {
       const queue = (config as { maxQueueMs?: number }).maxQueueMs;
       if (queue !== undefined) maxQueueMs.set(alias, queue);
     }
-    const prices = this.prices;
+    this.cost = costHooks(this.prices);
     this.executor = new CallExecutor({
       pools: this.registry.pools,
       adapters: this.registry.adapters,
@@ -181,20 +144,18 @@ export class ResilientLLM {
       events: this.events,
       retry: this.retry,
       ledger: this.ledger,
-      cost: {
-        costOf(model, usage) {
-          const price = prices.lookup(model);
-          return price ? computeCost(usage, price) : undefined;
-        },
-        estimateOf(model, inputTokens, maxOutputTokens) {
-          const price = prices.lookup(model);
-          return price ? estimateCost(inputTokens, maxOutputTokens ?? Math.min(price.maxOutputTokens ?? 4096, 4096), price) : undefined;
-        },
-        priceIndexOf(model) {
-          const price = prices.lookup(model);
-          return price ? blendedPricePerMillion(price) : undefined;
-        },
-      },
+      cost: this.cost,
+    });
+    this.tools = new ToolWiring({
+      clock: this.clock,
+      deadlineMs: this.deadlineMs,
+      generateId: this.generateId,
+      registry: this.registry,
+      events: this.events,
+      policy: this.policy,
+      call: (request, callOptions, deadlineAt) =>
+        this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, deadlineAt }),
+      stream: (request, callOptions, deadlineAt) => this.streamNormalized(request, callOptions, deadlineAt),
     });
   }
 
@@ -218,22 +179,7 @@ export class ResilientLLM {
         ValidatedChatResponse<TTools, TObject>
       >;
     }
-    return this.chatWithTools(request, options);
-  }
-
-  private async chatWithTools<const TTools extends readonly (AnyTool | ToolSpec)[], TObject>(
-    request: ChatRequest<TObject> & { readonly tools?: TTools },
-    options: CallOptions,
-  ): Promise<ValidatedChatResponse<TTools, TObject>> {
-    const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
-    const loop = this.toolLoop(base.model, options, { schemaName, maxToolRepairs, escalate });
-    return runWithToolRepairs<TTools, TObject>({
-      ...loop.options,
-      request: base as NormalizedChatRequest,
-      ...(tools ? { tools } : {}),
-      ...(schema ? { schema } : {}),
-      call: this.repairCall(base.model, options, loop.deadlineAt),
-    });
+    return this.tools.chat(request, options);
   }
 
   /**
@@ -245,18 +191,7 @@ export class ResilientLLM {
     request: Omit<ChatRequest<TObject>, 'tools'> & { readonly tools: readonly AnyTool[]; readonly maxSteps?: number },
     options: CallOptions = {},
   ): Promise<RunToolsResult> {
-    const { tools, maxSteps, messages, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
-    const loop = this.toolLoop(base.model, options, { schemaName, maxToolRepairs, escalate });
-    return runTools<TObject>({
-      ...loop.options,
-      messages: messages as readonly Message[],
-      tools,
-      request: base as Omit<NormalizedChatRequest, 'messages' | 'tools'>,
-      ...(maxSteps !== undefined ? { maxSteps } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(schema ? { schema } : {}),
-      call: this.repairCall(base.model, options, loop.deadlineAt),
-    });
+    return this.tools.runTools(request, options);
   }
 
   /**
@@ -265,64 +200,7 @@ export class ResilientLLM {
    */
   stream<TObject = unknown>(request: ChatRequest<TObject>, options: CallOptions = {}): StreamResult<TObject> {
     if (!needsToolLoop(request)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
-    return this.streamWithTools(request, options);
-  }
-
-  /**
-   * A stream with tools or a schema: each tool call is validated as it completes (an invalid one
-   * is never shown as valid), `partial-object` parts carry the object as it grows, and when the
-   * answer is invalid the repair loop asks again: a `reset` part, then the corrected answer.
-   */
-  private streamWithTools<TObject>(request: ChatRequest<TObject>, options: CallOptions): StreamResult<TObject> {
-    const { tools, schema, schemaName, maxToolRepairs, escalate, ...base } = request;
-    const alias = base.model;
-    const normalizedTools = normalizeTools(tools ?? []);
-    const output = schema ? structuredOutput(schema, schemaName !== undefined ? { name: schemaName } : {}) : undefined;
-    const validation = { tools: normalizedTools, ...(output ? { output } : {}) };
-    const loop = this.toolLoop(alias, options, { maxToolRepairs, escalate });
-    const deadlineAt = loop.deadlineAt;
-    let outer: StreamResult<TObject> | undefined;
-    const early: StreamPart[] = [];
-    const emit = (part: StreamPart) => {
-      if (outer) outer.push(part);
-      else early.push(part);
-    };
-    let current: StreamResult | undefined;
-    let cancelled: { reason: unknown } | undefined;
-    let calls = 0;
-    const response = Promise.resolve()
-      .then(() =>
-        runWithToolRepairs<readonly (AnyTool | ToolSpec)[], TObject>({
-          ...loop.options,
-          request: base as NormalizedChatRequest,
-          tools: normalizedTools,
-          ...(output ? { schema: output } : {}),
-          call: async (next, info) => {
-            if (cancelled) throw cancelled.reason;
-            if (calls++ > 0) emit({ type: 'reset', reason: 'invalid tool call or object: asking the model again' });
-            const inner = this.streamNormalized(info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next, options, deadlineAt);
-            current = inner;
-            try {
-              for await (const part of validateStream(inner, validation)) if (part.type !== 'finish') emit(part);
-            } catch (error) {
-              // An invalid final answer is the repair loop's to handle; anything else is the call's error.
-              if ((error as { code?: string }).code !== 'RLLM_TOOL_REPAIR_EXHAUSTED') throw error;
-            }
-            return inner.response;
-          },
-        }),
-      )
-      .then((final) => {
-        const validated = final as unknown as ChatResponse<TObject>;
-        emit({ type: 'finish', response: validated as ChatResponse });
-        return validated;
-      });
-    outer = new StreamResult<TObject>(response, (reason) => {
-      cancelled = { reason: reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError') };
-      current?.cancel(cancelled.reason);
-    });
-    for (const part of early) outer.push(part);
-    return outer;
+    return this.tools.stream(request, options);
   }
 
   private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number): StreamResult {
@@ -467,64 +345,12 @@ export class ResilientLLM {
     };
   }
 
-  /** What every tool-repair loop of one call shares: the deadline, the vendor, the repair events. */
-  private toolLoop(
-    alias: string,
-    options: CallOptions,
-    fields: { readonly schemaName?: string | undefined; readonly maxToolRepairs?: number | undefined; readonly escalate?: boolean | undefined },
-  ) {
-    const deadlineMs = options.deadlineMs ?? this.deadlineMs;
-    const deadlineAt = this.clock.now() + deadlineMs;
-    const loopId = this.generateId();
-    const vendorKind = vendorKindOf(this.registry, alias);
-    return {
-      deadlineAt,
-      options: {
-        ...(fields.schemaName !== undefined ? { schemaName: fields.schemaName } : {}),
-        ...(fields.maxToolRepairs !== undefined ? { maxToolRepairs: fields.maxToolRepairs } : {}),
-        ...(fields.escalate !== undefined ? { escalate: fields.escalate } : {}),
-        ...(vendorKind !== undefined ? { vendorKind } : {}),
-        deadlineAt,
-        deadlineMs,
-        clock: this.clock,
-        onRepair: (event: ToolRepairEvent) => this.emitRepair(loopId, event),
-      },
-    };
-  }
-
-  /** One model call of a tool-repair loop: the shared deadline; escalation moves to the next alias. */
-  private repairCall(alias: string, options: CallOptions, deadlineAt: number) {
-    return (next: NormalizedChatRequest, info: { readonly escalateTo?: 'next' }): Promise<ChatResponse> =>
-      this.run({
-        request: info.escalateTo === 'next' ? { ...next, model: this.nextAlias(alias, options) } : next,
-        options,
-        isStream: false,
-        onPart: undefined,
-        token: undefined,
-        deadlineAt,
-      });
-  }
-
-  /** The alias after `alias` in the fallback chain, for tool-repair escalation. */
-  private nextAlias(alias: string, options: CallOptions): string {
-    const policy = options.fallback === false ? NO_FALLBACK : options.fallback instanceof FallbackPolicy ? options.fallback : this.policy;
-    return policy.chainFor(alias)[1] ?? alias;
-  }
-
-  private emitRepair(requestId: string, event: ToolRepairEvent): void {
-    if (this.events.has('tool-repair')) {
-      this.events.emit('tool-repair', { requestId, repair: event.repair, toolName: event.toolNames.join(','), issues: event.issues });
-    }
-  }
-
+  /** The dearest deployment of the first alias, for the budget to reserve. */
   private estimateFirstAttempt(plan: CallPlan): number | undefined {
-    const pool = this.registry.pools.get(plan.aliases[0]!)!;
     let estimate: number | undefined;
-    for (const deployment of pool.deployments) {
-      const price = this.prices.lookup(deployment.model);
-      if (!price) continue;
-      const cost = estimateCost(plan.estimatedTokens, plan.request.maxTokens ?? Math.min(price.maxOutputTokens ?? 4096, 4096), price);
-      estimate = Math.max(estimate ?? 0, cost);
+    for (const deployment of this.registry.pools.get(plan.aliases[0]!)!.deployments) {
+      const cost = this.cost.estimateOf(deployment.model, plan.estimatedTokens, plan.request.maxTokens);
+      if (cost !== undefined) estimate = Math.max(estimate ?? 0, cost);
     }
     return estimate;
   }
@@ -543,35 +369,8 @@ export class ResilientLLM {
   }
 
   /** Embeds texts with an alias whose adapter supports embeddings. */
-  async embed(
-    request: { readonly model: string; readonly input: readonly string[]; readonly dimensions?: number },
-    options: { readonly signal?: AbortSignal } = {},
-  ): Promise<EmbedResult> {
-    const pool = this.registry.pools.get(request.model);
-    if (!pool) throw new InvalidArgumentError('model', `Expected \`model\` to be a configured alias, got ${JSON.stringify(request.model)}.`);
-    if (!Array.isArray(request.input) || request.input.length === 0 || request.input.some((text) => typeof text !== 'string' || text.length === 0)) {
-      throw new InvalidArgumentError('input', 'Expected `input` to be a non-empty array of non-empty strings.');
-    }
-    const deployment = pool.pick({ now: this.clock.now(), random: this.random }) ?? pool.deployments[0]!;
-    const adapter = this.registry.adapters.get(deployment.providerName)!;
-    if (!adapter.embed) throw new InvalidArgumentError('model', `The provider of ${JSON.stringify(request.model)} cannot embed.`);
-    const token = new AbortToken();
-    const unfollow = token.follow(options.signal);
-    try {
-      return await adapter.embed(
-        { model: deployment.model, input: request.input, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) },
-        {
-          abort: token,
-          get signal() {
-            return token.signal;
-          },
-          transport: this.transport,
-          clock: this.clock,
-        },
-      );
-    } finally {
-      unfollow?.();
-    }
+  embed(request: EmbedTextsRequest, options: { readonly signal?: AbortSignal } = {}): Promise<EmbedResult> {
+    return embedTexts({ registry: this.registry, transport: this.transport, clock: this.clock, random: this.random }, request, options.signal);
   }
 
   /** Requests, tokens, errors and cost so far: in total and by alias, deployment and tenant. */
