@@ -4,7 +4,6 @@ import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import { DeploymentState, type DeploymentSnapshot } from '../policy/pool/deployment-state.js';
 import { StateScope } from '../policy/state-scope.js';
-import { MemoryStateStore } from '../policy/state-store.js';
 import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
 import type { ClientOptions } from './client-options.js';
 import { deploymentsOf } from './validate-client-options.js';
@@ -27,16 +26,14 @@ export function buildModelRegistry(
   options: ClientOptions,
   clock: Clock,
   events: EventHub,
+  state: StateScope,
   contextWindowOf: (model: string) => number | undefined = () => undefined,
 ): ModelRegistry {
   const adapters = new Map<string, ProviderAdapter>(Object.entries(options.providers));
   const pools = new Map<string, DeploymentPool>();
   const deploymentHeaders = new Map<string, Readonly<Record<string, string>>>();
   const usedIds = new Set<string>();
-  // A plugged-in store may be shared with other processes, so its times go on the wall clock.
-  const deploymentScope = options.stateStore
-    ? new StateScope(options.stateStore, '', clock.timeOrigin ?? 0).child('deployment')
-    : new StateScope(new MemoryStateStore({ clock })).child('deployment');
+  const deploymentScope = state.child('deployment');
   for (const [alias, config] of Object.entries(options.models)) {
     const { deployments, pool } = deploymentsOf(config);
     const states = deployments.map((deployment) => {

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
+import { StateScope } from '../policy/state-scope.js';
 import { systemClock, type Clock } from '../providers/provider.js';
 import { buildRouter } from '../routing/build-router.js';
 import type { TaskRouter } from '../routing/router.js';
@@ -114,10 +115,11 @@ export class ResilientLLM {
     };
     this.hedge = options.hedge;
     this.prices = new PriceTable(options.prices);
-    this.budget = options.budget ? new Budget(options.budget) : undefined;
+    const state = StateScope.forClient(options.stateStore, this.clock);
+    this.budget = options.budget ? new Budget(options.budget, state.child('budget')) : undefined;
     this.ledger = new UsageLedger(options.stateStore ? { store: options.stateStore } : {});
     this.cache = options.cache;
-    this.registry = buildModelRegistry(options, this.clock, this.events, (model) => this.prices.lookup(model)?.contextWindow);
+    this.registry = buildModelRegistry(options, this.clock, this.events, state, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
     this.router = options.router
       ? buildRouter(options.router, {

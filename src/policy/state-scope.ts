@@ -1,3 +1,4 @@
+import type { Clock } from '../providers/provider.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
 
 /** Separates the parts of a state key. */
@@ -21,6 +22,14 @@ export class StateScope {
     this.store = store;
     this.prefix = prefix;
     this.timeOrigin = timeOrigin;
+  }
+
+  /**
+   * A client's root scope: the store it was given, with times on the wall clock since other
+   * processes may share it; or, without one, a store of its own on the client's clock.
+   */
+  static forClient(store: StateStore | undefined, clock: Clock): StateScope {
+    return store ? new StateScope(store, '', clock.timeOrigin ?? 0) : new StateScope(new MemoryStateStore({ clock }));
   }
 
   /** A scope of its own, in memory: for building blocks used outside a client. */

@@ -294,7 +294,7 @@ describe('budgets and the fallback cost cap', () => {
 
     clock.advance(30_000);
     await expect(llm.chat(request)).rejects.toBeInstanceOf(BudgetExceededError); // still inside the window
-    clock.advance(30_001);
+    clock.advance(30_601); // past the window, plus the one slot (windowMs / 100) spend may linger
     expect((await llm.chat(request)).text).toBe('ok');
     expect(harness.server.requests).toHaveLength(3);
   });

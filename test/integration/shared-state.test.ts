@@ -93,6 +93,23 @@ describe('two clients sharing one StateStore', () => {
     expect(harness.server.requests.every((request) => request.step === 'reply')).toBe(true);
   });
 
+  it('hold one per-window budget between them', async () => {
+    const harness = await startPoolHarness({ default: [{ text: 'ok', usage: { inputTokens: 1_000, outputTokens: 1_000 } }] });
+    const store = new MemoryStateStore();
+    const prices = { metered: { inputPerMillion: 1_000, outputPerMillion: 1_000 } }; // $2 per call
+    const options = { models: { main: { provider: 'openai', model: 'metered' } }, prices, budget: { perWindowUsd: 3, windowMs: 60_000 }, stateStore: store };
+    const first = harness.client(options);
+    const second = harness.client(options);
+    const request = { ...ask(), maxTokens: 10 }; // estimated at about 3 cents
+
+    await first.chat(request);
+    await second.chat(request); // $4 spent between them; each alone spent $2 of its $3
+    await new Promise((resolve) => setTimeout(resolve, 110)); // past the 100 ms for which a budget reuses its last read
+    await expect(first.chat(request)).rejects.toMatchObject({ code: 'RLLM_BUDGET_EXCEEDED' });
+    await expect(second.chat(request)).rejects.toMatchObject({ code: 'RLLM_BUDGET_EXCEEDED' });
+    expect(harness.server.requests).toHaveLength(2);
+  });
+
   it('sum usage from both clients in the totals either one reports', async () => {
     const harness = await startPoolHarness({ default: [{ text: 'ok', usage: { inputTokens: 10, outputTokens: 5 } }] });
     const store = new MemoryStateStore();
