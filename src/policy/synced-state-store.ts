@@ -29,8 +29,9 @@ export type SyncedStateStoreOptions = {
   readonly backend: StateBackend;
   /**
    * How often local writes are pushed and the keys this process reads are pulled. Shorter means
-   * processes see each other sooner (an `rpm` shared by N processes can overshoot by what they send
-   * between syncs) for one backend round trip per interval.
+   * processes see each other sooner (an `rpm` shared by N processes overshoots by what they take
+   * before seeing each other's takes: see the class comment) for one backend round trip per interval.
+   * A key read for the first time is pulled at once instead (at most one extra round trip at a time).
    * @default 250
    */
   readonly syncIntervalMs?: number;
@@ -45,8 +46,12 @@ export type SyncedStateStoreOptions = {
   readonly clock?: Clock;
 };
 
-/** Keys not read for this many syncs stop being pulled. */
-const IDLE_SYNCS_BEFORE_UNWATCH = 20;
+/**
+ * Keys not read for this long stop being pulled. Long enough that a deployment called once a
+ * minute keeps its state fresh: its first read after a pause is often followed at once by a write
+ * (a rate-limit take), which must build on the shared value, not on one gone stale.
+ */
+const UNWATCH_AFTER_MS = 5 * 60_000;
 /** While the backend is unreachable, at most this many writes wait; the oldest are dropped beyond it. */
 const MAX_PENDING_WRITES = 100_000;
 
@@ -57,6 +62,25 @@ const MAX_PENDING_WRITES = 100_000;
  * add up) and pulls the current shared values of the keys this process has read. State is
  * therefore eventually consistent, a sync interval behind: enough for limits and totals measured
  * over seconds to minutes, and for circuits opened by one process to be skipped by the others.
+ *
+ * Increments add up across processes; a `set` is last-writer-wins. A rate-limit bucket is one
+ * `set` key, so requests two processes take within the same sync window count once in the shared
+ * bucket, for good: processes sending in lockstep can each spend the whole shared `rpm`. Takes
+ * spread over time are seen by every process within about two sync intervals.
+ *
+ * A new process knows nothing until its first sync, and only pulls keys once read. Before its
+ * first call, read the state its client will use and pull it, so that it skips the deployments
+ * other processes know are down (open circuits, cooldowns, spent rate limits):
+ *
+ * ```ts
+ * const store = new SyncedStateStore({ backend });
+ * const llm = new ResilientLLM({ providers, models, stateStore: store });
+ * llm.health(); // reads every deployment's state
+ * await store.sync(); // pulls it
+ * ```
+ *
+ * Keys read for the first time later on (a new tenant's usage, a new window) are pulled by a sync
+ * that starts at once rather than on the next tick.
  *
  * Call `close()` when done: it stops the timer and pushes the last writes.
  */
@@ -69,10 +93,15 @@ export class SyncedStateStore implements StateStore {
   private pending: StateWrite[] = [];
   /** Keys with writes not yet confirmed by a sync: a pulled value must not overwrite them. */
   private readonly dirty = new Map<string, number>();
-  /** Keys read, with the sync count at their last read. */
+  /** Keys read, with the start of the sync interval of their last read (no clock read per `get`). */
   private readonly watched = new Map<string, number>();
-  private syncCount = 0;
+  private intervalStartedAt: number;
+  /** Keys read for the first time since the last sync started: the next sync is their first pull. */
+  private readonly unpulled = new Set<string>();
   private inFlight: Promise<void> | undefined;
+  /** A sync queued behind the one in flight, for writes and first reads made after it started. */
+  private followUp: Promise<void> | undefined;
+  private isPullScheduled = false;
   private timer: unknown;
   private isClosed = false;
 
@@ -88,6 +117,7 @@ export class SyncedStateStore implements StateStore {
     this.onError = options.onError;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.local = new MemoryStateStore({ maxEntries: this.maxEntries, clock: this.clock });
+    this.intervalStartedAt = this.clock.now();
     const tick = (): void => {
       this.timer = undefined;
       if (this.isClosed) return;
@@ -99,7 +129,7 @@ export class SyncedStateStore implements StateStore {
   }
 
   get(key: string): number | string | undefined {
-    this.watched.set(key, this.syncCount);
+    this.watch(key);
     return this.local.get(key);
   }
 
@@ -109,7 +139,7 @@ export class SyncedStateStore implements StateStore {
   }
 
   increment(key: string, by: number, ttlMs?: number): number {
-    this.watched.set(key, this.syncCount);
+    this.watch(key);
     const next = this.local.increment(key, by, ttlMs);
     this.queue(ttlMs === undefined ? { op: 'increment', key, by } : { op: 'increment', key, by, ttlMs });
     return next;
@@ -122,13 +152,23 @@ export class SyncedStateStore implements StateStore {
 
   /**
    * Pushes the writes made since the last sync and pulls the keys this process reads. Runs on the
-   * timer; call it to sync now. Concurrent calls share one round trip.
+   * timer; call it to sync now, e.g. once at startup (see the class comment). Resolves once every
+   * write made and every key read before the call has been pushed or pulled: concurrent calls share
+   * one round trip, plus one more when there is something the round trip in flight did not carry.
    */
   sync(): Promise<void> {
-    this.inFlight ??= this.runSync().finally(() => {
-      this.inFlight = undefined;
+    if (this.inFlight === undefined) {
+      this.inFlight = this.runSync().finally(() => {
+        this.inFlight = undefined;
+      });
+      return this.inFlight;
+    }
+    if (this.pending.length === 0 && this.unpulled.size === 0) return this.inFlight;
+    this.followUp ??= this.inFlight.then(() => {
+      this.followUp = undefined;
+      return this.sync();
     });
-    return this.inFlight;
+    return this.followUp;
   }
 
   /** Stops the timer and pushes the last writes. */
@@ -136,17 +176,19 @@ export class SyncedStateStore implements StateStore {
     this.isClosed = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    await this.inFlight;
+    while (this.inFlight !== undefined || this.followUp !== undefined) await (this.followUp ?? this.inFlight);
     if (this.pending.length > 0) await this.sync();
   }
 
   private async runSync(): Promise<void> {
     const writes = this.pending;
     this.pending = [];
-    const generation = ++this.syncCount;
+    this.unpulled.clear();
+    const now = this.clock.now();
+    this.intervalStartedAt = now;
     const keys: string[] = [];
-    for (const [key, lastRead] of this.watched) {
-      if (generation - lastRead > IDLE_SYNCS_BEFORE_UNWATCH) this.watched.delete(key);
+    for (const [key, lastReadAt] of this.watched) {
+      if (now - lastReadAt > UNWATCH_AFTER_MS) this.watched.delete(key);
       else if (keys.length < this.maxEntries) keys.push(key);
     }
     let entries: readonly StateEntry[];
@@ -178,6 +220,22 @@ export class SyncedStateStore implements StateStore {
       if (count > 0) this.dirty.set(write.key, count);
       else this.dirty.delete(write.key);
     }
+  }
+
+  /** Marks `key` as one to pull; a key read for the first time is pulled by a sync starting now. */
+  private watch(key: string): void {
+    const isFirstRead = !this.watched.has(key);
+    this.watched.set(key, this.intervalStartedAt);
+    if (!isFirstRead) return;
+    this.unpulled.add(key);
+    if (this.isPullScheduled || this.isClosed) return;
+    // After the current synchronous work, so that the keys read together (a client reading every
+    // deployment's state) share one round trip.
+    this.isPullScheduled = true;
+    queueMicrotask(() => {
+      this.isPullScheduled = false;
+      if (!this.isClosed && this.unpulled.size > 0) void this.sync();
+    });
   }
 
   private queue(write: StateWrite): void {

@@ -12,11 +12,14 @@ export class MemoryStateBackend implements StateBackend {
   syncs = 0;
   /** While set, `sync` rejects with this error. */
   failWith: Error | undefined;
+  /** The keys the last round trip pulled. */
+  lastKeys: readonly string[] = [];
 
   async sync(writes: readonly StateWrite[], keys: readonly string[]): Promise<readonly StateEntry[]> {
     await Promise.resolve(); // asynchronous, like a network round trip
     if (this.failWith) throw this.failWith;
     this.syncs += 1;
+    this.lastKeys = [...keys];
     for (const write of writes) {
       if (write.op === 'set') this.store.set(write.key, write.value, write.ttlMs);
       else if (write.op === 'increment') this.store.increment(write.key, write.by, write.ttlMs);

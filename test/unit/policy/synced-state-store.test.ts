@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncedStateStore } from '../../../src/policy/synced-state-store.js';
+import { SyncedStateStore, type StateWrite } from '../../../src/policy/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const stores: SyncedStateStore[] = [];
 function process(backend: MemoryStateBackend, options: { syncIntervalMs?: number; onError?: (error: unknown) => void } = {}): SyncedStateStore {
   const store = new SyncedStateStore({ backend, syncIntervalMs: options.syncIntervalMs ?? 60_000, ...(options.onError ? { onError: options.onError } : {}) });
@@ -93,6 +94,101 @@ describe('SyncedStateStore', () => {
     const syncsAfterClose = backend.syncs;
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(backend.syncs).toBe(syncsAfterClose); // no timer left running
+  });
+
+  it('pulls keys read for the first time at once, in one round trip, instead of on the next tick', async () => {
+    const backend = new MemoryStateBackend();
+    const other = process(backend);
+    other.set('circuit-opened-at', 1234, 60_000);
+    other.set('cooldown-until', 5678, 60_000);
+    await other.sync();
+    const syncsBefore = backend.syncs;
+
+    const fresh = process(backend); // a new process: its timer would first sync in 60 s
+    expect(fresh.get('circuit-opened-at')).toBeUndefined(); // nothing local yet
+    expect(fresh.get('cooldown-until')).toBeUndefined();
+    await expect.poll(() => fresh.get('circuit-opened-at'), { timeout: 1_000, interval: 1 }).toBe(1234);
+    expect(fresh.get('cooldown-until')).toBe(5678);
+    expect(backend.syncs - syncsBefore).toBe(1); // both first reads shared one round trip
+
+    fresh.get('circuit-opened-at'); // a key read before is not pulled early again
+    await delay(10);
+    expect(backend.syncs - syncsBefore).toBe(1);
+  });
+
+  it('lets a new process read, sync once and see what others wrote before its first decision', async () => {
+    const backend = new MemoryStateBackend();
+    const other = process(backend);
+    other.set('circuit-opened-at', 1234, 60_000);
+    other.increment('rpm-taken', 5);
+    await other.sync();
+
+    const fresh = process(backend);
+    fresh.get('circuit-opened-at');
+    fresh.get('rpm-taken');
+    await fresh.sync();
+    expect(fresh.get('circuit-opened-at')).toBe(1234);
+    expect(fresh.get('rpm-taken')).toBe(5);
+  });
+
+  it('resolves sync() only once keys read while another sync was in flight are pulled too', async () => {
+    const backend = new MemoryStateBackend();
+    const other = process(backend);
+    other.set('late-key', 'open', 60_000);
+    await other.sync();
+
+    const store = process(backend);
+    store.get('early-key');
+    const first = store.sync(); // in flight: carries early-key only
+    store.get('late-key');
+    await store.sync();
+    expect(store.get('late-key')).toBe('open');
+    await first;
+  });
+
+  it('resolves sync() only once writes made while another sync was in flight are pushed, and close() waits for them', async () => {
+    const backend = new MemoryStateBackend();
+    const store = process(backend);
+    store.increment('calls', 1);
+    const first = store.sync();
+    store.increment('calls', 1); // made after the round trip in flight took its writes
+    await store.sync();
+    expect(backend.store.get('calls')).toBe(2);
+    await first;
+
+    // A backend slower than a few microtasks, like a network.
+    const slowBackend = { sync: (writes: readonly StateWrite[], keys: readonly string[]) => delay(5).then(() => backend.sync(writes, keys)) };
+    const closing = new SyncedStateStore({ backend: slowBackend, syncIntervalMs: 60_000 });
+    stores.push(closing);
+    closing.increment('calls', 1);
+    void closing.sync();
+    closing.increment('calls', 1);
+    void closing.sync(); // queued behind the one in flight
+    await closing.close();
+    expect(backend.store.get('calls')).toBe(4);
+  });
+
+  it('keeps pulling a key read once for minutes of syncs, and stops after five minutes without a read', async () => {
+    const backend = new MemoryStateBackend();
+    let now = 0;
+    const clock = { now: () => now, setTimeout: () => undefined, clearTimeout: () => undefined };
+    const other = process(backend);
+    const store = new SyncedStateStore({ backend, clock, syncIntervalMs: 20 });
+    stores.push(store);
+    store.get('rpm');
+    for (let tick = 0; tick < 100; tick++) {
+      now += 20; // 100 syncs of 20 ms: a deployment called every few seconds must not go stale
+      await store.sync();
+    }
+    other.set('rpm', 42, 60_000);
+    await other.sync();
+    await store.sync();
+    expect(backend.lastKeys).toEqual(['rpm']);
+    expect(store.get('rpm')).toBe(42);
+
+    now += 5 * 60_000 + 1;
+    await store.sync();
+    expect(backend.lastKeys).toEqual([]);
   });
 
   it('rejects a backend without a sync method and a bad interval', () => {
