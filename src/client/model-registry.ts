@@ -17,6 +17,8 @@ export type ModelRegistry = {
   /** Checks a fallback policy against the models: unknown aliases, capability gaps. */
   checkPolicy(policy: FallbackPolicy): void;
   health(now: number): DeploymentSnapshot[];
+  /** Reads every deployment's shared state, then syncs the store when it mirrors a shared backend. */
+  pullSharedState(now: number): Promise<void>;
 };
 
 const CAPABILITIES = ['tools', 'images', 'jsonOutput'] as const satisfies readonly (keyof ProviderCapabilities)[];
@@ -119,6 +121,10 @@ export function buildModelRegistry(
       const snapshots: DeploymentSnapshot[] = [];
       for (const pool of pools.values()) for (const deployment of pool.deployments) snapshots.push(deployment.snapshot(now));
       return snapshots;
+    },
+    async pullSharedState(now) {
+      this.health(now); // a snapshot reads every key a deployment keeps, so a mirror pulls them all
+      await state.store.sync?.();
     },
   };
 }

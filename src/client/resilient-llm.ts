@@ -385,10 +385,10 @@ export class ResilientLLM {
     return this.registry.health(this.clock.now());
   }
 
-  /** Opens connections to every configured origin ahead of the first request. */
+  /** Opens connections to every configured origin, and pulls a shared `stateStore`, ahead of the first request. */
   async warmup(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     const origins = [...this.registry.adapters.values()].flatMap((adapter) => adapter.origins ?? []);
-    await this.transport.warmup?.(origins, options.signal);
+    await Promise.all([this.transport.warmup?.(origins, options.signal), this.registry.pullSharedState(this.clock.now())]);
   }
 
   /** Releases connections. Calls after `close()` are refused. */

@@ -25,6 +25,12 @@ export interface StateStore {
    */
   increment(key: string, by: number, ttlMs?: number): number;
   delete(key: string): void;
+  /**
+   * For stores that mirror a shared backend: pushes local writes and pulls the keys read so far.
+   * `llm.warmup()` reads every deployment's state, then calls this, so that a new process knows
+   * what the others know (open circuits, cooldowns, spent limits) before its first call.
+   */
+  sync?(): Promise<void>;
 }
 
 export type MemoryStateStoreOptions = {

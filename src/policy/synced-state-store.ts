@@ -30,7 +30,7 @@ export type SyncedStateStoreOptions = {
   /**
    * How often local writes are pushed and the keys this process reads are pulled. Shorter means
    * processes see each other sooner (an `rpm` shared by N processes overshoots by what they take
-   * before seeing each other's takes: see the class comment) for one backend round trip per interval.
+   * before seeing each other's takes) for one backend round trip per interval.
    * A key read for the first time is pulled at once instead (at most one extra round trip at a time).
    * @default 250
    */
@@ -63,21 +63,16 @@ const MAX_PENDING_WRITES = 100_000;
  * therefore eventually consistent, a sync interval behind: enough for limits and totals measured
  * over seconds to minutes, and for circuits opened by one process to be skipped by the others.
  *
- * Increments add up across processes; a `set` is last-writer-wins. A rate-limit bucket is one
- * `set` key, so requests two processes take within the same sync window count once in the shared
- * bucket, for good: processes sending in lockstep can each spend the whole shared `rpm`. Takes
- * spread over time are seen by every process within about two sync intervals.
+ * Increments add up across processes; a `set` is last-writer-wins. The client's state is built
+ * for that: every count that must not lose an update (rate-limit takes, learned remaining counts,
+ * failures, usage, spend) is an increment, and what is `set` (an open circuit, a cooldown, a
+ * learned observation) is a fact whose latest value is the right one. What can overshoot is what
+ * processes take before seeing each other's takes: about two sync intervals' worth.
  *
  * A new process knows nothing until its first sync, and only pulls keys once read. Before its
- * first call, read the state its client will use and pull it, so that it skips the deployments
- * other processes know are down (open circuits, cooldowns, spent rate limits):
- *
- * ```ts
- * const store = new SyncedStateStore({ backend });
- * const llm = new ResilientLLM({ providers, models, stateStore: store });
- * llm.health(); // reads every deployment's state
- * await store.sync(); // pulls it
- * ```
+ * first call, `await llm.warmup()`: it reads every deployment's state and calls `sync()`, so the
+ * process skips the deployments other processes know are down (open circuits, cooldowns, spent
+ * rate limits).
  *
  * Keys read for the first time later on (a new tenant's usage, a new window) are pulled by a sync
  * that starts at once rather than on the next tick.

@@ -1,4 +1,4 @@
-import { StateScope } from '../state-scope.js';
+import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
 
 /**
  * Float tolerance so that waiting exactly `waitTimeMs()` always lets the take succeed. Amounts are
@@ -12,29 +12,34 @@ const EPSILON = 1e-6;
  * The level may go below zero after `take()` (a charge settled after the fact); the bucket then
  * refuses until it has refilled.
  *
- * Its whole state is one number in a `StateStore`: the time at which the bucket is full again (the
- * "theoretical arrival time" of GCRA). An absent key is a full bucket, so every process sharing
- * the store draws from the same bucket, and the key expires once it no longer matters.
+ * Its state is two numbers in a `StateStore`, kept so that processes sharing the store lose no
+ * take even when they write at the same moment:
+ * - `spent`: every token ever taken, an increment per take (increments from all processes add up);
+ * - `wasted`: refill that overflowed a full bucket, set (rarely) when a take finds the bucket full.
+ * The level is `capacity + refill since the time origin − wasted − spent`, capped at `capacity`.
+ * Two processes that both find the bucket full write nearly the same `wasted`, and either value
+ * leaves the level right once both their takes are counted in `spent`.
  */
 export class TokenBucket {
   readonly capacity: number;
   readonly refillPerMs: number;
   private readonly scope: StateScope;
-  private readonly key: string;
+  private readonly spentKey: string;
+  private readonly wastedKey: string;
 
   /** `scope` and `name` say where the state lives; by default the bucket keeps it to itself. */
   constructor(capacity: number, refillPerMs: number, scope: StateScope = StateScope.inMemory(), name = 'bucket') {
     this.capacity = capacity;
     this.refillPerMs = refillPerMs;
     this.scope = scope;
-    this.key = scope.key(name);
+    this.spentKey = scope.key(`${name}${KEY_SEPARATOR}spent`);
+    this.wastedKey = scope.key(`${name}${KEY_SEPARATOR}wasted`);
   }
 
   /** Tokens available at `now` (may be negative while in debt). */
   available(now: number): number {
-    const fullAt = this.scope.time(this.key);
-    if (fullAt === undefined || fullAt <= now) return this.capacity;
-    return this.capacity - (fullAt - now) * this.refillPerMs;
+    const level = this.uncapped(now);
+    return level < this.capacity ? level : this.capacity;
   }
 
   /** Whether `amount` tokens could be taken at `now`, without taking them. */
@@ -44,15 +49,21 @@ export class TokenBucket {
 
   /** Takes `amount` tokens if they are all there; otherwise takes nothing. */
   tryTake(amount: number, now: number): boolean {
-    const level = this.available(now);
-    if (level + EPSILON < amount) return false;
-    this.store(level - amount, now);
+    if (!this.canTake(amount, now)) return false;
+    this.take(amount, now);
     return true;
   }
 
   /** Takes `amount` unconditionally (may go into debt), or gives back a negative `amount`. */
   take(amount: number, now: number): void {
-    this.store(Math.min(this.capacity, this.available(now) - amount), now);
+    const level = this.uncapped(now);
+    const store = this.scope.store;
+    if (level > this.capacity) {
+      // The bucket is full: count the refill that overflowed, so the level starts from `capacity`.
+      store.set(this.wastedKey, (this.scope.number(this.wastedKey) ?? 0) + level - this.capacity);
+    }
+    // A refund cannot fill the bucket past its capacity: `available()` caps it.
+    store.increment(this.spentKey, amount);
   }
 
   /** Milliseconds until `amount` tokens are available; `Infinity` if it exceeds the capacity. */
@@ -72,12 +83,9 @@ export class TokenBucket {
     return level <= 0 ? 0 : level / this.capacity;
   }
 
-  private store(level: number, now: number): void {
-    if (level >= this.capacity) {
-      this.scope.store.delete(this.key);
-      return;
-    }
-    const untilFullMs = (this.capacity - level) / this.refillPerMs;
-    this.scope.setTime(this.key, now + untilFullMs, untilFullMs);
+  /** The level before the cap: capacity, plus all refill since the time origin, minus what was wasted and spent. */
+  private uncapped(now: number): number {
+    const refilled = (now + this.scope.timeOrigin) * this.refillPerMs;
+    return this.capacity + refilled - (this.scope.number(this.wastedKey) ?? 0) - (this.scope.number(this.spentKey) ?? 0);
   }
 }

@@ -8,7 +8,7 @@
 //                 `open-circuit`: calls until primary's circuit is open
 //                 `follow-circuit`: CALLS calls, primary's circuit state read before the first
 //   STORE         `synced` (default) or `memory`: a store of its own, to show what sharing prevents
-//   STARTUP_SYNC  `1` (default): `llm.health()` then `await store.sync()` before the first call
+//   STARTUP_SYNC  `1` (default): `await llm.warmup()` (which pulls the shared state) before the first call
 //
 // Protocol: prints `ready` once set up, waits for `go <epoch ms>` on stdin (a start time on the
 // wall clock every process shares), runs, closes the client and the store, prints one JSON result
@@ -124,9 +124,8 @@ async function main(): Promise<void> {
     for (let call = 0; call < WARM_UP_CALLS; call++) await llm.chat({ model: 'warm', messages: [{ role: 'user', content: 'Warm up.' }] });
   }
   if (environment['STARTUP_SYNC'] !== '0') {
-    // The documented start of a process sharing state: read every deployment's state, then pull it.
-    llm.health();
-    await store.sync?.();
+    // The documented start of a process sharing state: warmup() reads every deployment's state and pulls it.
+    await llm.warmup();
   }
   const lines = createInterface({ input: process.stdin });
   process.stdout.write('ready\n');

@@ -5,6 +5,8 @@ import { LearnedLimit } from '../../../src/policy/rate-limit/learned-limit.js';
 import { RateLimiter } from '../../../src/policy/rate-limit/rate-limiter.js';
 import { StateScope } from '../../../src/policy/state-scope.js';
 import { MemoryStateStore } from '../../../src/policy/state-store.js';
+import { SyncedStateStore } from '../../../src/policy/synced-state-store.js';
+import { MemoryStateBackend } from '../../../src/testing/index.js';
 import { ManualClock } from './manual-clock.js';
 
 // Two "processes" share one store. Their clocks started at different times (different
@@ -41,6 +43,27 @@ describe('state shared through one StateStore', () => {
     advance(15_000);
     expect(limiterA.tryTake(0, clockA.now())).toBe(true);
     expect(limiterB.tryTake(0, clockB.now())).toBe(false);
+  });
+
+  it('loses no take when two processes take from a full shared bucket before either has synced', async () => {
+    const backend = new MemoryStateBackend();
+    const stores = [new SyncedStateStore({ backend, syncIntervalMs: 60_000 }), new SyncedStateStore({ backend, syncIntervalMs: 60_000 })];
+    const clock = new ManualClock(1_000);
+    const [limiterA, limiterB] = stores.map((store) => new RateLimiter({ rpm: 10 }, new StateScope(store, 'd1\u001f')));
+    try {
+      clock.advance(600_000); // long idle: the bucket is full and has refill to spare
+      for (let take = 0; take < 4; take++) expect(limiterA!.tryTake(0, clock.now())).toBe(true);
+      for (let take = 0; take < 3; take++) expect(limiterB!.tryTake(0, clock.now())).toBe(true);
+      for (const store of [...stores, ...stores]) await store.sync();
+
+      // Both full buckets were written to at once; all 7 takes count: 3 left for each process.
+      expect(limiterA!.headroom(clock.now())).toBeCloseTo(0.3, 9);
+      expect(limiterB!.headroom(clock.now())).toBeCloseTo(0.3, 9);
+      for (let take = 0; take < 3; take++) expect(limiterB!.tryTake(0, clock.now())).toBe(true);
+      expect(limiterB!.tryTake(0, clock.now())).toBe(false);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
   });
 
   it('spends one learned remaining count from both processes', () => {
