@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../providers/provider.js';
 import { systemClock } from '../providers/provider.js';
 import { expectInteger } from './validate-option.js';
@@ -43,53 +42,96 @@ export type MemoryStateStoreOptions = {
   readonly clock?: Clock;
 };
 
-/** The default `StateStore`: one process, in memory, bounded (lru-cache), TTLs on the injected clock. */
+type Entry = {
+  value: number | string;
+  /** Clock time at which the entry is gone; `Infinity` without a TTL. */
+  expiresAt: number;
+  /** When it was last read or written, as a count of operations: the least recently used go first. */
+  usedAt: number;
+};
+
+/** Beyond `maxEntries`, this share of the entries is dropped at once, so eviction is rare. */
+const EVICT_FRACTION = 0.1;
+
+/**
+ * The default `StateStore`: one process, in memory, bounded, TTLs on the injected clock. A read
+ * is a map lookup (plus a clock read only for keys with a TTL), and an increment updates the entry
+ * in place: the client reads it several times per request.
+ */
 export class MemoryStateStore implements StateStore {
-  private readonly cache: LRUCache<string, number | string>;
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly clock: Clock;
+  private operations = 0;
 
   constructor(options: MemoryStateStoreOptions = {}) {
     if (options.maxEntries !== undefined) expectInteger('maxEntries', options.maxEntries, 1);
-    const clock = options.clock ?? systemClock;
-    this.cache = new LRUCache<string, number | string>({
-      max: options.maxEntries ?? 10_000,
-      // lru-cache treats a start time of 0 as "no TTL"; an offset keeps a clock that starts at 0 working.
-      perf: { now: () => clock.now() + 1 },
-      // lru-cache would cache the time (and set a timer) for ttlResolution ms; 0 reads the clock every time.
-      ttlResolution: 0,
-    });
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.clock = options.clock ?? systemClock;
   }
 
   get(key: string): number | string | undefined {
-    return this.cache.get(key);
+    return this.live(key)?.value;
   }
 
   set(key: string, value: number | string, ttlMs?: number): void {
-    if (ttlMs === undefined) this.cache.set(key, value);
-    else this.cache.set(key, value, { ttl: ttlMs });
+    const expiresAt = ttlMs === undefined ? Infinity : this.clock.now() + ttlMs;
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.value = value;
+      entry.expiresAt = expiresAt;
+      entry.usedAt = ++this.operations;
+    } else {
+      this.add(key, { value, expiresAt, usedAt: ++this.operations });
+    }
   }
 
   increment(key: string, by: number, ttlMs?: number): number {
-    const current = this.cache.get(key);
-    const remainingTtl = this.cache.getRemainingTTL(key);
-    const next = (typeof current === 'number' ? current : 0) + by;
-    if (current !== undefined && Number.isFinite(remainingTtl) && remainingTtl > 0) {
-      this.cache.set(key, next, { ttl: remainingTtl });
-    } else if (current === undefined && ttlMs !== undefined) {
-      this.cache.set(key, next, { ttl: ttlMs });
-    } else {
-      this.cache.set(key, next);
+    const entry = this.live(key);
+    if (entry) {
+      // An existing key keeps its expiry; one that held a string starts again from 0.
+      const next = (typeof entry.value === 'number' ? entry.value : 0) + by;
+      entry.value = next;
+      return next;
     }
-    return next;
+    this.add(key, { value: by, expiresAt: ttlMs === undefined ? Infinity : this.clock.now() + ttlMs, usedAt: ++this.operations });
+    return by;
   }
 
   delete(key: string): void {
-    this.cache.delete(key);
+    this.entries.delete(key);
   }
 
   /** The milliseconds `key` has left; `undefined` when it has no expiry or is absent. */
   remainingTtlMs(key: string): number | undefined {
-    if (!this.cache.has(key)) return undefined;
-    const remaining = this.cache.getRemainingTTL(key);
-    return Number.isFinite(remaining) && remaining > 0 ? remaining : undefined;
+    const entry = this.live(key);
+    return entry === undefined || entry.expiresAt === Infinity ? undefined : entry.expiresAt - this.clock.now();
+  }
+
+  /** The entry at `key` if it has not expired (an expired one is dropped), marked as used. */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== Infinity && entry.expiresAt < this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    entry.usedAt = ++this.operations;
+    return entry;
+  }
+
+  private add(key: string, entry: Entry): void {
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) this.evict();
+  }
+
+  /** Drops expired entries, then, if still too many, the least recently used: a tenth of the room at once. */
+  private evict(): void {
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt < now) this.entries.delete(key);
+    if (this.entries.size <= this.maxEntries) return;
+    const target = this.maxEntries - Math.floor(this.maxEntries * EVICT_FRACTION);
+    const byUse = [...this.entries].sort((left, right) => left[1].usedAt - right[1].usedAt);
+    for (let index = 0; index < byUse.length - target; index++) this.entries.delete(byUse[index]![0]);
   }
 }

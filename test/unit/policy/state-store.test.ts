@@ -54,4 +54,18 @@ describe('MemoryStateStore', () => {
     expect(store.get('c')).toBe(3);
     expect(() => new MemoryStateStore({ maxEntries: 0 })).toThrow('Expected `maxEntries` to be a positive integer, got 0.');
   });
+
+  it('makes room by dropping expired keys before any live one', () => {
+    const clock = new ManualClock();
+    const store = new MemoryStateStore({ maxEntries: 3, clock });
+    store.set('short', 1, 10);
+    store.set('b', 2);
+    store.set('c', 3);
+    clock.advance(11);
+    store.set('d', 4);
+    expect([store.get('short'), store.get('b'), store.get('c'), store.get('d')]).toEqual([undefined, 2, 3, 4]);
+    expect(store.remainingTtlMs('b')).toBeUndefined();
+    store.set('e', 5, 100);
+    expect(store.remainingTtlMs('e')).toBe(100);
+  });
 });
