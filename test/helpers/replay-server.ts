@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 /** A scripted reply: status, headers and the body as chunks written one by one. */
 export type ScriptedReply = {
@@ -36,7 +36,6 @@ export async function startReplayServer(
 ): Promise<ReplayServer> {
   const requests: RecordedRequest[] = [];
   let closedEarly = 0;
-  const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const parts: Buffer[] = [];
     request.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -74,22 +73,8 @@ export async function startReplayServer(
       writeNext();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    closedEarly: () => closedEarly,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, closedEarly: () => closedEarly, close };
 }
 
 /** Splits text into chunks at the given byte offsets (sorted, unique), keeping raw bytes. */

@@ -7,6 +7,7 @@ import { openai } from '../../src/providers/openai/openai-adapter.js';
 import { anthropic } from '../../src/providers/anthropic/anthropic-adapter.js';
 import { UndiciTransport } from '../../src/transport/undici-transport.js';
 import { AbortToken } from '../../src/transport/abort-token.js';
+import { listenOnLoopback } from '../helpers/listen-on-loopback.js';
 
 type Counting = { url: string; connections: () => number; requests: () => number; close: () => Promise<void> };
 
@@ -14,7 +15,6 @@ type Counting = { url: string; connections: () => number; requests: () => number
 async function countingServer(): Promise<Counting> {
   let connections = 0;
   let requests = 0;
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     requests++;
     let body = '';
@@ -54,23 +54,8 @@ async function countingServer(): Promise<Counting> {
       }
     });
   });
-  server.on('connection', (socket: Socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    requests: () => requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server, () => connections++);
+  return { url, connections: () => connections, requests: () => requests, close };
 }
 
 const cleanups: (() => Promise<void>)[] = [];

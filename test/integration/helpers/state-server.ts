@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 import type { StateBackend, StateEntry, StateWrite } from '../../../src/policy/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
+import { listenOnLoopback } from '../../helpers/listen-on-loopback.js';
 
 /** A `MemoryStateBackend` served over HTTP on 127.0.0.1, standing in for Redis between processes. */
 export type StateServer = {
@@ -17,7 +17,6 @@ type SyncBody = { readonly writes: readonly StateWrite[]; readonly keys: readonl
 
 /** Serves `POST /sync` with `{ writes, keys }` → the entries of `keys` (JSON; an absent key is `null`). */
 export async function startStateServer(backend = new MemoryStateBackend()): Promise<StateServer> {
-  const sockets = new Set<Socket>();
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,21 +42,8 @@ export async function startStateServer(backend = new MemoryStateBackend()): Prom
       );
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    backend,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, backend, close };
 }
 
 /** A `StateBackend` that syncs with a `startStateServer` at `url` (loopback only). */
