@@ -1,6 +1,9 @@
 import type { Clock } from '../providers/provider.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
 
+/** A clock that never moves: TTLs measured on it never elapse. */
+const STILL_CLOCK: Clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => undefined };
+
 /** Separates the parts of a state key. */
 export const KEY_SEPARATOR = '\u001f';
 
@@ -32,9 +35,13 @@ export class StateScope {
     return store ? new StateScope(store, '', clock.timeOrigin ?? 0) : new StateScope(new MemoryStateStore({ clock }));
   }
 
-  /** A scope of its own, in memory: for building blocks used outside a client. */
-  static inMemory(): StateScope {
-    return new StateScope(new MemoryStateStore({ maxEntries: 256 }));
+  /**
+   * A scope of its own, in memory: for building blocks used outside a client. TTLs run on `clock`;
+   * without one they never elapse (the building block compares times itself, on the `now` it is
+   * given, and the store stays bounded by its size).
+   */
+  static inMemory(clock: Clock = STILL_CLOCK): StateScope {
+    return new StateScope(new MemoryStateStore({ maxEntries: 256, clock }));
   }
 
   /** The full key of `name` in this scope. Build keys once, not per call. */

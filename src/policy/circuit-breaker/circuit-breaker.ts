@@ -134,7 +134,7 @@ export class CircuitBreaker {
     options: CircuitBreakerOptions = {},
     clock: Clock,
     onStateChange?: CircuitStateListener,
-    scope: StateScope = StateScope.inMemory(),
+    scope: StateScope = StateScope.inMemory(clock),
   ) {
     validateCircuitBreakerOptions(options);
     this.clock = clock;

@@ -113,7 +113,7 @@ export class DeploymentState {
     this.contextWindow = options.contextWindow;
     this.latencySmoothing = options.latencySmoothing ?? 0.25;
     this.clock = options.clock;
-    this.scope = options.scope ?? StateScope.inMemory();
+    this.scope = options.scope ?? StateScope.inMemory(options.clock);
     this.cooldownKey = this.scope.key('cooldown-until');
     this.cooldownReasonKey = this.scope.key('cooldown-reason');
     this.breaker = new CircuitBreaker(options.breaker, options.clock, options.onCircuitStateChange, this.scope.child('circuit'));
