@@ -28,6 +28,8 @@ export function deploymentsOf(config: ClientOptions['models'][string]): { deploy
 }
 
 /** Checks client options once, eagerly, with messages that name the field. */
+const STATE_STORE_METHODS = ['get', 'set', 'increment', 'delete'] as const;
+
 export function validateClientOptions(options: ClientOptions): void {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
   const providers = options.providers;
@@ -78,6 +80,10 @@ export function validateClientOptions(options: ClientOptions): void {
     checkPositive('retry.maxRetryAfterMs', retry.maxRetryAfterMs);
   }
   if (options.breaker !== undefined) validateCircuitBreakerOptions(options.breaker, 'breaker.');
+  const store = options.stateStore;
+  if (store !== undefined && !STATE_STORE_METHODS.every((method) => typeof (store as unknown as Record<string, unknown> | null)?.[method] === 'function')) {
+    fail('stateStore', 'a StateStore with get, set, increment and delete (e.g. new MemoryStateStore())', store);
+  }
   if (options.hedge !== undefined) {
     if (!(typeof options.hedge.afterMs === 'number' && options.hedge.afterMs > 0)) fail('hedge.afterMs', 'a positive number of milliseconds', options.hedge.afterMs);
     if (options.hedge.maxExtra !== undefined && !(Number.isInteger(options.hedge.maxExtra) && options.hedge.maxExtra >= 1)) {

@@ -137,6 +137,9 @@ describe('ResilientLLM.chat', () => {
       () => new ResilientLLM({ providers: { mock: mockProvider() }, models: { main: { provider: 'nope', model: 'x' } } }),
     ).toThrow(/models\.main\.provider/);
     expect(
+      () => new ResilientLLM({ providers: { mock: mockProvider() }, models: { main: { provider: 'mock', model: 'x' } }, stateStore: { get: () => undefined } as never }),
+    ).toThrow('Expected `stateStore` to be a StateStore with get, set, increment and delete (e.g. new MemoryStateStore()), got an object.');
+    expect(
       () =>
         new ResilientLLM({
           providers: { mock: mockProvider() },
