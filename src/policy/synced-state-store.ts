@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/errors.js';
 import type { Clock } from '../providers/provider.js';
 import { systemClock } from '../providers/provider.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
@@ -102,7 +103,7 @@ export class SyncedStateStore implements StateStore {
 
   constructor(options: SyncedStateStoreOptions) {
     if (typeof options?.backend?.sync !== 'function') {
-      throw new TypeError('Expected `backend` to have a `sync(writes, keys)` method.');
+      throw new InvalidArgumentError('backend', 'Expected `backend` to have a `sync(writes, keys)` method.');
     }
     const syncIntervalMs = options.syncIntervalMs ?? 250;
     expectNumber('syncIntervalMs', syncIntervalMs, 1);

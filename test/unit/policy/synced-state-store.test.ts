@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/errors/errors.js';
 import { SyncedStateStore, type StateWrite } from '../../../src/policy/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
 
@@ -192,6 +193,7 @@ describe('SyncedStateStore', () => {
   });
 
   it('rejects a backend without a sync method and a bad interval', () => {
+    expect(() => new SyncedStateStore({ backend: {} as never })).toThrow(InvalidArgumentError);
     expect(() => new SyncedStateStore({ backend: {} as never })).toThrow('Expected `backend` to have a `sync(writes, keys)` method.');
     expect(() => new SyncedStateStore({ backend: new MemoryStateBackend(), syncIntervalMs: 0 })).toThrow('syncIntervalMs');
   });
