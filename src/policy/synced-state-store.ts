@@ -201,11 +201,21 @@ export class SyncedStateStore implements StateStore {
       return;
     }
     this.settle(writes);
+    // Writes made since this sync started are not in the pulled values. Increments are added on
+    // top (so a busy counter still sees other processes' counts); a key set or deleted since keeps
+    // its local value until the next sync settles it.
+    const unpushed = this.dirty.size === 0 ? undefined : unpushedIncrements(this.pending);
     keys.forEach((key, index) => {
-      if (this.dirty.has(key)) return; // written since this sync started: the next one settles it
       const entry = entries[index];
-      if (entry === undefined) this.local.delete(key);
-      else this.local.set(key, entry.value, entry.ttlMs);
+      if (unpushed !== undefined && this.dirty.has(key)) {
+        const delta = unpushed.get(key);
+        if (delta === undefined || entry === undefined || typeof entry.value !== 'number') return;
+        this.local.set(key, entry.value + delta, entry.ttlMs);
+      } else if (entry === undefined) {
+        this.local.delete(key);
+      } else {
+        this.local.set(key, entry.value, entry.ttlMs);
+      }
     });
   }
 
@@ -245,4 +255,19 @@ export class SyncedStateStore implements StateStore {
     (handle as { unref?: () => void } | undefined)?.unref?.();
     this.timer = handle;
   }
+}
+
+/**
+ * The sum of the increments waiting in `writes`, by key; keys that also have a set or delete
+ * waiting are left out (their local value is the newer one).
+ */
+function unpushedIncrements(writes: readonly StateWrite[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  const overwritten = new Set<string>();
+  for (const write of writes) {
+    if (write.op === 'increment') sums.set(write.key, (sums.get(write.key) ?? 0) + write.by);
+    else overwritten.add(write.key);
+  }
+  for (const key of overwritten) sums.delete(key);
+  return sums;
 }

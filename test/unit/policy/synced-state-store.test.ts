@@ -48,6 +48,23 @@ describe('SyncedStateStore', () => {
     expect(second.get('opened-at')).toBeUndefined();
   });
 
+  it('adds increments made during a sync on top of the value it pulled, so a busy counter still sees the others', async () => {
+    const backend = new MemoryStateBackend();
+    const busy = process(backend);
+    const other = process(backend);
+    other.increment('spent', 10);
+    await other.sync();
+
+    busy.increment('spent', 1);
+    const syncing = busy.sync();
+    busy.increment('spent', 1); // made while the round trip is out: not in what it pulls
+    await syncing;
+    expect(busy.get('spent')).toBe(12); // 11 pulled + 1 not yet pushed
+    await busy.sync();
+    expect(backend.store.get('spent')).toBe(12);
+    expect(busy.get('spent')).toBe(12);
+  });
+
   it('keeps a local write made during a sync instead of the value that sync pulled', async () => {
     const backend = new MemoryStateBackend();
     const first = process(backend);
