@@ -4,6 +4,7 @@ import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
+import { isBatchedPartStream, partBatches } from '../providers/shared/part-batches.js';
 import { ResultAccumulator } from './result-accumulator.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';
 
@@ -135,17 +136,18 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       return { ok: true, result, latencyMs, timeToFirstTokenMs: undefined };
     }
     const stream = await input.adapter.doStream(input.request, context);
-    accumulator = new ResultAccumulator();
+    const folded = new ResultAccumulator();
+    accumulator = folded;
     const onPart = input.onPart;
-    for await (const part of stream) {
-      lastActivityAt = clock.now();
-      accumulator.add(part);
+    // Handles one part; false when a hedge lost and the attempt must stop reading.
+    const take = (part: ProviderStreamPart): boolean => {
+      folded.add(part);
       if (phase === 'first-token' && isContentPart(part)) {
         phase = 'idle';
         timeToFirstTokenMs = lastActivityAt - startedAt;
         if (input.claim && !input.claim()) {
           controller.abort(new DOMException('Another hedged attempt answered first', 'AbortError'));
-          break;
+          return false;
         }
       }
       if (part.type === 'tool-call-delta') hasPartialToolCall = true;
@@ -153,6 +155,19 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       if (onPart && isForwarded(part)) {
         hasEmitted = true;
         onPart(part);
+      }
+      return true;
+    };
+    if (isBatchedPartStream(stream)) {
+      // Built-in adapters hand over the parts of one network read at once: one async step per read.
+      reading: for await (const batch of stream[partBatches]()) {
+        lastActivityAt = clock.now();
+        for (const part of batch) if (!take(part)) break reading;
+      }
+    } else {
+      for await (const part of stream) {
+        lastActivityAt = clock.now();
+        if (!take(part)) break;
       }
     }
     if (controller.aborted) throw controller.reason;
