@@ -6,6 +6,7 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
+import { hasRateLimitHeaders } from '../policy/rate-limit/rate-limit-headers.js';
 import { classifyError } from '../policy/retry/classify-error.js';
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
@@ -308,7 +309,9 @@ export class CallExecutor {
     let observer = this.headerObservers.get(deployment);
     if (!observer) {
       const clock = this.env.clock;
-      observer = (header) => deployment.limiter.observeHeaders(header, clock.now(), Date.now());
+      observer = (header) => {
+        if (hasRateLimitHeaders(header)) deployment.limiter.observeHeaders(header, clock.now(), Date.now());
+      };
       this.headerObservers.set(deployment, observer);
     }
     return observer;
