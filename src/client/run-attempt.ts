@@ -19,6 +19,8 @@ export type AttemptInput = {
   /** Clock time at which the whole call's deadline ends. */
   readonly deadlineAt: number;
   readonly deadlineMs: number;
+  /** Clock time the attempt starts, when the caller just read the clock; else it is read here. */
+  readonly startedAt?: number | undefined;
   /** The caller's signal, if any. */
   readonly signal: AbortSignalLike | undefined;
   readonly isStream: boolean;
@@ -38,6 +40,8 @@ export type AttemptInput = {
 export type AttemptSuccess = {
   readonly ok: true;
   readonly result: GenerateResult;
+  /** Clock time the attempt ended. */
+  readonly endedAt: number;
   readonly latencyMs: number;
   readonly timeToFirstTokenMs: number | undefined;
 };
@@ -45,6 +49,8 @@ export type AttemptSuccess = {
 export type AttemptFailure = {
   readonly ok: false;
   readonly error: unknown;
+  /** Clock time the attempt ended. */
+  readonly endedAt: number;
   readonly latencyMs: number;
   readonly timeToFirstTokenMs: number | undefined;
   /** True when content from this attempt reached the consumer before it failed. */
@@ -87,7 +93,7 @@ function isForwarded(part: ProviderStreamPart): part is Extract<ProviderStreamPa
  */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { clock, timeouts, deadlineAt } = input;
-  const startedAt = clock.now();
+  const startedAt = input.startedAt ?? clock.now();
   const controller = input.controller ?? new AbortToken();
   const unfollow = controller.follow(input.signal);
 
@@ -132,8 +138,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   try {
     if (!input.isStream) {
       const result = await input.adapter.doGenerate(input.request, context);
-      const latencyMs = clock.now() - startedAt;
-      return { ok: true, result, latencyMs, timeToFirstTokenMs: undefined };
+      const endedAt = clock.now();
+      return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs: undefined };
     }
     const stream = await input.adapter.doStream(input.request, context);
     const folded = new ResultAccumulator();
@@ -172,17 +178,20 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     }
     if (controller.aborted) throw controller.reason;
     if (!accumulator.isFinished) throw new InvalidResponseError('stream ended before its finish event');
-    return { ok: true, result: accumulator.result(), latencyMs: clock.now() - startedAt, timeToFirstTokenMs };
+    const endedAt = clock.now();
+    return { ok: true, result: accumulator.result(), endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
   } catch (caught) {
     // A watchdog or the caller aborted: the abort reason says why, whatever the adapter threw.
     let error = controller.aborted ? controller.reason : caught;
     if (error instanceof ResilientLLMError && error.hasEmittedOutput === undefined && accumulator?.hasContent) {
       error = withEmitted(error);
     }
+    const endedAt = clock.now();
     return {
       ok: false,
       error,
-      latencyMs: clock.now() - startedAt,
+      endedAt,
+      latencyMs: endedAt - startedAt,
       timeToFirstTokenMs,
       hasEmitted,
       partialText: accumulator?.partialText ?? '',
