@@ -35,10 +35,10 @@ export function recordAttempt(
   const { clock, events } = env;
   const { alias, deployment } = candidate;
   if (outcome.ok) {
-    deployment.endRequest('success', candidate.generation);
+    deployment.endRequest('success', candidate.generation, outcome.endedAt);
     deployment.recordLatency(outcome.timeToFirstTokenMs ?? outcome.latencyMs);
     const usage = outcome.result.usage;
-    if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, clock.now());
+    if (plan.estimatedTokens > 0 && usage.totalTokens > 0) deployment.limiter.settle(plan.estimatedTokens, usage.totalTokens, outcome.endedAt);
     const cost = accountUsage(env, plan, state, candidate, usage, false);
     const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
       alias,

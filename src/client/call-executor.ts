@@ -6,6 +6,7 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
+import { hasRateLimitHeaders } from '../policy/rate-limit/rate-limit-headers.js';
 import { classifyError } from '../policy/retry/classify-error.js';
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
@@ -64,6 +65,8 @@ export type CallPlan = {
   readonly tenant: string | undefined;
   /** Running USD spent by this call's attempts (read by the client for budgets). */
   readonly spending: { usd: number };
+  /** Clock time the plan was made; the first pick reads it instead of the clock. */
+  readonly plannedAt: number;
 };
 
 /** A deployment chosen for one attempt, with what it takes to run it. */
@@ -73,6 +76,8 @@ export type Candidate = {
   readonly adapter: ProviderAdapter;
   /** The breaker generation at acquire time, so a verdict that arrives late is not misread. */
   readonly generation: number;
+  /** Clock time it was picked and acquired; its attempt starts right away, so this is the attempt's start. */
+  readonly pickedAt: number;
 };
 
 /** Per-call accounting, shared by every attempt of the call. */
@@ -112,6 +117,7 @@ export class CallExecutor {
     let previousContextWindow: number | undefined;
     let lastError: ResilientLLMError | undefined;
     const primaryPrice = this.priceIndexOfAlias(plan.aliases[0]!);
+    let isFirstPick = true;
 
     for (let aliasIndex = 0; aliasIndex < plan.aliases.length; aliasIndex++) {
       const alias = plan.aliases[aliasIndex]!;
@@ -137,7 +143,8 @@ export class CallExecutor {
 
       for (;;) {
         if (plan.signal?.aborted) throw plan.signal.reason;
-        const now = clock.now();
+        const now = isFirstPick ? plan.plannedAt : clock.now();
+        isFirstPick = false;
         if (now >= plan.deadlineAt) throw this.deadlineError(plan, state);
         const candidate = this.pickCandidate(plan, alias, pool, tried, banned, now);
         if (!candidate) {
@@ -253,7 +260,13 @@ export class CallExecutor {
     const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
     if (!deployment || banned.has(deployment.id)) return undefined;
     if (!deployment.acquire(now, plan.estimatedTokens)) return undefined;
-    return { alias, deployment, adapter: this.env.adapters.get(deployment.providerName)!, generation: deployment.lastPermitGeneration };
+    return {
+      alias,
+      deployment,
+      adapter: this.env.adapters.get(deployment.providerName)!,
+      generation: deployment.lastPermitGeneration,
+      pickedAt: now,
+    };
   }
 
   /** Runs one attempt on `candidate` and records it. */
@@ -290,6 +303,7 @@ export class CallExecutor {
       timeouts: plan.policy.timeoutsFor(alias),
       deadlineAt: plan.deadlineAt,
       deadlineMs: plan.deadlineMs,
+      startedAt: candidate.pickedAt,
       signal: plan.signal,
       isStream: plan.isStream,
       onResponseHeaders: this.headerObserver(deployment),
@@ -308,7 +322,9 @@ export class CallExecutor {
     let observer = this.headerObservers.get(deployment);
     if (!observer) {
       const clock = this.env.clock;
-      observer = (header) => deployment.limiter.observeHeaders(header, clock.now(), Date.now());
+      observer = (header) => {
+        if (hasRateLimitHeaders(header)) deployment.limiter.observeHeaders(header, clock.now(), Date.now());
+      };
       this.headerObservers.set(deployment, observer);
     }
     return observer;

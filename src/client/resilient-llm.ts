@@ -241,6 +241,7 @@ export class ResilientLLM {
     }
     let reservation: BudgetReservation | undefined;
     const spending = { usd: 0 };
+    let hasWaited = false;
     try {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
@@ -248,6 +249,7 @@ export class ResilientLLM {
       if (alias === 'auto') {
         if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
         const decision = await this.router.route(request, estimatedTokens, this.realSignal(input), { tenant: options.tenant, requestId });
+        hasWaited = true;
         alias = decision.alias;
         const { tier, reason, source, classifierCost, classifierUsage } = decision;
         const spent = { ...(classifierCost !== undefined ? { classifierCost } : {}), ...(classifierUsage ? { classifierUsage } : {}) };
@@ -264,6 +266,7 @@ export class ResilientLLM {
       const cacheContext = this.cache && options.cache !== false ? cacheContextFor(requestId, options.tenant, () => this.realSignal(input)) : undefined;
       if (cacheContext && options.cache !== 'refresh') {
         const hit = await lookupInCache(this.cache!, this.events, resolved, cacheContext);
+        hasWaited = true;
         if (hit) {
           const response = replayCached(hit, route, isStream ? onPart : undefined);
           this.endEvent(requestId, startedAt, response);
@@ -271,7 +274,9 @@ export class ResilientLLM {
         }
       }
 
-      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, input.deadlineAt);
+      // The deadline starts when the call is planned: at its start, unless routing or the cache waited.
+      const plannedAt = hasWaited ? this.clock.now() : startedAt;
+      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, input.deadlineAt, plannedAt);
       if (this.budget) {
         const estimate = this.estimateFirstAttempt(plan);
         if (estimate !== undefined) reservation = this.budget.reserve(estimate, this.clock.now());
@@ -306,6 +311,7 @@ export class ResilientLLM {
     estimatedTokens: number,
     spending: { usd: number },
     sharedDeadlineAt: number | undefined,
+    now: number,
   ): CallPlan {
     const policy =
       options.fallback === false
@@ -334,7 +340,7 @@ export class ResilientLLM {
       aliases: policy.chainFor(request.model),
       policy,
       maxRetries,
-      deadlineAt: sharedDeadlineAt ?? this.clock.now() + deadlineMs,
+      deadlineAt: sharedDeadlineAt ?? now + deadlineMs,
       deadlineMs,
       signal,
       isStream,
@@ -344,6 +350,7 @@ export class ResilientLLM {
       maxCostUsd: this.budget?.perRequestUsd,
       tenant: options.tenant,
       spending,
+      plannedAt: now,
     };
   }
 

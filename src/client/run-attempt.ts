@@ -4,6 +4,7 @@ import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
+import { isBatchedPartStream, partBatches } from '../providers/shared/part-batches.js';
 import { ResultAccumulator } from './result-accumulator.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';
 
@@ -18,6 +19,8 @@ export type AttemptInput = {
   /** Clock time at which the whole call's deadline ends. */
   readonly deadlineAt: number;
   readonly deadlineMs: number;
+  /** Clock time the attempt starts, when the caller just read the clock; else it is read here. */
+  readonly startedAt?: number | undefined;
   /** The caller's signal, if any. */
   readonly signal: AbortSignalLike | undefined;
   readonly isStream: boolean;
@@ -37,6 +40,8 @@ export type AttemptInput = {
 export type AttemptSuccess = {
   readonly ok: true;
   readonly result: GenerateResult;
+  /** Clock time the attempt ended. */
+  readonly endedAt: number;
   readonly latencyMs: number;
   readonly timeToFirstTokenMs: number | undefined;
 };
@@ -44,6 +49,8 @@ export type AttemptSuccess = {
 export type AttemptFailure = {
   readonly ok: false;
   readonly error: unknown;
+  /** Clock time the attempt ended. */
+  readonly endedAt: number;
   readonly latencyMs: number;
   readonly timeToFirstTokenMs: number | undefined;
   /** True when content from this attempt reached the consumer before it failed. */
@@ -86,7 +93,7 @@ function isForwarded(part: ProviderStreamPart): part is Extract<ProviderStreamPa
  */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { clock, timeouts, deadlineAt } = input;
-  const startedAt = clock.now();
+  const startedAt = input.startedAt ?? clock.now();
   const controller = input.controller ?? new AbortToken();
   const unfollow = controller.follow(input.signal);
 
@@ -131,21 +138,22 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   try {
     if (!input.isStream) {
       const result = await input.adapter.doGenerate(input.request, context);
-      const latencyMs = clock.now() - startedAt;
-      return { ok: true, result, latencyMs, timeToFirstTokenMs: undefined };
+      const endedAt = clock.now();
+      return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs: undefined };
     }
     const stream = await input.adapter.doStream(input.request, context);
-    accumulator = new ResultAccumulator();
+    const folded = new ResultAccumulator();
+    accumulator = folded;
     const onPart = input.onPart;
-    for await (const part of stream) {
-      lastActivityAt = clock.now();
-      accumulator.add(part);
+    // Handles one part; false when a hedge lost and the attempt must stop reading.
+    const take = (part: ProviderStreamPart): boolean => {
+      folded.add(part);
       if (phase === 'first-token' && isContentPart(part)) {
         phase = 'idle';
         timeToFirstTokenMs = lastActivityAt - startedAt;
         if (input.claim && !input.claim()) {
           controller.abort(new DOMException('Another hedged attempt answered first', 'AbortError'));
-          break;
+          return false;
         }
       }
       if (part.type === 'tool-call-delta') hasPartialToolCall = true;
@@ -154,20 +162,36 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
         hasEmitted = true;
         onPart(part);
       }
+      return true;
+    };
+    if (isBatchedPartStream(stream)) {
+      // Built-in adapters hand over the parts of one network read at once: one async step per read.
+      reading: for await (const batch of stream[partBatches]()) {
+        lastActivityAt = clock.now();
+        for (const part of batch) if (!take(part)) break reading;
+      }
+    } else {
+      for await (const part of stream) {
+        lastActivityAt = clock.now();
+        if (!take(part)) break;
+      }
     }
     if (controller.aborted) throw controller.reason;
     if (!accumulator.isFinished) throw new InvalidResponseError('stream ended before its finish event');
-    return { ok: true, result: accumulator.result(), latencyMs: clock.now() - startedAt, timeToFirstTokenMs };
+    const endedAt = clock.now();
+    return { ok: true, result: accumulator.result(), endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
   } catch (caught) {
     // A watchdog or the caller aborted: the abort reason says why, whatever the adapter threw.
     let error = controller.aborted ? controller.reason : caught;
     if (error instanceof ResilientLLMError && error.hasEmittedOutput === undefined && accumulator?.hasContent) {
       error = withEmitted(error);
     }
+    const endedAt = clock.now();
     return {
       ok: false,
       error,
-      latencyMs: clock.now() - startedAt,
+      endedAt,
+      latencyMs: endedAt - startedAt,
       timeToFirstTokenMs,
       hasEmitted,
       partialText: accumulator?.partialText ?? '',

@@ -138,8 +138,48 @@ export function toInvalidArgumentError(issues: readonly z.core.$ZodIssue[], inpu
   return new InvalidArgumentError(field || '(root)', `Expected \`${field || 'request'}\` to be ${expected}, got ${received}.`);
 }
 
+/** Keys of the common request shape that `isPlainChatRequest` can check itself. */
+const PLAIN_KEYS: ReadonlySet<string> = new Set(['model', 'messages', 'temperature', 'maxTokens', 'topP', 'stop', 'seed']);
+
+/**
+ * Whether `request` is the common plain shape (text messages without tool calls, scalar sampling
+ * options) and valid. Only ever true for a request the zod schema accepts; anything else, valid or
+ * not, goes to zod, so every invalid request gets zod's issue and its message.
+ */
+function isPlainChatRequest(request: unknown): request is ChatRequest {
+  if (typeof request !== 'object' || request === null) return false;
+  // The schema is strict: any other key (even one the schema knows, such as `tools`) goes to zod.
+  for (const key in request) if (!PLAIN_KEYS.has(key)) return false;
+  const { model, messages, temperature, maxTokens, topP, stop, seed } = request as Record<string, unknown>;
+  if (typeof model !== 'string' || model === '') return false;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const message of messages as unknown[]) {
+    if (typeof message !== 'object' || message === null) return false;
+    const { role, content } = message as Record<string, unknown>;
+    if (role === 'user' || role === 'system') {
+      if (typeof content !== 'string') return false;
+    } else if (role === 'assistant') {
+      const { toolCalls, reasoning } = message as Record<string, unknown>;
+      if (!(typeof content === 'string' || content === null || content === undefined) || toolCalls !== undefined || reasoning !== undefined) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return (
+    (temperature === undefined || (typeof temperature === 'number' && temperature >= 0 && temperature <= 2)) &&
+    (maxTokens === undefined || (Number.isSafeInteger(maxTokens) && (maxTokens as number) > 0)) &&
+    (topP === undefined || (typeof topP === 'number' && topP >= 0 && topP <= 1)) &&
+    (stop === undefined || typeof stop === 'string') &&
+    (seed === undefined || Number.isSafeInteger(seed))
+  );
+}
+
 /** Validates a request with zod; throws `InvalidArgumentError` naming the field and what was expected. */
 export function validateChatRequest(request: unknown): ChatRequest {
+  // Most requests are plain: checked here in a fraction of zod's time, with the same verdict.
+  if (isPlainChatRequest(request)) return request;
   const result = chatRequestSchema.safeParse(request);
   if (!result.success) throw toInvalidArgumentError(result.error.issues, request);
   const value = request as ChatRequest;

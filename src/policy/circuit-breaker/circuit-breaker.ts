@@ -183,9 +183,11 @@ export class CircuitBreaker {
     return this.scope.number(this.keys.generation) ?? 0;
   }
 
-  /** Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`. */
-  tryAcquire(): boolean {
-    const now = this.clock.now();
+  /**
+   * Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`. Pass
+   * `now` when the caller just read the clock.
+   */
+  tryAcquire(now: number = this.clock.now()): boolean {
     const state = this.observe(now);
     if (state === 'closed') return true;
     if (state !== 'half-open' || this.isProbeLeased(now)) return false;
@@ -194,10 +196,12 @@ export class CircuitBreaker {
     return true;
   }
 
-  /** The permitted call succeeded (or failed in a way that says nothing about health). */
-  recordSuccess(generation?: number): void {
+  /**
+   * The permitted call succeeded (or failed in a way that says nothing about health). Pass `now`
+   * when the caller just read the clock.
+   */
+  recordSuccess(generation?: number, now: number = this.clock.now()): void {
     if (this.isStale(generation)) return;
-    const now = this.clock.now();
     const state = this.observe(now);
     if (state === 'closed') {
       if (this.scope.number(this.keys.consecutiveFailures)) this.scope.store.delete(this.keys.consecutiveFailures);

@@ -15,6 +15,9 @@ export class RollingWindow {
   private readonly successPrefix: string;
   private readonly failurePrefix: string;
   private readonly ttlMs: number | undefined;
+  /** The bucket successes last went to, and its key: built once per bucket, not once per success. */
+  private successBucket = Number.NaN;
+  private successKey = '';
 
   /** `scope` says where the counters live; by default the window keeps them to itself. */
   constructor(windowMs: number, bucketCount: number, scope: StateScope = StateScope.inMemory()) {
@@ -28,7 +31,12 @@ export class RollingWindow {
   }
 
   recordSuccess(now: number): void {
-    this.scope.store.increment(`${this.successPrefix}${this.bucketOf(now)}`, 1, this.ttlMs);
+    const bucket = this.bucketOf(now);
+    if (bucket !== this.successBucket) {
+      this.successBucket = bucket;
+      this.successKey = `${this.successPrefix}${bucket}`;
+    }
+    this.scope.store.increment(this.successKey, 1, this.ttlMs);
   }
 
   recordFailure(now: number): void {

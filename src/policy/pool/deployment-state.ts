@@ -156,7 +156,7 @@ export class DeploymentState {
    */
   acquire(now: number, tokens = 0): boolean {
     if (now < this.cooldownUntil || !this.limiter.canTake(tokens, now)) return false;
-    if (!this.breaker.tryAcquire()) return false;
+    if (!this.breaker.tryAcquire(now)) return false;
     this.lastPermitGeneration = this.breaker.generation;
     this.limiter.take(tokens, now);
     this.startRequest();
@@ -166,11 +166,12 @@ export class DeploymentState {
   /**
    * Ends an attempt started by `acquire()`: gives the breaker its verdict (see `breakerVerdictFor`)
    * and stops counting the request in flight. Pass the `lastPermitGeneration` read right after
-   * `acquire()` so that a verdict from before a circuit state change is ignored.
+   * `acquire()` so that a verdict from before a circuit state change is ignored, and `now` when
+   * the clock was just read (when the attempt ended).
    */
-  endRequest(verdict: BreakerVerdict = 'none', permitGeneration?: number): void {
+  endRequest(verdict: BreakerVerdict = 'none', permitGeneration?: number, now?: number): void {
     if (this.inFlight > 0) this.inFlight -= 1;
-    if (verdict === 'success') this.breaker.recordSuccess(permitGeneration);
+    if (verdict === 'success') this.breaker.recordSuccess(permitGeneration, now);
     else if (verdict === 'failure') this.breaker.recordFailure(permitGeneration);
     else this.breaker.release(permitGeneration);
   }

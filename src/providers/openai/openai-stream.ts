@@ -1,6 +1,7 @@
 import type { ProviderStreamPart, Usage } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { decodeSseBatches } from '../../transport/sse.js';
+import { batchedPartStream, type BatchedPartStream } from '../shared/part-batches.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
@@ -46,10 +47,12 @@ type ToolCallAccumulator = { index: number; id: string; name: string; argsText: 
  * and `InvalidResponseError` for a malformed chunk or a body that ends without `[DONE]`. The
  * response is cancelled on every exit, including `break` and abort.
  */
-export async function* openAIStream(
-  response: TransportResponse,
-  options: OpenAIStreamOptions,
-): AsyncGenerator<ProviderStreamPart> {
+export function openAIStream(response: TransportResponse, options: OpenAIStreamOptions): BatchedPartStream {
+  return batchedPartStream(openAIStreamBatches(response, options));
+}
+
+/** The parts of each network read together; parts read before an error are yielded before it is thrown. */
+async function* openAIStreamBatches(response: TransportResponse, options: OpenAIStreamOptions): AsyncGenerator<ProviderStreamPart[]> {
   const { context, requestId } = options;
   let hasEmittedOutput = false;
   const errorDetails = () => ({ ...context, hasEmittedOutput, ...(requestId !== undefined ? { requestId } : {}) });
@@ -58,6 +61,7 @@ export async function* openAIStream(
   let rawFinishReason: string | undefined;
   let usage: Usage | undefined;
   const toolCalls = new Map<number, ToolCallAccumulator>();
+  let parts: ProviderStreamPart[] = [];
   try {
     events: for await (const batch of decodeSseBatches(response.body)) {
       for (const event of batch) {
@@ -91,18 +95,18 @@ export async function* openAIStream(
           // Azure's first chunk (prompt_filter_results) has an empty id and model: wait for a real one.
           if (model !== undefined || responseId !== undefined) {
             hasEmittedMetadata = true;
-            yield {
+            parts.push({
               type: 'response-metadata',
               ...(model !== undefined ? { model } : {}),
               ...(requestId !== undefined ? { requestId } : {}),
               ...(responseId !== undefined ? { responseId } : {}),
-            };
+            });
           }
         }
         if (chunk.usage !== undefined && chunk.usage !== null) {
           usage = mapOpenAIUsage(chunk.usage);
           // Billed whatever happens next (a missing [DONE], a cut): report it now.
-          yield { type: 'usage', usage };
+          parts.push({ type: 'usage', usage });
         }
         const choices = chunk.choices;
         if (!Array.isArray(choices)) continue;
@@ -112,18 +116,18 @@ export async function* openAIStream(
           if (delta) {
             if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') {
               hasEmittedOutput = true;
-              yield { type: 'reasoning-delta', text: delta.reasoning_content };
+              parts.push({ type: 'reasoning-delta', text: delta.reasoning_content });
             } else if (typeof delta.reasoning === 'string' && delta.reasoning !== '') {
               hasEmittedOutput = true;
-              yield { type: 'reasoning-delta', text: delta.reasoning };
+              parts.push({ type: 'reasoning-delta', text: delta.reasoning });
             }
             if (typeof delta.content === 'string' && delta.content !== '') {
               hasEmittedOutput = true;
-              yield { type: 'text-delta', text: delta.content };
+              parts.push({ type: 'text-delta', text: delta.content });
             }
             if (typeof delta.refusal === 'string' && delta.refusal !== '') {
               hasEmittedOutput = true;
-              yield { type: 'refusal-delta', text: delta.refusal };
+              parts.push({ type: 'refusal-delta', text: delta.refusal });
             }
             if (Array.isArray(delta.tool_calls)) {
               for (const fragment of delta.tool_calls) {
@@ -148,30 +152,40 @@ export async function* openAIStream(
                   call.argsText += argsTextDelta;
                 }
                 hasEmittedOutput = true;
-                yield { type: 'tool-call-delta', index, id: call.id, name: call.name, argsTextDelta };
+                parts.push({ type: 'tool-call-delta', index, id: call.id, name: call.name, argsTextDelta });
               }
             }
           }
           if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') rawFinishReason = choice.finish_reason;
         }
       }
+      if (parts.length > 0) {
+        const ready = parts;
+        parts = [];
+        yield ready;
+      }
     }
     if (!isDone && (options.requireDone || rawFinishReason === undefined)) {
       throw new InvalidResponseError('stream ended without data: [DONE]', errorDetails());
     }
-    if (!hasEmittedMetadata && requestId !== undefined) yield { type: 'response-metadata', requestId };
+    if (!hasEmittedMetadata && requestId !== undefined) parts.push({ type: 'response-metadata', requestId });
     if (toolCalls.size > 0) {
       const ordered = [...toolCalls.values()].sort((left, right) => left.index - right.index);
       const finished = finishToolCalls(ordered, rawFinishReason === 'length');
-      for (const toolCall of finished.toolCalls) yield { type: 'tool-call', toolCall };
-      for (const toolCall of finished.incompleteToolCalls) yield { type: 'tool-call-incomplete', toolCall };
+      for (const toolCall of finished.toolCalls) parts.push({ type: 'tool-call', toolCall });
+      for (const toolCall of finished.incompleteToolCalls) parts.push({ type: 'tool-call-incomplete', toolCall });
     }
-    yield {
+    parts.push({
       type: 'finish',
       finishReason: mapOpenAIFinishReason(rawFinishReason),
       ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
       usage: usage ?? mapOpenAIUsage(undefined),
-    };
+    });
+    yield parts;
+  } catch (error) {
+    // What was read before the error reaches the consumer first, as it would part by part.
+    if (parts.length > 0) yield parts;
+    throw error;
   } finally {
     response.cancel();
   }

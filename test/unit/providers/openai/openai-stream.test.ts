@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderStreamPart } from '../../../../src/client/types.js';
 import { InvalidResponseError, OverloadedError, RateLimitError, ServerError } from '../../../../src/errors/errors.js';
 import { openai, openaiCompatible } from '../../../../src/providers/openai/openai-adapter.js';
+import { isBatchedPartStream, partBatches } from '../../../../src/providers/shared/part-batches.js';
 import { UndiciTransport } from '../../../../src/transport/undici-transport.js';
 import { startReplayServer, type ReplayServer, type ScriptedReply } from '../../../helpers/replay-server.js';
 import { callContext, chunk, collectParts, sseData, USAGE_CHUNK } from './call-context.js';
@@ -279,6 +280,48 @@ describe('OpenAI stream cancellation', () => {
       }
     })().catch((rejection: unknown) => rejection);
     expect(error).toBe(reason);
+    await vi.waitFor(() => expect(server!.closedEarly()).toBe(1), { timeout: 5_000, interval: 10 });
+  });
+});
+
+describe('OpenAI stream batches (the client path)', () => {
+  async function collectBatches(stream: AsyncIterable<ProviderStreamPart>): Promise<(readonly ProviderStreamPart[])[]> {
+    if (!isBatchedPartStream(stream)) throw new Error('expected a batched stream');
+    const batches: (readonly ProviderStreamPart[])[] = [];
+    for await (const batch of stream[partBatches]()) batches.push(batch);
+    return batches;
+  }
+
+  it('yields the same parts as the part-by-part stream, in non-empty batches', async () => {
+    const events = [sseData(chunk({ content: 'a' })), sseData(chunk({ content: 'b' })), sseData(chunk({}, 'stop')), 'data: [DONE]\n\n'];
+    const parts = await collectParts(await streamFrom([{ chunks: events }]));
+    await transport?.close();
+    await server?.close();
+    const batches = await collectBatches(await streamFrom([{ chunks: [events.slice(0, 2).join(''), events.slice(2).join('')] }]));
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+    expect(batches.flat()).toEqual(parts);
+  });
+
+  it('hands over the parts read before an in-band error of the same read, then throws it', async () => {
+    const stream = await streamFrom([
+      { chunks: [sseData(chunk({ content: 'partial' })) + sseData({ error: { message: 'Overloaded', code: 503 } })] },
+    ]);
+    if (!isBatchedPartStream(stream)) throw new Error('expected a batched stream');
+    const seen: ProviderStreamPart[] = [];
+    const error = await (async () => {
+      for await (const batch of stream[partBatches]()) seen.push(...batch);
+    })().catch((rejection: unknown) => rejection);
+    expect(seen.map((part) => part.type)).toEqual(['response-metadata', 'text-delta']);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect(error).toMatchObject({ hasEmittedOutput: true });
+  });
+
+  it('closes the socket when the reader of batches stops early', async () => {
+    const stream = await streamFrom([
+      { chunks: Array.from({ length: 200 }, (_, index) => sseData(chunk({ content: `t${index} ` }))), chunkDelayMs: 20 },
+    ]);
+    if (!isBatchedPartStream(stream)) throw new Error('expected a batched stream');
+    for await (const batch of stream[partBatches]()) if (batch.some((part) => part.type === 'text-delta')) break;
     await vi.waitFor(() => expect(server!.closedEarly()).toBe(1), { timeout: 5_000, interval: 10 });
   });
 });
