@@ -2,6 +2,7 @@ import type { ProviderStreamPart } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { decodeSseBatches } from '../../transport/sse.js';
 import type { TransportResponse } from '../../transport/transport.js';
+import { batchedPartStream, type BatchedPartStream } from '../shared/part-batches.js';
 import type {
   AnthropicErrorEnvelope,
   AnthropicResponseBlock,
@@ -54,12 +55,18 @@ const HANDLED_EVENTS = new Set([
  * `finish` part comes only at `message_stop`. A tool block still open at `message_stop` (a
  * `max_tokens` cut) is yielded as `tool-call-incomplete`. An in-band `event: error` throws the
  * typed error; a body that ends before `message_stop` or carries malformed JSON throws
- * `InvalidResponseError`. Leaving the loop early closes the response.
+ * `InvalidResponseError`. Leaving the loop early closes the response. The stream also offers its
+ * parts one network read at a time to the client (see `partBatches`).
  */
-export async function* streamAnthropicParts(
+export function streamAnthropicParts(response: TransportResponse, source: AnthropicErrorSource): BatchedPartStream {
+  return batchedPartStream(streamAnthropicBatches(response, source));
+}
+
+/** The parts of each network read together; parts read before an error are yielded before it is thrown. */
+async function* streamAnthropicBatches(
   response: TransportResponse,
   source: AnthropicErrorSource,
-): AsyncGenerator<ProviderStreamPart> {
+): AsyncGenerator<ProviderStreamPart[]> {
   const requestId = response.header('request-id');
   const blocks = new Map<number, OpenBlock>();
   const usage: AnthropicUsage = {};
@@ -68,6 +75,7 @@ export async function* streamAnthropicParts(
   let hasEmittedMetadata = false;
   let toolCount = 0;
   const details = () => ({ ...source, ...(requestId !== undefined ? { requestId } : {}), hasEmittedOutput });
+  let parts: ProviderStreamPart[] = [];
   try {
     for await (const batch of decodeSseBatches(response.body)) {
       for (const sse of batch) {
@@ -88,15 +96,15 @@ export async function* streamAnthropicParts(
             if (message?.usage) Object.assign(usage, message.usage);
             if (!hasEmittedMetadata) {
               hasEmittedMetadata = true;
-              yield {
+              parts.push({
                 type: 'response-metadata',
                 ...(typeof message?.model === 'string' ? { model: message.model } : {}),
                 ...(requestId !== undefined ? { requestId } : {}),
                 ...(typeof message?.id === 'string' ? { responseId: message.id } : {}),
-              };
+              });
             }
             // Input tokens are billed from here on: report them, in case the stream breaks.
-            if (message?.usage) yield { type: 'usage', usage: mapAnthropicUsage(usage) };
+            if (message?.usage) parts.push({ type: 'usage', usage: mapAnthropicUsage(usage) });
             break;
           }
           case 'content_block_start': {
@@ -107,14 +115,14 @@ export async function* streamAnthropicParts(
                 blocks.set(event.index, { kind: 'text' });
                 if (block.text) {
                   hasEmittedOutput = true;
-                  yield { type: 'text-delta', text: block.text };
+                  parts.push({ type: 'text-delta', text: block.text });
                 }
                 break;
               case 'thinking':
                 blocks.set(event.index, { kind: 'thinking', text: block.thinking ?? '', signature: block.signature ?? '' });
                 if (block.thinking) {
                   hasEmittedOutput = true;
-                  yield { type: 'reasoning-delta', text: block.thinking };
+                  parts.push({ type: 'reasoning-delta', text: block.thinking });
                 }
                 break;
               case 'redacted_thinking':
@@ -131,7 +139,7 @@ export async function* streamAnthropicParts(
                 };
                 blocks.set(event.index, tool);
                 hasEmittedOutput = true;
-                yield { type: 'tool-call-delta', index: tool.toolIndex, id: tool.id, name: tool.name, argsTextDelta: '' };
+                parts.push({ type: 'tool-call-delta', index: tool.toolIndex, id: tool.id, name: tool.name, argsTextDelta: '' });
                 break;
               }
             }
@@ -144,20 +152,20 @@ export async function* streamAnthropicParts(
             if (delta.type === 'text_delta' && block.kind === 'text') {
               if (delta.text) {
                 hasEmittedOutput = true;
-                yield { type: 'text-delta', text: delta.text };
+                parts.push({ type: 'text-delta', text: delta.text });
               }
             } else if (delta.type === 'thinking_delta' && block.kind === 'thinking') {
               if (delta.thinking) {
                 block.text += delta.thinking;
                 hasEmittedOutput = true;
-                yield { type: 'reasoning-delta', text: delta.thinking };
+                parts.push({ type: 'reasoning-delta', text: delta.thinking });
               }
             } else if (delta.type === 'signature_delta' && block.kind === 'thinking') {
               block.signature += delta.signature ?? '';
             } else if (delta.type === 'input_json_delta' && block.kind === 'tool') {
               if (delta.partial_json) {
                 block.json += delta.partial_json;
-                yield { type: 'tool-call-delta', index: block.toolIndex, id: block.id, name: block.name, argsTextDelta: delta.partial_json };
+                parts.push({ type: 'tool-call-delta', index: block.toolIndex, id: block.id, name: block.name, argsTextDelta: delta.partial_json });
               }
             }
             break;
@@ -169,16 +177,16 @@ export async function* streamAnthropicParts(
             blocks.delete(event.index);
             if (block.kind === 'tool') {
               const parsed = parseAnthropicToolInput(block.json);
-              yield {
+              parts.push({
                 type: 'tool-call',
                 toolCall:
                   parsed.argsText === undefined
                     ? { id: block.id, name: block.name, args: parsed.args }
                     : { id: block.id, name: block.name, args: parsed.args, argsText: parsed.argsText },
-              };
+              });
             } else if (block.kind !== 'text') {
               hasEmittedOutput = true;
-              yield closeReasoning(block);
+              parts.push(closeReasoning(block));
             }
             break;
           }
@@ -199,24 +207,34 @@ export async function* streamAnthropicParts(
             // A Map iterates in insertion order, which is block start order.
             for (const block of blocks.values()) {
               if (block.kind === 'tool') {
-                yield { type: 'tool-call-incomplete', toolCall: { id: block.id, name: block.name, argsText: block.json } };
+                parts.push({ type: 'tool-call-incomplete', toolCall: { id: block.id, name: block.name, argsText: block.json } });
               } else if (block.kind !== 'text') {
-                yield closeReasoning(block);
+                parts.push(closeReasoning(block));
               }
             }
-            yield {
+            parts.push({
               type: 'finish',
               finishReason: mapAnthropicStopReason(stopReason),
               ...(typeof stopReason === 'string' ? { rawFinishReason: stopReason } : {}),
               usage: mapAnthropicUsage(usage),
-            };
+            });
+            yield parts;
             return;
           case 'error':
             throw anthropicStreamError(event, details());
         }
       }
+      if (parts.length > 0) {
+        const ready = parts;
+        parts = [];
+        yield ready;
+      }
     }
     throw new InvalidResponseError('stream ended before `message_stop`', details());
+  } catch (error) {
+    // What was read before the error reaches the consumer first, as it would part by part.
+    if (parts.length > 0) yield parts;
+    throw error;
   } finally {
     response.cancel();
   }

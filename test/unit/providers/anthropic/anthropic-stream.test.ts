@@ -9,9 +9,17 @@ import {
 } from '../../../../src/errors/errors.js';
 import type { ResilientLLMError } from '../../../../src/errors/resilient-llm-error.js';
 import { anthropic } from '../../../../src/providers/anthropic/anthropic-adapter.js';
+import { isBatchedPartStream, partBatches } from '../../../../src/providers/shared/part-batches.js';
 import { UndiciTransport } from '../../../../src/transport/undici-transport.js';
-import { readFixture } from '../../../helpers/fixtures.js';
-import { startReplayServer, type ReplayServer, type ScriptedReply } from '../../../helpers/replay-server.js';
+import { listFixtures, readFixture } from '../../../helpers/fixtures.js';
+import {
+  randomOffsets,
+  seededRandom,
+  splitAtBytes,
+  startReplayServer,
+  type ReplayServer,
+  type ScriptedReply,
+} from '../../../helpers/replay-server.js';
 import {
   blockDelta,
   blockStart,
@@ -341,5 +349,77 @@ describe('anthropic stream', () => {
     await expect(outcome).rejects.toBe(reason);
     expect(seen).toEqual(['response-metadata', 'usage', 'text-delta']);
     await expect.poll(() => server?.closedEarly()).toBe(1);
+  });
+});
+
+describe('anthropic stream batches (the client path)', () => {
+  async function collectBatches(iterable: AsyncIterable<ProviderStreamPart>): Promise<(readonly ProviderStreamPart[])[]> {
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    const batches: (readonly ProviderStreamPart[])[] = [];
+    for await (const batch of iterable[partBatches]()) batches.push(batch);
+    return batches;
+  }
+
+  const SSE_FIXTURES = listFixtures('anthropic').filter((file) => file.endsWith('.sse'));
+
+  it.each(SSE_FIXTURES)('yields the same parts as the part-by-part stream, in non-empty batches, for %s re-chunked', async (file) => {
+    const body = readFixture(file);
+    const parts = await collectParts(await stream({ headers: { 'request-id': 'req_b1' }, chunks: [body] }));
+    await transport?.close();
+    await server?.close();
+    const bytes = Buffer.byteLength(body);
+    const chunks = splitAtBytes(body, randomOffsets(seededRandom(bytes), bytes, 12));
+    const batches = await collectBatches(await stream({ headers: { 'request-id': 'req_b1' }, chunks, chunkDelayMs: 1 }));
+    expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
+    expect(parts.at(-1)?.type).toBe('finish');
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+    expect(batches.flat()).toEqual(parts);
+  });
+
+  it('hands over the parts read before an in-band error of the same read, then throws it', async () => {
+    const iterable = await stream({
+      chunks: [
+        messageStart() +
+          PING +
+          blockStart(0, { type: 'text', text: '' }) +
+          blockDelta(0, { type: 'text_delta', text: 'Partial' }) +
+          sseEvent('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      ],
+    });
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    const seen: ProviderStreamPart[] = [];
+    const error = await (async () => {
+      for await (const batch of iterable[partBatches]()) seen.push(...batch);
+    })().catch((rejection: unknown) => rejection);
+    expect(seen.map((part) => part.type)).toEqual(['response-metadata', 'usage', 'text-delta']);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect(error).toMatchObject({ hasEmittedOutput: true, providerCode: 'overloaded_error' });
+  });
+
+  it('hands over the parts read before a body that ends without message_stop, then throws', async () => {
+    const iterable = await stream({ chunks: [messageStart() + blockStart(0, { type: 'text', text: '' }) + blockDelta(0, { type: 'text_delta', text: 'Cut' })] });
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    const seen: ProviderStreamPart[] = [];
+    const error = await (async () => {
+      for await (const batch of iterable[partBatches]()) seen.push(...batch);
+    })().catch((rejection: unknown) => rejection);
+    expect(seen.map((part) => part.type)).toEqual(['response-metadata', 'usage', 'text-delta']);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ hasEmittedOutput: true });
+  });
+
+  it('closes the socket when the reader of batches stops early', async () => {
+    const iterable = await stream({
+      chunks: [
+        messageStart(),
+        blockStart(0, { type: 'text', text: '' }),
+        ...Array.from({ length: 200 }, (_, index) => blockDelta(0, { type: 'text_delta', text: `t${index} ` })),
+      ],
+      chunkDelayMs: 20,
+    });
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    for await (const batch of iterable[partBatches]()) if (batch.some((part) => part.type === 'text-delta')) break;
+    await expect.poll(() => server?.closedEarly(), { timeout: 5_000 }).toBe(1);
   });
 });

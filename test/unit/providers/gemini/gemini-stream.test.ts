@@ -9,8 +9,17 @@ import {
 } from '../../../../src/errors/errors.js';
 import type { ResilientLLMError } from '../../../../src/errors/resilient-llm-error.js';
 import { gemini } from '../../../../src/providers/gemini/gemini-adapter.js';
+import { isBatchedPartStream, partBatches } from '../../../../src/providers/shared/part-batches.js';
 import { UndiciTransport } from '../../../../src/transport/undici-transport.js';
-import { startReplayServer, type ReplayServer, type ScriptedReply } from '../../../helpers/replay-server.js';
+import { listFixtures, readFixture } from '../../../helpers/fixtures.js';
+import {
+  randomOffsets,
+  seededRandom,
+  splitAtBytes,
+  startReplayServer,
+  type ReplayServer,
+  type ScriptedReply,
+} from '../../../helpers/replay-server.js';
 import { callContext, collectParts, geminiSse, MemoryTransport, sequentialIds, TEST_API_KEY } from './gemini-test-kit.js';
 
 let server: ReplayServer | undefined;
@@ -278,5 +287,94 @@ describe('gemini doStream', () => {
     await iterator.return?.();
     expect(memory.cancelled).toBe(1);
     expect(memory.requests[0]!.url).toBe('https://memory.test/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+  });
+});
+
+describe('gemini stream batches (the client path)', () => {
+  /** Reads the batches until the stream ends or throws; returns them and the error. */
+  async function collectBatchesUntilError(iterable: AsyncIterable<ProviderStreamPart>) {
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    const batches: (readonly ProviderStreamPart[])[] = [];
+    try {
+      for await (const batch of iterable[partBatches]()) batches.push(batch);
+    } catch (error) {
+      return { batches, error: error as ResilientLLMError };
+    }
+    return { batches, error: undefined };
+  }
+
+  const SSE_FILES = listFixtures('google').filter((file) => file.endsWith('.sse'));
+
+  it.each(SSE_FILES)('yields the same parts and outcome as the part-by-part stream, in non-empty batches, for %s re-chunked', async (file) => {
+    const body = readFixture(file);
+    const byPart = await collectUntilError(await stream([sseReply(body)]));
+    await transport?.close();
+    await server?.close();
+    const bytes = Buffer.byteLength(body);
+    const chunks = splitAtBytes(body, randomOffsets(seededRandom(bytes), bytes, 12));
+    const byBatch = await collectBatchesUntilError(await stream([{ headers: { 'content-type': 'text/event-stream' }, chunks, chunkDelayMs: 1 }]));
+    if (byPart.error === undefined) {
+      expect(byPart.seen.filter((part) => part.type === 'finish')).toHaveLength(1);
+      expect(byPart.seen.at(-1)?.type).toBe('finish');
+    }
+    // One batch per read with parts: a single batch would mean the client path waited for EOF.
+    if (byPart.seen.length > 1) expect(byBatch.batches.length).toBeGreaterThan(1);
+    expect(byBatch.batches.every((batch) => batch.length > 0)).toBe(true);
+    expect(byBatch.batches.flat()).toEqual(byPart.seen);
+    expect(byBatch.error?.constructor).toBe(byPart.error?.constructor);
+    expect(byBatch.error?.message).toBe(byPart.error?.message);
+  });
+
+  it('hands over the parts read before an in-band error of the same read, then throws it', async () => {
+    // A data-framed error object: decoded in the same batch as the chunk before it.
+    const overloaded = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
+    const { batches, error } = await collectBatchesUntilError(
+      await stream([
+        sseReply([geminiSse({ ...candidate([{ text: 'Partial' }]), modelVersion: 'gemini-2.5-flash', usageMetadata: { promptTokenCount: 12 } }, overloaded)]),
+      ]),
+    );
+    expect(batches.flat()).toEqual([
+      { type: 'response-metadata', model: 'gemini-2.5-flash' },
+      { type: 'text-delta', text: 'Partial' },
+      { type: 'usage', usage: { inputTokens: 12, outputTokens: 0, totalTokens: 12 } },
+    ]);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect(error).toMatchObject({ status: 503, hasEmittedOutput: true });
+  });
+
+  it('drops only the parts of the chunk that throws, as part by part (a blocked prompt)', async () => {
+    const { batches, error } = await collectBatchesUntilError(
+      await stream([sseReply(geminiSse({ promptFeedback: { blockReason: 'SAFETY' }, modelVersion: 'gemini-2.5-flash', responseId: 'r1' }))]),
+    );
+    expect(batches).toEqual([]);
+    expect(error).toBeInstanceOf(ContentFilterError);
+    expect(error).toMatchObject({ providerCode: 'SAFETY', hasEmittedOutput: false });
+  });
+
+  it('hands over the parts read before a malformed chunk of the same read, then throws', async () => {
+    const { batches, error } = await collectBatchesUntilError(await stream([sseReply(`${geminiSse(candidate([{ text: 'ok' }]))}data: {"candidates": [\r\n\r\n`)]));
+    expect(batches.flat()).toEqual([{ type: 'text-delta', text: 'ok' }]);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ hasEmittedOutput: true });
+  });
+
+  it('hands over the parts read before EOF without a finishReason, then throws', async () => {
+    const { batches, error } = await collectBatchesUntilError(await stream([sseReply(geminiSse(candidate([{ text: 'cut' }])))]));
+    expect(batches.flat()).toEqual([{ type: 'text-delta', text: 'cut' }]);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error?.message).toMatch(/without a finishReason/);
+  });
+
+  it('closes the socket when the reader of batches stops early', async () => {
+    const iterable = await stream([
+      {
+        headers: { 'content-type': 'text/event-stream' },
+        chunks: Array.from({ length: 200 }, (_, index) => geminiSse(candidate([{ text: `t${index} ` }]))),
+        chunkDelayMs: 20,
+      },
+    ]);
+    if (!isBatchedPartStream(iterable)) throw new Error('expected a batched stream');
+    for await (const batch of iterable[partBatches]()) if (batch.some((part) => part.type === 'text-delta')) break;
+    await expect.poll(() => server!.closedEarly(), { timeout: 5_000 }).toBe(1);
   });
 });
