@@ -21,6 +21,7 @@ import { HnswIndex } from '../src/cache/hnsw-index.js';
 import { localEmbedder } from '../src/cache/local-embedder.js';
 import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import { SemanticCache, type CachedAnswer } from '../src/cache/semantic-cache.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 const ENTRIES = 100_000;
 const DIMENSIONS = 384;
@@ -29,16 +30,6 @@ const CLUSTERS = 1_000;
 const QUERIES = 5_000;
 const WARMUP_QUERIES = 500;
 const RECALL_QUERIES = 600;
-
-function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(samples: readonly number[], fraction: number): number {
   const sorted = [...samples].sort((left, right) => left - right);

@@ -23,6 +23,7 @@ import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import { compact } from '../src/cache/question-text.js';
 import { SemanticCache, type CachedAnswer } from '../src/cache/semantic-cache.js';
 import type { Embedder } from '../src/cache/embedder.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 export type Pair = { readonly origin: string; readonly similar: string };
 /** A question to ask and the cached origin that should answer it; none when every hit is wrong. */
@@ -48,16 +49,6 @@ function answer(text: string): ChatResponse {
     text, reasoning: [], toolCalls: [], incompleteToolCalls: [], finishReason: 'stop',
     usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, alias: 'eval', provider: 'eval', model: 'eval',
     attempts: [], message: { role: 'assistant', content: text },
-  };
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -41,3 +41,4 @@ export { anthropicErrorBody } from './wire/anthropic-wire.js';
 export { geminiErrorBody } from './wire/gemini-wire.js';
 export type { InBandErrorType, ProviderProtocol } from './wire/wire-protocol.js';
 export { MemoryStateBackend } from './memory-state-backend.js';
+export { seededRandom } from './seeded-random.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './listen-on-loopback.js';
+export { seededRandom } from '../../src/testing/seeded-random.js';
 
 /** A scripted reply: status, headers and the body as chunks written one by one. */
 export type ScriptedReply = {
@@ -89,18 +90,6 @@ export function splitAtBytes(text: string, offsets: readonly number[]): Uint8Arr
   }
   chunks.push(bytes.subarray(start));
   return chunks;
-}
-
-/** A seeded PRNG (mulberry32) for reproducible random splits. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` random byte offsets inside a body of `length` bytes. */
