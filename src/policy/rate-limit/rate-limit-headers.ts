@@ -1,15 +1,8 @@
-import { parseDurationMs } from '../../providers/shared/retry-after.js';
+import { parseDurationMs, parseHeaderCount } from '../../providers/shared/retry-after.js';
 import type { LearnedLimit } from './learned-limit.js';
 
 /** Reads one response header by (lower-case) name. */
 export type HeaderReader = (name: string) => string | undefined;
-
-function readCount(header: HeaderReader, name: string): number | undefined {
-  const value = header(name);
-  if (value === undefined || value.trim() === '') return undefined;
-  const count = Number(value);
-  return Number.isFinite(count) && count >= 0 ? count : undefined;
-}
 
 type OpenAiKind = 'requests' | 'tokens';
 type AnthropicKind = 'requests' | 'tokens' | 'input-tokens' | 'output-tokens';
@@ -58,10 +51,10 @@ export function hasRateLimitHeaders(header: HeaderReader): boolean {
  */
 export function observeOpenAiLimit(limit: LearnedLimit, header: HeaderReader, kind: OpenAiKind, now: number): boolean {
   const names = OPENAI_HEADERS[kind];
-  const remaining = readCount(header, names.remaining);
+  const remaining = parseHeaderCount(header(names.remaining));
   if (remaining === undefined) return false;
   const reset = header(names.reset);
-  limit.observe(readCount(header, names.limit), remaining, reset === undefined ? undefined : parseDurationMs(reset), now);
+  limit.observe(parseHeaderCount(header(names.limit)), remaining, reset === undefined ? undefined : parseDurationMs(reset), now);
   return true;
 }
 
@@ -77,11 +70,11 @@ export function observeAnthropicLimit(
   epochNow: number,
 ): boolean {
   const names = ANTHROPIC_HEADERS[kind];
-  const remaining = readCount(header, names.remaining);
+  const remaining = parseHeaderCount(header(names.remaining));
   if (remaining === undefined) return false;
   const reset = header(names.reset);
   const resetEpochMs = reset === undefined ? Number.NaN : Date.parse(reset);
   const resetInMs = Number.isNaN(resetEpochMs) ? undefined : Math.max(0, resetEpochMs - epochNow);
-  limit.observe(readCount(header, names.limit), remaining, resetInMs, now);
+  limit.observe(parseHeaderCount(header(names.limit)), remaining, resetInMs, now);
   return true;
 }

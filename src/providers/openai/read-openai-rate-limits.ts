@@ -1,4 +1,4 @@
-import { parseDurationMs } from '../shared/retry-after.js';
+import { parseDurationMs, parseHeaderCount } from '../shared/retry-after.js';
 
 /** One `x-ratelimit-{limit,remaining,reset}-<bucket>` header triple. */
 export type OpenAIRateLimitBucket = {
@@ -24,8 +24,8 @@ export function readOpenAIRateLimits(header: (name: string) => string | undefine
   const limits: { -readonly [Key in keyof OpenAIRateLimits]: OpenAIRateLimitBucket } = {};
   for (const key of BUCKETS) {
     const bucket: { -readonly [Key in keyof OpenAIRateLimitBucket]: number } = {};
-    const limit = readCount(header(`x-ratelimit-limit-${key}`));
-    const remaining = readCount(header(`x-ratelimit-remaining-${key}`));
+    const limit = parseHeaderCount(header(`x-ratelimit-limit-${key}`));
+    const remaining = parseHeaderCount(header(`x-ratelimit-remaining-${key}`));
     const reset = header(`x-ratelimit-reset-${key}`);
     const resetInMs = reset === undefined ? undefined : parseDurationMs(reset);
     if (limit !== undefined) bucket.limit = limit;
@@ -50,10 +50,4 @@ export function retryAfterFromOpenAIRateLimits(limits: OpenAIRateLimits): number
     exhaustedReset = exhaustedReset === undefined ? bucket.resetInMs : Math.max(exhaustedReset, bucket.resetInMs);
   }
   return exhaustedReset;
-}
-
-function readCount(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const count = Number(value);
-  return Number.isFinite(count) && count >= 0 ? count : undefined;
 }

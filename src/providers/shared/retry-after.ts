@@ -1,3 +1,10 @@
+/** Parses a count header (`x-ratelimit-remaining-requests: 59`): a non-negative number, else undefined. */
+export function parseHeaderCount(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const count = Number(value);
+  return Number.isFinite(count) && count >= 0 ? count : undefined;
+}
+
 /** Parses a Go-style duration (`1s`, `6m0s`, `12ms`, `23h47m36.648s`, `34.4s`) to milliseconds. */
 export function parseDurationMs(value: string): number | undefined {
   const pattern = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
