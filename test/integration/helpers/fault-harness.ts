@@ -1,17 +1,11 @@
-import { onTestFinished } from 'vitest';
 import type { ClientOptions } from '../../../src/client/client-options.js';
 import { ResilientLLM } from '../../../src/client/resilient-llm.js';
 import type { ChatResponse, Message, StreamPart } from '../../../src/client/types.js';
 import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
 import { gemini } from '../../../src/providers/gemini/gemini-adapter.js';
 import { openai } from '../../../src/providers/openai/openai-adapter.js';
-import {
-  createProviderServer,
-  type ProviderProtocol,
-  type ProviderServer,
-  type ProviderServerRequest,
-  type ProviderServerScript,
-} from '../../../src/testing/index.js';
+import type { ProviderProtocol, ProviderServer, ProviderServerRequest, ProviderServerScript } from '../../../src/testing/index.js';
+import { serverForTest } from './server-for-test.js';
 
 export const PROTOCOLS: readonly ProviderProtocol[] = ['openai', 'anthropic', 'gemini'];
 
@@ -38,12 +32,7 @@ export const FAST_RETRY = { baseDelayMs: 40, maxDelayMs: 200 } as const;
  * client are closed when the test finishes, pass or fail.
  */
 export async function startHarness(protocol: ProviderProtocol, script: ProviderServerScript): Promise<Harness> {
-  const server = await createProviderServer({ script });
-  const clients: ResilientLLM[] = [];
-  onTestFinished(async () => {
-    await Promise.all(clients.map((llm) => llm.close()));
-    await server.close();
-  });
+  const { server, track } = await serverForTest(script);
   return {
     server,
     requestsFor: (model) => server.requestsFor(model),
@@ -72,8 +61,7 @@ export async function startHarness(protocol: ProviderProtocol, script: ProviderS
         ...rest,
         retry: { ...FAST_RETRY, ...rest.retry },
       });
-      clients.push(llm);
-      return llm;
+      return track(llm);
     },
   };
 }

@@ -1,11 +1,11 @@
-import { onTestFinished } from 'vitest';
 import type { ClientOptions } from '../../../src/client/client-options.js';
 import { ResilientLLM } from '../../../src/client/resilient-llm.js';
 import type { Message } from '../../../src/client/types.js';
 import type { Clock } from '../../../src/providers/provider.js';
 import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
 import { openai } from '../../../src/providers/openai/openai-adapter.js';
-import { createProviderServer, type ProviderServer, type ProviderServerScript } from '../../../src/testing/index.js';
+import type { ProviderServer, ProviderServerScript } from '../../../src/testing/index.js';
+import { serverForTest } from './server-for-test.js';
 
 /** A provider server for one test, and a factory for clients whose `openai`/`anthropic` adapters point at it. */
 export type PoolHarness = {
@@ -18,12 +18,7 @@ export type PoolHarness = {
 
 /** Starts a server for one test; it and every client are closed when the test finishes. */
 export async function startPoolHarness(script: ProviderServerScript): Promise<PoolHarness> {
-  const server = await createProviderServer({ script });
-  const clients: ResilientLLM[] = [];
-  onTestFinished(async () => {
-    await Promise.all(clients.map((llm) => llm.close()));
-    await server.close();
-  });
+  const { server, track } = await serverForTest(script);
   return {
     server,
     client(options, extraProviders = {}) {
@@ -35,8 +30,7 @@ export async function startPoolHarness(script: ProviderServerScript): Promise<Po
         },
         ...options,
       });
-      clients.push(llm);
-      return llm;
+      return track(llm);
     },
     modelsSeen: () => server.requests.map((request) => request.model),
   };
