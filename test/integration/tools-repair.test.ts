@@ -1,30 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ResilientLLM } from '../../src/client/resilient-llm.js';
 import type { NormalizedChatRequest as ChatRequest, ChatResponse } from '../../src/client/types.js';
 import { ToolRepairError } from '../../src/errors/errors.js';
-import { anthropic } from '../../src/providers/anthropic/anthropic-adapter.js';
-import { gemini } from '../../src/providers/gemini/gemini-adapter.js';
-import { openai } from '../../src/providers/openai/openai-adapter.js';
-import type { ProviderAdapter } from '../../src/providers/provider.js';
-import { createProviderServer, type ProviderServer, type ServerStep } from '../../src/testing/index.js';
+import type { ServerStep } from '../../src/testing/index.js';
 import { runWithToolRepairs, type ToolRepairEvent } from '../../src/tools/run-with-tool-repairs.js';
 import { tool } from '../../src/tools/tool.js';
-
-type Vendor = 'openai' | 'anthropic' | 'gemini';
+import { vendorClientForTest, type Vendor } from './helpers/server-for-test.js';
 
 const MODELS: Record<Vendor, string> = { openai: 'gpt-x', anthropic: 'claude-x', gemini: 'gemini-x' };
-
-function adapterFor(vendor: Vendor, server: ProviderServer): ProviderAdapter {
-  switch (vendor) {
-    case 'openai':
-      return openai({ apiKey: 'sk-test-openai-key', baseURL: server.baseURL('openai') });
-    case 'anthropic':
-      return anthropic({ apiKey: 'sk-ant-test-key', baseURL: server.baseURL('anthropic') });
-    case 'gemini':
-      return gemini({ apiKey: 'gemini-test-key', baseURL: server.baseURL('gemini') });
-  }
-}
 
 /** The tool results a request carried, read back from the vendor's own wire shape. */
 type WireToolResult = { readonly toolName?: string; readonly callId?: string; readonly text: string; readonly isError: boolean };
@@ -94,24 +77,8 @@ const order = tool({
 
 const question: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] };
 
-let server: ProviderServer | undefined;
-let llm: ResilientLLM | undefined;
-
-afterEach(async () => {
-  await llm?.close();
-  await server?.close();
-  llm = undefined;
-  server = undefined;
-});
-
 async function setup(vendor: Vendor, steps: readonly ServerStep[]) {
-  server = await createProviderServer({ script: { [MODELS[vendor]]: steps } });
-  llm = new ResilientLLM({
-    providers: { vendor: adapterFor(vendor, server) },
-    models: { main: { provider: 'vendor', model: MODELS[vendor] } },
-    retry: { maxRetries: 0 },
-  });
-  const client = llm;
+  const { server, llm: client } = await vendorClientForTest(vendor, MODELS[vendor], steps);
   const events: { repair: number }[] = [];
   client.on('tool-repair', (event) => events.push(event));
   // Through the public API: `chat()` (and `stream()`) run the repair loop themselves.

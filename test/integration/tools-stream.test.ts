@@ -1,41 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ResilientLLM } from '../../src/client/resilient-llm.js';
 import type { StreamPart } from '../../src/client/types.js';
 import { ToolRepairError } from '../../src/errors/errors.js';
-import { anthropic } from '../../src/providers/anthropic/anthropic-adapter.js';
-import { gemini } from '../../src/providers/gemini/gemini-adapter.js';
-import { openai } from '../../src/providers/openai/openai-adapter.js';
-import type { ProviderAdapter } from '../../src/providers/provider.js';
-import { createProviderServer, type ProviderServer, type ServerStep } from '../../src/testing/index.js';
+import type { ServerStep } from '../../src/testing/index.js';
 import { prepareToolRequest } from '../../src/tools/run-with-tool-repairs.js';
 import { structuredOutput } from '../../src/tools/structured-output.js';
 import { tool } from '../../src/tools/tool.js';
 import { validateStream } from '../../src/tools/validate-stream.js';
+import { vendorClientForTest, type Vendor } from './helpers/server-for-test.js';
 
-type Vendor = 'openai' | 'anthropic' | 'gemini';
 const MODELS: Record<Vendor, string> = { openai: 'gpt-x', anthropic: 'claude-x', gemini: 'gemini-x' };
 
-let server: ProviderServer | undefined;
-let llm: ResilientLLM | undefined;
-
-afterEach(async () => {
-  await llm?.close();
-  await server?.close();
-  llm = undefined;
-  server = undefined;
-});
-
-function adapterFor(vendor: Vendor, target: ProviderServer): ProviderAdapter {
-  if (vendor === 'openai') return openai({ apiKey: 'sk-test-openai-key', baseURL: target.baseURL('openai') });
-  if (vendor === 'anthropic') return anthropic({ apiKey: 'sk-ant-test-key', baseURL: target.baseURL('anthropic') });
-  return gemini({ apiKey: 'gemini-test-key', baseURL: target.baseURL('gemini') });
-}
-
 async function setup(vendor: Vendor, steps: readonly ServerStep[]) {
-  server = await createProviderServer({ script: { [MODELS[vendor]]: steps } });
-  llm = new ResilientLLM({ providers: { vendor: adapterFor(vendor, server) }, models: { main: { provider: 'vendor', model: MODELS[vendor] } }, retry: { maxRetries: 0 } });
-  return llm;
+  return (await vendorClientForTest(vendor, MODELS[vendor], steps)).llm;
 }
 
 async function collect(source: AsyncIterable<StreamPart>): Promise<StreamPart[]> {

@@ -1,6 +1,10 @@
 import { onTestFinished } from 'vitest';
-import type { ResilientLLM } from '../../../src/client/resilient-llm.js';
-import { createProviderServer, type ProviderServer, type ProviderServerScript } from '../../../src/testing/index.js';
+import { ResilientLLM } from '../../../src/client/resilient-llm.js';
+import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
+import { gemini } from '../../../src/providers/gemini/gemini-adapter.js';
+import { openai } from '../../../src/providers/openai/openai-adapter.js';
+import type { ProviderAdapter } from '../../../src/providers/provider.js';
+import { createProviderServer, type ProviderServer, type ProviderServerScript, type ServerStep } from '../../../src/testing/index.js';
 
 /**
  * Starts a provider server for the running test. It, and every client passed to `track`, is
@@ -20,4 +24,29 @@ export async function serverForTest(script: ProviderServerScript): Promise<{ ser
       return llm;
     },
   };
+}
+
+/** One of the three vendor protocols the provider server speaks. */
+export type Vendor = 'openai' | 'anthropic' | 'gemini';
+
+/** The vendor's adapter pointed at `server`, with a test key. */
+export function adapterFor(vendor: Vendor, server: ProviderServer): ProviderAdapter {
+  switch (vendor) {
+    case 'openai':
+      return openai({ apiKey: 'sk-test-openai-key', baseURL: server.baseURL('openai') });
+    case 'anthropic':
+      return anthropic({ apiKey: 'sk-ant-test-key', baseURL: server.baseURL('anthropic') });
+    case 'gemini':
+      return gemini({ apiKey: 'gemini-test-key', baseURL: server.baseURL('gemini') });
+  }
+}
+
+/**
+ * A server scripted with `steps` for `model`, and a client whose alias `main` is that model on
+ * `vendor`'s adapter, without retries; both are closed when the test finishes.
+ */
+export async function vendorClientForTest(vendor: Vendor, model: string, steps: readonly ServerStep[]): Promise<{ server: ProviderServer; llm: ResilientLLM }> {
+  const { server, track } = await serverForTest({ [model]: steps });
+  const llm = track(new ResilientLLM({ providers: { vendor: adapterFor(vendor, server) }, models: { main: { provider: 'vendor', model } }, retry: { maxRetries: 0 } }));
+  return { server, llm };
 }
