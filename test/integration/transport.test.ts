@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResilientLLM } from '../../src/client/resilient-llm.js';
 import { ConnectionError, TimeoutError } from '../../src/errors/errors.js';
@@ -124,46 +123,26 @@ describe('undici transport', () => {
   });
 
   it('maps a silent server to a typed headers timeout', async () => {
-    const sockets = new Set<Socket>();
-    const silent = createServer(() => undefined);
-    silent.on('connection', (socket: Socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          silent.close(() => resolve());
-        }),
-    );
+    const silent = await listenOnLoopback(createServer(() => undefined));
+    cleanups.push(silent.close);
     const transport = new UndiciTransport({ headersTimeoutMs: 50 });
     cleanups.push(() => transport.close());
-    const { port } = silent.address() as AddressInfo;
     const error = await transport
-      .request({ url: `http://127.0.0.1:${port}/x`, method: 'POST', headers: {}, body: '{}', signal: new AbortToken() })
+      .request({ url: `${silent.url}/x`, method: 'POST', headers: {}, body: '{}', signal: new AbortToken() })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).phase).toBe('headers');
   });
 
   it('rejects with the abort reason when the token aborts before the answer', async () => {
-    const sockets = new Set<Socket>();
     let closed = 0;
-    const silent = createServer((request) => request.socket.on('close', () => closed++));
-    silent.on('connection', (socket: Socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          silent.close(() => resolve());
-        }),
-    );
+    const silent = await listenOnLoopback(createServer((request) => request.socket.on('close', () => closed++)));
+    cleanups.push(silent.close);
     const transport = new UndiciTransport();
     cleanups.push(() => transport.close());
-    const { port } = silent.address() as AddressInfo;
     const token = new AbortToken();
     const reason = new Error('stop');
-    const pending = transport.request({ url: `http://127.0.0.1:${port}/x`, method: 'POST', headers: {}, body: '{}', signal: token });
+    const pending = transport.request({ url: `${silent.url}/x`, method: 'POST', headers: {}, body: '{}', signal: token });
     setTimeout(() => token.abort(reason), 20);
     await expect(pending).rejects.toBe(reason);
     await expect.poll(() => closed).toBe(1);
