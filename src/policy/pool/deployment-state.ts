@@ -144,11 +144,6 @@ export class DeploymentState {
     return now >= this.cooldownUntil && this.breaker.canAcquire(now) && this.limiter.canTake(tokens, now);
   }
 
-  /** An alias of `isAvailable`, named for the `canAcquire`/`acquire` pair. */
-  canAcquire(now: number, tokens = 0): boolean {
-    return this.isAvailable(now, tokens);
-  }
-
   /**
    * Takes everything one attempt needs: the breaker permit (the half-open probe slot included) and
    * the rate-limit tokens, and counts the request in flight. Takes nothing and returns false when

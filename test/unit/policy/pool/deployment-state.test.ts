@@ -42,7 +42,6 @@ describe('DeploymentState', () => {
     deployment.endRequest('failure');
     clock.advance(1000);
     expect(deployment.isAvailable(clock.now())).toBe(true);
-    expect(deployment.canAcquire(clock.now())).toBe(true);
     expect(deployment.acquire(clock.now())).toBe(true); // the probe
     expect(deployment.isAvailable(clock.now())).toBe(false);
     expect(deployment.acquire(clock.now())).toBe(false);
