@@ -1,6 +1,6 @@
 /**
  * Evaluates the semantic cache on GPTCache's 999 paraphrase pairs
- * (/work/shared/data/gptcache_mock_data.json, see SOURCES.md there).
+ * (test/data/gptcache_mock_data.json, provenance in test/data/SOURCES.md).
  *
  * Origins are deduplicated on their compact form (NFKC, lower case, letters and digits only): the
  * set holds origins that differ only in case, backticks or punctuation, which are one question with
@@ -15,7 +15,7 @@
  *   node --import tsx scripts/eval-cache.ts [--data path] [--dimensions 384] [--thresholds 0.5,0.6] [--split all|even|odd]
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ChatResponse } from '../src/client/types.js';
 import { localEmbedder } from '../src/cache/local-embedder.js';
@@ -31,7 +31,7 @@ export type Question = { readonly text: string; readonly expected?: string };
 export type CacheSettings = { readonly threshold: number; readonly isGuarded: boolean; readonly minMargin: number };
 export type Tally = { readonly hits: number; readonly right: number; readonly wrong: number; readonly misses: number };
 
-export const DEFAULT_DATA = '/work/shared/data/gptcache_mock_data.json';
+export const DEFAULT_DATA = fileURLToPath(new URL('../test/data/gptcache_mock_data.json', import.meta.url));
 
 export function readPairs(path = DEFAULT_DATA): Pair[] {
   return JSON.parse(readFileSync(path, 'utf8')) as Pair[];

@@ -1,5 +1,5 @@
 /**
- * Conformance of the Gemini adapter with recorded Gemini API traffic (../shared/fixtures/google):
+ * Conformance of the Gemini adapter with recorded Gemini API traffic (test/fixtures/google):
  * every response body is replayed through the adapter over a real loopback server (undici) and
  * through msw (fetch transport), and every pydantic-ai cassette conversation is rebuilt in
  * normalized form so the request bodies the adapter sends can be compared with the recorded ones.

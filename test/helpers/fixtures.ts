@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared fixtures folder: ../shared/fixtures beside the project root. */
-export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+/** The recorded vendor traffic, kept in the repository: test/fixtures (provenance in each vendor's SOURCES.md). */
+export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
 export function fixturePath(relative: string): string {
   return join(FIXTURES_DIR, relative);
