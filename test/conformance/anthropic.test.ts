@@ -466,7 +466,7 @@ const COVERED = new Set<string>([
 
 describe('anthropic conformance: coverage', () => {
   it('covers every file under fixtures/anthropic', () => {
-    const files = listFixtures(DIR).filter((file) => !file.endsWith('SOURCES.txt'));
+    const files = listFixtures(DIR).filter((file) => !file.endsWith('SOURCES.md'));
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((file) => !COVERED.has(file))).toEqual([]);
   });

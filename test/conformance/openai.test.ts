@@ -526,7 +526,7 @@ function checkOutcome(interaction: Interaction, actual: unknown, sentBody: strin
 
 describe('OpenAI conformance: fixture coverage', () => {
   it('has an expectation for every file under fixtures/openai', () => {
-    const files = listFixtures('openai').filter((file) => !file.endsWith('SOURCES.txt'));
+    const files = listFixtures('openai').filter((file) => !file.endsWith('SOURCES.md'));
     const covered = coveredFiles();
     expect(files.filter((file) => !covered.has(file))).toEqual([]);
     expect([...covered].filter((file) => !files.includes(file))).toEqual([]);
