@@ -6,9 +6,7 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
-import { hasRateLimitHeaders } from '../policy/rate-limit/rate-limit-headers.js';
 import { classifyError } from '../policy/retry/classify-error.js';
-import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
@@ -17,7 +15,8 @@ import { attemptRef, budgetAllows, buildResponse, checkBudget, estimateAttemptUs
 import { checkFallback, emitFallback, priceIndexOfAlias } from './fallback-guard.js';
 import { HedgeLostError, runHedgedRace, type HedgeRace } from './hedge-race.js';
 import { emitReset, resolveMidStream } from './mid-stream.js';
-import { poolWaitMs, retryWaitMs } from './retry-wait.js';
+import { poolWaitMs, sameDeploymentWaitMs } from './retry-wait.js';
+import { HeaderObservers } from './header-observers.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
@@ -111,9 +110,11 @@ const TIMER_JITTER_MS = 25;
  */
 export class CallExecutor {
   private readonly env: ExecutorEnvironment;
+  private readonly headerObservers: HeaderObservers;
 
   constructor(env: ExecutorEnvironment) {
     this.env = env;
+    this.headerObservers = new HeaderObservers(env.clock);
   }
 
   async execute(plan: CallPlan): Promise<ChatResponse> {
@@ -211,22 +212,10 @@ export class CallExecutor {
           decision = 'failover';
         }
         if (decision === 'retry' && retries < plan.maxRetries) {
-          const delay = retryDelayMs(
-            error,
-            retries,
-            {
-              baseMs: this.env.retry.baseDelayMs,
-              maxMs: this.env.retry.maxDelayMs,
-              maxRetryAfterMs: this.env.retry.maxRetryAfterMs,
-              timeLeftMs: plan.deadlineAt - clock.now(),
-            },
-            this.env.random,
-          );
-          // Another healthy deployment of the pool is tried at once; the wait is for this one, and
-          // lasts at least until its cooldown ends (another call's Retry-After may have set it).
+          // Another healthy deployment of the pool is tried at once; the wait is for this one.
           const now = clock.now();
-          const waitMs =
-            delay === undefined ? undefined : hasAvailable(pool, now, tried, plan.estimatedTokens) ? 0 : retryWaitMs(delay, deployment.cooldownUntil, this.waitLimits(plan, now));
+          const isOtherReady = hasAvailable(pool, now, tried, plan.estimatedTokens);
+          const waitMs = sameDeploymentWaitMs(error, retries, deployment.cooldownUntil, isOtherReady, this.env.retry, this.env.random, this.waitLimits(plan, now));
           if (waitMs !== undefined) {
             retries++;
             if (events.has('retry')) events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: waitMs, error });
@@ -309,7 +298,7 @@ export class CallExecutor {
       startedAt: candidate.pickedAt,
       signal: plan.signal,
       isStream: plan.isStream,
-      onResponseHeaders: this.headerObserver(deployment),
+      onResponseHeaders: this.headerObservers.for(deployment),
       onPart: plan.onPart,
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
@@ -317,21 +306,6 @@ export class CallExecutor {
     state.inFlightUsd -= estimateUsd;
     recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);
     return { candidate, outcome };
-  }
-
-  private readonly headerObservers = new WeakMap<DeploymentState, (header: (name: string) => string | undefined) => void>();
-
-  /** One function per deployment that feeds response headers to its rate limiter. */
-  private headerObserver(deployment: DeploymentState): (header: (name: string) => string | undefined) => void {
-    let observer = this.headerObservers.get(deployment);
-    if (!observer) {
-      const clock = this.env.clock;
-      observer = (header) => {
-        if (hasRateLimitHeaders(header)) deployment.limiter.observeHeaders(header, clock.now(), Date.now());
-      };
-      this.headerObservers.set(deployment, observer);
-    }
-    return observer;
   }
 
   /**

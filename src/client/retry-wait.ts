@@ -1,3 +1,6 @@
+import { retryDelayMs } from '../policy/retry/retry-delay.js';
+import type { RetryOptions } from './client-options.js';
+
 /** What bounds every wait of a call on the same deployment. */
 export type WaitLimits = {
   /** Clock time now. */
@@ -40,4 +43,25 @@ export function poolWaitMs(
     : Math.max(options.isCooldownRetry ? limits.maxRetryAfterMs : 0, options.jitterMs, Math.min(options.queueLeftMs, limits.maxRetryAfterMs));
   if (next.waitMs > maxWaitMs || limits.now + next.waitMs >= limits.deadlineAt) return undefined;
   return Math.max(1, next.waitMs);
+}
+
+/**
+ * How long to wait before retrying the same deployment after `error` (0 when another deployment
+ * of the pool is ready and is tried at once), or undefined when the call must fail over instead:
+ * the server asked for too long a wait, or the wait does not fit before the deadline.
+ */
+export function sameDeploymentWaitMs(
+  error: unknown,
+  retries: number,
+  cooldownUntil: number,
+  isOtherReady: boolean,
+  retry: Required<RetryOptions>,
+  random: () => number,
+  limits: WaitLimits,
+): number | undefined {
+  const timeLeftMs = limits.deadlineAt - limits.now;
+  const options = { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs, maxRetryAfterMs: retry.maxRetryAfterMs, timeLeftMs };
+  const delayMs = retryDelayMs(error, retries, options, random);
+  if (delayMs === undefined) return undefined;
+  return isOtherReady ? 0 : retryWaitMs(delayMs, cooldownUntil, limits);
 }
