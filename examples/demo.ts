@@ -108,7 +108,9 @@ function recordTimeline(llm: ResilientLLM, narrator: Narrator, startedAt: number
   };
   const subscriptions = [
     llm.on('attempt-start', (event) => add('attempt-start', 'blue', '→', `#${event.attempt} ${deploymentLabel(event)}`)),
-    llm.on('attempt-end', (event) => add('attempt-end', 'green', '✓', `#${event.attempt} ${deploymentLabel(event)} answered in ${Math.round(event.latencyMs)} ms`)),
+    llm.on('attempt-end', (event) =>
+      add('attempt-end', 'green', '✓', `#${event.attempt} ${deploymentLabel(event)} ${event.outcome === 'aborted' ? 'cancelled after' : 'answered in'} ${Math.round(event.latencyMs)} ms`),
+    ),
     llm.on('attempt-error', (event) => {
       const status = event.error.status !== undefined ? ` HTTP ${event.error.status}` : '';
       const wait = event.error.retryAfterMs !== undefined ? `, server asks to wait ${event.error.retryAfterMs} ms` : '';

@@ -1,5 +1,5 @@
 /** Which cache step failed. */
-export type CacheOperation = 'embed' | 'search' | 'get' | 'add' | 'verify';
+export type CacheOperation = 'embed' | 'search' | 'get' | 'add' | 'verify' | 'lookup';
 
 /**
  * The embedder, the store or the `verify` hook failed. The client catches it, serves the request

@@ -23,10 +23,20 @@ export type CacheLookup = {
 /** The contract between the client and a cache. `SemanticCache` implements it; so can you. */
 export interface ResponseCache {
   /**
+   * How long the client waits for `lookup` (never more than half the time left before the call's
+   * deadline); a slower look-up is aborted through its signal and the call is served uncached.
+   * @default 500
+   */
+  readonly lookupTimeoutMs?: number;
+  /**
    * Returns a hit, or undefined. `request.model` is the resolved alias. Throws only when the
    * embedder or store fails; the client then serves the request uncached and emits `cache-error`.
    */
   lookup(request: ChatRequest, context: CacheContext): Promise<CacheLookup | undefined>;
-  /** Stores a complete, successful answer; decides itself whether the request and response are cacheable. */
+  /**
+   * Stores a complete, successful answer; decides itself whether the request and response are
+   * cacheable. Runs in the background with its own signal (aborted when the client closes or the
+   * store takes too long), never the caller's. The response is the caller's object: keep a copy.
+   */
   store(request: ChatRequest, response: ChatResponse, context: CacheContext): Promise<void>;
 }

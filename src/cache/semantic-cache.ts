@@ -1,5 +1,7 @@
 import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../client/types.js';
 import { CacheError, type CacheOperation } from './cache-error.js';
+import { frozenCopy } from './frozen-copy.js';
+import { expectNumber } from '../policy/validate-option.js';
 import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
 import type { Embedder } from './embedder.js';
 import { localEmbedder } from './local-embedder.js';
@@ -86,6 +88,12 @@ export type SemanticCacheOptions = {
    * nearer is a case or punctuation twin of it. @default 1
    */
   readonly candidates?: number;
+  /**
+   * How long the client waits for a look-up (never more than half the time left before the call's
+   * deadline); a slower one is aborted and the call is served uncached, with `cache-error`.
+   * @default 500
+   */
+  readonly lookupTimeoutMs?: number;
   /** Wall-clock milliseconds, for `createdAt` and `ageMs`. @default Date.now */
   readonly now?: () => number;
   /** Called synchronously for every hit, rejected candidate, skipped request and stored entry; throws are ignored. */
@@ -102,6 +110,7 @@ export class SemanticCache implements ResponseCache {
   readonly vectorStore: VectorStore<CachedAnswer>;
   readonly threshold: number;
   readonly minMargin: number;
+  readonly lookupTimeoutMs: number;
   private readonly options: SemanticCacheOptions;
   private readonly maxTemperature: number;
   private readonly candidates: number;
@@ -118,6 +127,9 @@ export class SemanticCache implements ResponseCache {
     }
     const maxTemperature = options.maxTemperature ?? 0.5;
     if (!(maxTemperature >= 0)) throw new RangeError(`Expected \`maxTemperature\` to be a non-negative number, got ${maxTemperature}.`);
+    const lookupTimeoutMs = options.lookupTimeoutMs ?? 500;
+    expectNumber('lookupTimeoutMs', lookupTimeoutMs, 0, true);
+    this.lookupTimeoutMs = lookupTimeoutMs;
     this.options = options;
     this.threshold = threshold;
     this.minMargin = minMargin;
@@ -190,6 +202,9 @@ export class SemanticCache implements ResponseCache {
       this.emit({ type: 'skipped', requestId: context.requestId, operation: 'store', reason: skipped });
       return;
     }
+    // A frozen copy taken before the first await: the caller may edit its response as soon as it
+    // has it, and no later hit may change the entry.
+    const stored = frozenCopy(response);
     const key = cacheKeyOf(request, context.namespace ?? '', this.embedder.id);
     const question = key.question ?? '';
     const isSemantic = this.options.isSemantic !== false && key.question !== undefined && question.length > 0;
@@ -198,7 +213,7 @@ export class SemanticCache implements ResponseCache {
       [vector] = await this.attempt('embed', context, () => this.embedder.embed([question], context.signal));
       if (!vector) throw new CacheError('embed', new Error('the embedder returned no vector'));
     }
-    const payload: CachedAnswer = { question, response, createdAt: this.now() };
+    const payload: CachedAnswer = { question, response: stored, createdAt: this.now() };
     await this.attempt('add', context, () =>
       this.vectorStore.add(key.partition, [{ id: key.id, payload, ...(vector ? { vector } : {}) }]),
     );

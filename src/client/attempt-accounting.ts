@@ -56,6 +56,7 @@ export function recordAttempt(
     if (events.has('attempt-end')) {
       events.emit('attempt-end', {
         ...attemptRef(plan, attemptNumber, candidate),
+        outcome: 'success',
         latencyMs: outcome.latencyMs,
         ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
         usage,
@@ -65,10 +66,9 @@ export function recordAttempt(
   }
   const error = outcome.error;
   deployment.endRequest(breakerVerdictFor(error), candidate.generation);
-  const isHedgeLoss = error instanceof HedgeLostError;
-  const isLibraryError = error instanceof ResilientLLMError;
+  const isLibraryError = error instanceof ResilientLLMError && !isCancellation(error);
   const usage = outcome.result?.usage ?? outcome.usage;
-  const cost = accountUsage(env, plan, state, candidate, usage, !isHedgeLoss);
+  const cost = accountUsage(env, plan, state, candidate, usage, isLibraryError);
   const record: Attempt = {
     alias,
     provider: deployment.providerName,
@@ -84,7 +84,20 @@ export function recordAttempt(
     startedAt,
   };
   state.attempts.push(record);
-  if (!isLibraryError || isHedgeLoss) return;
+  if (!isLibraryError) {
+    // Cancelled (a lost hedge, the caller's abort, the client closing): it ends, it did not fail.
+    if (events.has('attempt-end')) {
+      events.emit('attempt-end', {
+        ...attemptRef(plan, attemptNumber, candidate),
+        outcome: 'aborted',
+        reason: error,
+        latencyMs: outcome.latencyMs,
+        ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
+        ...(usage ? { usage } : {}),
+      });
+    }
+    return;
+  }
   state.errors.push(error);
   deployment.recordError(error.code, error.message, clock.now());
   if (events.has('attempt-error')) events.emit('attempt-error', { ...attemptRef(plan, attemptNumber, candidate), latencyMs: outcome.latencyMs, error, attemptRecord: record });
@@ -97,6 +110,16 @@ export function recordAttempt(
   }
 }
 
+/**
+ * Whether an attempt's error is a cancellation rather than a failure of its deployment: a lost
+ * hedge, the caller's own abort (any non-library reason), or the client closing.
+ */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof HedgeLostError) return true;
+  if (!(error instanceof ResilientLLMError)) return true;
+  return (error.code as string) === 'RLLM_CLIENT_CLOSED';
+}
+
 /** Adds one attempt's usage and cost to the call, the budget's running spend and the ledger. */
 export function accountUsage(env: ExecutorEnvironment, plan: CallPlan, state: CallState, candidate: Candidate, usage: Usage | undefined, isError: boolean): number | undefined {
   const cost = usage ? env.cost.costOf(candidate.deployment.model, usage) : undefined;
@@ -107,6 +130,21 @@ export function accountUsage(env: ExecutorEnvironment, plan: CallPlan, state: Ca
   }
   env.ledger.record({ alias: candidate.alias, deploymentId: candidate.deployment.id, tenant: plan.tenant, usage, cost, isError });
   return cost;
+}
+
+/** USD one attempt of this call may cost on `model`; 0 when it cannot be priced. */
+export function estimateAttemptUsd(env: ExecutorEnvironment, plan: CallPlan, model: string): number {
+  return env.cost.estimateOf(model, plan.estimatedTokens, plan.request.maxTokens) ?? 0;
+}
+
+/**
+ * Whether one more attempt on `model` fits the per-request budget, counting what the call spent
+ * and what its running attempts (a hedged race) may still cost.
+ */
+export function budgetAllows(env: ExecutorEnvironment, plan: CallPlan, state: CallState, model: string): boolean {
+  if (plan.maxCostUsd === undefined) return true;
+  const estimate = env.cost.estimateOf(model, plan.estimatedTokens, plan.request.maxTokens);
+  return estimate === undefined || (state.cost ?? 0) + state.inFlightUsd + estimate <= plan.maxCostUsd;
 }
 
 /** Refuses the next attempt when it could take the call past its per-request budget. */
@@ -151,7 +189,19 @@ export function buildResponse(result: GenerateResult, state: CallState, candidat
   if (result.rawFinishReason !== undefined) response.rawFinishReason = result.rawFinishReason;
   if (state.cost !== undefined) response.cost = state.cost;
   if (result.requestId !== undefined) response.requestId = result.requestId;
+  if (state.hasReset || state.carriedText.length > 0) patchedResponses.add(response);
   return response;
+}
+
+/** Answers whose stream was reset or stitched from two attempts. */
+const patchedResponses = new WeakSet<ChatResponse>();
+
+/**
+ * Whether the consumer of this answer's stream saw a `reset`, or its text was stitched from two
+ * attempts (`midStream: 'continue'`): such an answer is never cached.
+ */
+export function isPatchedResponse(response: ChatResponse): boolean {
+  return patchedResponses.has(response);
 }
 
 /** Waits `ms` on `clock`; rejects with the signal's reason if it aborts first. */

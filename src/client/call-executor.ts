@@ -1,4 +1,4 @@
-import { AllDeploymentsFailedError, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, CircuitOpenError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { ZERO_USAGE } from '../cost/add-usage.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
@@ -6,17 +6,19 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
-import { hasRateLimitHeaders } from '../policy/rate-limit/rate-limit-headers.js';
 import { classifyError } from '../policy/retry/classify-error.js';
-import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import type { RetryOptions } from './client-options.js';
-import { attemptRef, buildResponse, checkBudget, recordAttempt, sleep } from './attempt-accounting.js';
-import { runHedgedRace, type HedgeRace } from './hedge-race.js';
+import { attemptRef, budgetAllows, buildResponse, checkBudget, estimateAttemptUsd, recordAttempt, sleep } from './attempt-accounting.js';
+import { checkFallback, emitFallback, priceIndexOfAlias } from './fallback-guard.js';
+import { HedgeLostError, runHedgedRace, type HedgeRace } from './hedge-race.js';
+import { emitReset, resolveMidStream } from './mid-stream.js';
+import { poolWaitMs, sameDeploymentWaitMs } from './retry-wait.js';
+import { HeaderObservers } from './header-observers.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
-import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
+import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
@@ -89,13 +91,16 @@ export type CallState = {
   attemptNumber: number;
   /** Text already emitted and kept (mid-stream `continue`). */
   carriedText: string;
+  /** Whether the consumer was sent a `reset` part: the answer is then never cached. */
+  hasReset: boolean;
+  /** USD the attempts still running may cost (estimated), for the per-request budget of a hedge. */
+  inFlightUsd: number;
 };
 
 type Settled = { readonly candidate: Candidate; readonly outcome: AttemptOutcome };
 
 /** Timers may fire a millisecond or two before the clock says they are due. */
 const TIMER_JITTER_MS = 25;
-
 
 /**
  * The resilience loop: for each alias in the fallback chain, pick a deployment from its pool,
@@ -105,18 +110,20 @@ const TIMER_JITTER_MS = 25;
  */
 export class CallExecutor {
   private readonly env: ExecutorEnvironment;
+  private readonly headerObservers: HeaderObservers;
 
   constructor(env: ExecutorEnvironment) {
     this.env = env;
+    this.headerObservers = new HeaderObservers(env.clock);
   }
 
   async execute(plan: CallPlan): Promise<ChatResponse> {
     const { clock, events } = this.env;
-    const state: CallState = { attempts: [], errors: [], usage: ZERO_USAGE, cost: undefined, attemptNumber: 0, carriedText: '' };
+    const state: CallState = { attempts: [], errors: [], usage: ZERO_USAGE, cost: undefined, attemptNumber: 0, carriedText: '', hasReset: false, inFlightUsd: 0 };
     let previousAlias: string | undefined;
     let previousContextWindow: number | undefined;
     let lastError: ResilientLLMError | undefined;
-    const primaryPrice = this.priceIndexOfAlias(plan.aliases[0]!);
+    const primaryPrice = priceIndexOfAlias(this.env, plan.aliases[0]!);
     let isFirstPick = true;
 
     for (let aliasIndex = 0; aliasIndex < plan.aliases.length; aliasIndex++) {
@@ -128,11 +135,10 @@ export class CallExecutor {
           const window = maxContextWindow(pool);
           if (previousContextWindow !== undefined && window !== undefined && window <= previousContextWindow) continue;
         }
-        if (!this.isWithinCostCap(plan, primaryPrice, alias)) continue;
-        if (!plan.policy.allows({ error: lastError, fromAlias: previousAlias, toAlias: alias, attempt: state.attemptNumber })) {
-          throw lastError;
-        }
-        if (events.has('fallback')) events.emit('fallback', { requestId: plan.requestId, from: previousAlias, to: alias, error: lastError });
+        const verdict = checkFallback(this.env, plan, { from: previousAlias, to: alias, error: lastError, attempt: state.attemptNumber, primaryPrice });
+        if (verdict === 'skip') continue;
+        if (verdict === 'refuse') throw lastError;
+        emitFallback(this.env, plan, previousAlias, alias, lastError);
       }
       previousAlias = alias;
       const tried = new Set<string>();
@@ -151,19 +157,14 @@ export class CallExecutor {
           // Everything here is cooling down, open or out of rate-limit headroom: wait if allowed.
           // Only the last alias of the chain waits as a retry; an earlier one is skipped for the next.
           const next = nextAvailable(pool, now, banned, plan.estimatedTokens);
-          const isLastAlias = aliasIndex === plan.aliases.length - 1;
           queuedSince ??= now;
+          const isCooldownRetry = next !== undefined && !next.isRateLimit && aliasIndex === plan.aliases.length - 1 && retries < plan.maxRetries;
           const queueLeftMs = (this.env.maxQueueMs.get(alias) ?? 0) - (now - queuedSince);
-          // Rate-limit headroom is queued for up to `maxQueueMs`; a cooldown (Retry-After) on the
-          // last alias is waited out as a retry, up to `maxRetryAfterMs`.
-          const isCooldownRetry = next !== undefined && !next.isRateLimit && isLastAlias && retries < plan.maxRetries;
-          // A cooldown that ends within timer jitter of now is waited out on any alias: it is the
-          // tail of a Retry-After wait that a timer ended a millisecond early, not a reason to move on.
           const jitterMs = next !== undefined && !next.isRateLimit ? TIMER_JITTER_MS : 0;
-          const maxWaitMs = Math.max(isCooldownRetry ? this.env.retry.maxRetryAfterMs : 0, queueLeftMs, jitterMs);
-          if (next !== undefined && next.waitMs <= maxWaitMs && now + next.waitMs < plan.deadlineAt) {
-            if (isCooldownRetry && next.waitMs > queueLeftMs) retries++;
-            await sleep(this.env.clock, Math.max(1, next.waitMs), plan.signal);
+          const waitMs = poolWaitMs(next, { isCooldownRetry, queueLeftMs, jitterMs }, this.waitLimits(plan, now));
+          if (waitMs !== undefined) {
+            if (isCooldownRetry && waitMs > queueLeftMs) retries++;
+            await sleep(this.env.clock, waitMs, plan.signal);
             continue;
           }
           // A skipped alias still moves the call along the chain (the policy sees why).
@@ -173,7 +174,7 @@ export class CallExecutor {
         checkBudget(this.env, plan, state, candidate);
 
         const settled = plan.hedge
-          ? await this.race(plan, state, candidate, tried, aliasIndex)
+          ? await this.race(plan, state, candidate, tried, aliasIndex, primaryPrice)
           : await this.attempt(plan, state, candidate, undefined);
         const { outcome } = settled;
         const deployment = settled.candidate.deployment;
@@ -190,7 +191,7 @@ export class CallExecutor {
         // After content was emitted the policy decides: throw, restart (a `reset` part) or continue.
         // Another deployment is preferred; the same one is retried only when it is the last left.
         if (outcome.hasEmitted) {
-          if (this.resolveMidStream(plan, outcome, error) === 'continue') state.carriedText += outcome.partialText;
+          if (resolveMidStream(this.env, plan, state, outcome, error) === 'continue') state.carriedText += outcome.partialText;
           const hasOther = aliasIndex < plan.aliases.length - 1 || hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens);
           if (hasOther) decision = 'failover';
         }
@@ -211,27 +212,14 @@ export class CallExecutor {
           decision = 'failover';
         }
         if (decision === 'retry' && retries < plan.maxRetries) {
-          const delay = retryDelayMs(
-            error,
-            retries,
-            {
-              baseMs: this.env.retry.baseDelayMs,
-              maxMs: this.env.retry.maxDelayMs,
-              maxRetryAfterMs: this.env.retry.maxRetryAfterMs,
-              timeLeftMs: plan.deadlineAt - clock.now(),
-            },
-            this.env.random,
-          );
-          if (delay !== undefined) {
+          // Another healthy deployment of the pool is tried at once; the wait is for this one.
+          const now = clock.now();
+          const isOtherReady = hasAvailable(pool, now, tried, plan.estimatedTokens);
+          const waitMs = sameDeploymentWaitMs(error, retries, deployment.cooldownUntil, isOtherReady, this.env.retry, this.env.random, this.waitLimits(plan, now));
+          if (waitMs !== undefined) {
             retries++;
-            if (events.has('retry')) {
-              events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: delay, error });
-            }
-            // Another healthy deployment of the pool is tried at once; the wait is for this one.
-            if (!hasAvailable(pool, clock.now(), tried, plan.estimatedTokens)) {
-              // Sleep at least until this deployment's cooldown ends, so the retry finds it open.
-              await sleep(this.env.clock, Math.max(delay, deployment.cooldownUntil - clock.now() + 1), plan.signal);
-            }
+            if (events.has('retry')) events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: waitMs, error });
+            if (waitMs > 0) await sleep(clock, waitMs, plan.signal);
             continue;
           }
         }
@@ -256,9 +244,11 @@ export class CallExecutor {
     tried: ReadonlySet<string>,
     banned: ReadonlySet<string>,
     now: number,
+    fits?: (deployment: DeploymentState) => boolean,
   ): Candidate | undefined {
     const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
     if (!deployment || banned.has(deployment.id)) return undefined;
+    if (fits && !fits(deployment)) return undefined;
     if (!deployment.acquire(now, plan.estimatedTokens)) return undefined;
     return {
       alias,
@@ -289,11 +279,13 @@ export class CallExecutor {
       if (state.carriedText.length > 0) {
         // The target cannot continue a prefix: the answer restarts, and the consumer is told.
         state.carriedText = '';
-        this.emitReset(plan, 'the next deployment cannot continue a partial answer', undefined);
+        emitReset(this.env, plan, state, 'the next deployment cannot continue a partial answer', undefined);
       }
       request = { ...plan.request, model: deployment.model };
     }
     const headers = this.env.deploymentHeaders.get(deployment.id);
+    const estimateUsd = plan.maxCostUsd === undefined ? 0 : estimateAttemptUsd(this.env, plan, deployment.model);
+    state.inFlightUsd += estimateUsd;
     const outcome = await runAttempt({
       adapter,
       request,
@@ -306,37 +298,24 @@ export class CallExecutor {
       startedAt: candidate.pickedAt,
       signal: plan.signal,
       isStream: plan.isStream,
-      onResponseHeaders: this.headerObserver(deployment),
+      onResponseHeaders: this.headerObservers.for(deployment),
       onPart: plan.onPart,
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
+    state.inFlightUsd -= estimateUsd;
     recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);
     return { candidate, outcome };
   }
 
-  private readonly headerObservers = new WeakMap<DeploymentState, (header: (name: string) => string | undefined) => void>();
-
-  /** One function per deployment that feeds response headers to its rate limiter. */
-  private headerObserver(deployment: DeploymentState): (header: (name: string) => string | undefined) => void {
-    let observer = this.headerObservers.get(deployment);
-    if (!observer) {
-      const clock = this.env.clock;
-      observer = (header) => {
-        if (hasRateLimitHeaders(header)) deployment.limiter.observeHeaders(header, clock.now(), Date.now());
-      };
-      this.headerObservers.set(deployment, observer);
-    }
-    return observer;
-  }
-
   /**
    * Hedging: starts `first`; if no first token arrived after `afterMs`, starts another candidate
-   * (another deployment of the pool, else the next alias) in parallel, up to `maxExtra`. The
-   * first to produce content wins; the others are aborted (their sockets closed, their attempts
-   * recorded). Without a winner, the first failure is returned for the loop to handle.
+   * (another deployment of the pool, else a later alias that a fallback could go to) in parallel,
+   * up to `maxExtra`. The first to produce content wins; the others are aborted (their sockets
+   * closed, their attempts recorded). A failure is handed back to the loop: a "stop" error or the
+   * caller's abort at once, any other once no attempt of the race is left running.
    */
-  private race(plan: CallPlan, state: CallState, first: Candidate, tried: Set<string>, aliasIndex: number): Promise<Settled> {
+  private race(plan: CallPlan, state: CallState, first: Candidate, tried: Set<string>, aliasIndex: number, primaryPrice: number | undefined): Promise<Settled> {
     const events = this.env.events;
     const hedge = plan.hedge!;
     return runHedgedRace<Candidate, Settled>({
@@ -349,74 +328,61 @@ export class CallExecutor {
         tried.add(candidate.deployment.id);
         return this.attempt(plan, state, candidate, race);
       },
-      nextCandidate: () => this.hedgeCandidate(plan, tried, aliasIndex),
+      nextCandidate: () => this.hedgeCandidate(plan, state, tried, aliasIndex, primaryPrice),
       onHedge: (next) => {
         if (!events.has('hedge')) return;
         events.emit('hedge', { ...attemptRef(plan, state.attemptNumber + 1, next), afterMs: hedge.afterMs });
       },
+      isFinal: (settled) => this.endsCall(plan, settled.outcome),
     });
   }
 
-  /** A candidate for a hedge: another deployment of the current pool, else a later alias. */
-  private hedgeCandidate(plan: CallPlan, tried: ReadonlySet<string>, aliasIndex: number): Candidate | undefined {
+  /** Whether a failed attempt ends the call whatever else is running: the caller's abort or a "stop" error. */
+  private endsCall(plan: CallPlan, outcome: AttemptOutcome): boolean {
+    if (outcome.ok) return false;
+    if (plan.signal?.aborted) return true;
+    const error = outcome.error;
+    if (!(error instanceof ResilientLLMError)) return !(error instanceof HedgeLostError);
+    return classifyError(error, { isContentPolicyFailover: plan.policy.isContentPolicyFallback }) === 'stop';
+  }
+
+  /**
+   * A candidate for a hedge: another deployment of the current pool, else a later alias. It passes
+   * the guards a fallback passes (cost cap, `on` codes and `shouldFallback`, per-request budget,
+   * counting what the running attempts may cost) and emits the same `fallback` event.
+   */
+  private hedgeCandidate(plan: CallPlan, state: CallState, tried: ReadonlySet<string>, aliasIndex: number, primaryPrice: number | undefined): Candidate | undefined {
+    if (plan.signal?.aborted) return undefined;
     const now = this.env.clock.now();
+    const fits = (deployment: DeploymentState) => budgetAllows(this.env, plan, state, deployment.model);
+    const from = plan.aliases[aliasIndex]!;
     for (let index = aliasIndex; index < plan.aliases.length; index++) {
       const alias = plan.aliases[index]!;
       const pool = this.env.pools.get(alias)!;
       if (!hasAvailable(pool, now, tried, plan.estimatedTokens)) continue;
-      const candidate = this.pickCandidate(plan, alias, pool, tried, tried, now);
+      const error = index > aliasIndex ? new TimeoutError(plan.isStream ? 'first-token' : 'attempt', plan.hedge!.afterMs) : undefined;
+      if (error) {
+        const verdict = checkFallback(this.env, plan, { from, to: alias, error, attempt: state.attemptNumber, primaryPrice });
+        if (verdict === 'skip') continue;
+        if (verdict === 'refuse') return undefined;
+      }
+      const candidate = this.pickCandidate(plan, alias, pool, tried, tried, now, fits);
+      if (candidate && error) emitFallback(this.env, plan, from, alias, error);
       if (candidate) return candidate;
     }
     return undefined;
   }
 
-  private priceIndexOfAlias(alias: string): number | undefined {
-    const pool = this.env.pools.get(alias);
-    if (!pool) return undefined;
-    let max: number | undefined;
-    for (const deployment of pool.deployments) {
-      const price = this.env.cost.priceIndexOf(deployment.model);
-      if (price !== undefined) max = Math.max(max ?? 0, price);
-    }
-    return max;
+  /** What bounds a wait on this call now. */
+  private waitLimits(plan: CallPlan, now: number) {
+    return { now, deadlineAt: plan.deadlineAt, maxRetryAfterMs: this.env.retry.maxRetryAfterMs };
   }
-
-  private isWithinCostCap(plan: CallPlan, primaryPrice: number | undefined, alias: string): boolean {
-    const multiplier = plan.policy.maxCostMultiplier;
-    if (multiplier === undefined || primaryPrice === undefined) return true;
-    const price = this.priceIndexOfAlias(alias);
-    return price === undefined || price <= primaryPrice * multiplier;
-  }
-
-  private resolveMidStream(plan: CallPlan, failure: AttemptFailure, error: ResilientLLMError): 'restart' | 'continue' {
-    const policy = plan.policy.midStream;
-    if (policy === 'error') {
-      throw new StreamInterruptedError(`stream failed after output was emitted: ${error.message}`, failure.partialText, {
-        cause: error,
-        ...(error.provider !== undefined ? { provider: error.provider } : {}),
-        ...(error.model !== undefined ? { model: error.model } : {}),
-      });
-    }
-    if (policy === 'continue' && !failure.hasPartialToolCall && failure.partialText.length > 0) return 'continue';
-    this.emitReset(plan, `restarting after ${error.code}`, error.code);
-    return 'restart';
-  }
-
-  private emitReset(plan: CallPlan, reason: string, errorCode: string | undefined): void {
-    plan.onPart?.({ type: 'reset', reason, ...(errorCode !== undefined ? { errorCode } : {}) });
-    if (this.env.events.has('stream-reset')) {
-      this.env.events.emit('stream-reset', { requestId: plan.requestId, reason, ...(errorCode !== undefined ? { errorCode } : {}) });
-    }
-  }
-
   private deadlineError(plan: CallPlan, state: CallState, error?: ResilientLLMError): ResilientLLMError {
     const timeout = error ?? new TimeoutError('total', plan.deadlineMs);
     if (state.attempts.length === 0) return timeout;
     const errors = state.errors.filter((item) => item !== timeout);
     return new AllDeploymentsFailedError(state.attempts, [...errors, timeout], { cause: errors[0] ?? timeout });
   }
-
-
 }
 
 export type { AttemptOutcome };

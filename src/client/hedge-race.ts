@@ -77,13 +77,16 @@ export type HedgedRaceOptions<TCandidate, TSettled extends { readonly candidate:
   readonly nextCandidate: () => TCandidate | undefined;
   /** Told about every extra candidate started. */
   readonly onHedge: (candidate: TCandidate) => void;
+  /** A failure that ends the race at once (a "stop" error, the caller's abort): the others are aborted. */
+  readonly isFinal: (settled: TSettled) => boolean;
 };
 
 /**
  * Hedging: starts `first`; if no first token arrived after `afterMs`, starts another candidate
  * in parallel, up to `maxExtra`. The first to produce content wins; the others are aborted (their
- * sockets closed) and waited for, so their records are complete. Without a winner, the first
- * failure is returned for the call loop to handle.
+ * sockets closed) and waited for, so their records are complete. Only slowness starts a hedge: a
+ * failure is returned for the call loop to classify (retry, fail over or stop), at once when
+ * `isFinal` says so, else once nothing in the race is left running.
  */
 export async function runHedgedRace<TCandidate, TSettled extends { readonly candidate: TCandidate; readonly outcome: { readonly ok: boolean } }>(
   options: HedgedRaceOptions<TCandidate, TSettled>,
@@ -95,11 +98,15 @@ export async function runHedgedRace<TCandidate, TSettled extends { readonly cand
   let extras = 0;
   let timer: unknown;
   let wake: (() => void) | undefined;
+  let final: TSettled | undefined;
   const start = (candidate: TCandidate) => {
     running.push(
       options.start(candidate, race).then((settled) => {
         if (settled.outcome.ok) race.win(settled);
-        else failures.push(settled);
+        else {
+          failures.push(settled);
+          if (final === undefined && !race.hasWinner && options.isFinal(settled)) final = settled;
+        }
         wake?.();
         return settled;
       }),
@@ -124,20 +131,11 @@ export async function runHedgedRace<TCandidate, TSettled extends { readonly cand
   try {
     for (;;) {
       if (race.winner) return race.winner;
+      if (final) return final;
       const claimed = race.claimedSettled(failures);
       if (claimed) return claimed;
-      if (failures.length === running.length && timer === undefined) break;
-      // Every attempt so far failed and the hedge timer is still pending: hedge at once.
-      if (failures.length === running.length && failures.length > 0 && timer !== undefined && !race.isClaimed) {
-        clock.clearTimeout(timer);
-        timer = undefined;
-        const next = extras < maxExtra ? options.nextCandidate() : undefined;
-        if (next === undefined) break;
-        extras++;
-        start(next);
-        armHedge();
-        continue;
-      }
+      // Every attempt so far failed: the loop decides what comes next, not a pending hedge timer.
+      if (failures.length === running.length) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

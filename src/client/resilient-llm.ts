@@ -18,7 +18,8 @@ import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import { CallExecutor, type CallPlan, type CostHooks } from './call-executor.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
-import { cacheContextFor, lookupInCache, storeInCache } from './cache-step.js';
+import { CacheStores, lookupInCache } from './cache-step.js';
+import { isPatchedResponse } from './attempt-accounting.js';
 import { costHooks } from './cost-hooks.js';
 import { embedTexts, type EmbedTextsRequest } from './embed-texts.js';
 import { buildModelRegistry, contextWindowOf, type ModelRegistry } from './model-registry.js';
@@ -76,6 +77,7 @@ export class ResilientLLM {
   private readonly ledger: UsageLedger;
   private readonly router: TaskRouter | undefined;
   private readonly cache: ResponseCache | undefined;
+  private readonly cacheStores: CacheStores | undefined;
   private readonly tools: ToolWiring;
   private isClosed = false;
 
@@ -119,6 +121,7 @@ export class ResilientLLM {
     this.budget = options.budget ? new Budget(options.budget, state.child('budget')) : undefined;
     this.ledger = new UsageLedger(options.stateStore ? { store: options.stateStore } : {});
     this.cache = options.cache;
+    this.cacheStores = options.cache ? new CacheStores(options.cache, this.events, this.clock) : undefined;
     this.registry = buildModelRegistry(options, this.clock, this.events, state, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
     this.router = options.router
@@ -263,9 +266,12 @@ export class ResilientLLM {
       }
       const resolved: NormalizedChatRequest = alias === request.model ? request : { ...request, model: alias };
 
-      const cacheContext = this.cache && options.cache !== false ? cacheContextFor(requestId, options.tenant, () => this.realSignal(input)) : undefined;
-      if (cacheContext && options.cache !== 'refresh') {
-        const hit = await lookupInCache(this.cache!, this.events, resolved, cacheContext);
+      // The deadline counts from the call's start: routing and the cache look-up are inside it.
+      const deadlineAt = input.deadlineAt ?? startedAt + (options.deadlineMs ?? this.deadlineMs);
+      const isCached = this.cache !== undefined && options.cache !== false;
+      if (isCached && options.cache !== 'refresh') {
+        const scope = { requestId, namespace: options.tenant };
+        const hit = await lookupInCache(this.cache!, this.events, resolved, scope, { clock: this.clock, deadlineAt, signal });
         hasWaited = true;
         if (hit) {
           const response = replayCached(hit, route, isStream ? onPart : undefined);
@@ -274,9 +280,8 @@ export class ResilientLLM {
         }
       }
 
-      // The deadline starts when the call is planned: at its start, unless routing or the cache waited.
       const plannedAt = hasWaited ? this.clock.now() : startedAt;
-      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, input.deadlineAt, plannedAt);
+      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, deadlineAt, plannedAt);
       if (this.budget) {
         const estimate = this.estimateFirstAttempt(plan);
         if (estimate !== undefined) reservation = this.budget.reserve(estimate, this.clock.now());
@@ -285,7 +290,7 @@ export class ResilientLLM {
       const response = route ? { ...executed, route } : executed;
       reservation?.commit(spending.usd, this.clock.now());
       reservation = undefined;
-      if (cacheContext) storeInCache(this.cache!, this.events, resolved, response, cacheContext);
+      if (isCached && !isPatchedResponse(executed)) this.cacheStores!.store(resolved, response, requestId, options.tenant);
       this.endEvent(requestId, startedAt, response);
       return response;
     } catch (error) {
@@ -401,6 +406,7 @@ export class ResilientLLM {
   /** Releases connections. Calls after `close()` are refused. */
   async close(): Promise<void> {
     this.isClosed = true;
+    await this.cacheStores?.close();
     if (this.ownsTransport) await this.transport.close();
   }
 }

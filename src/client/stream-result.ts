@@ -5,13 +5,20 @@ import type { ChatResponse, StreamPart } from './types.js';
  * and a `response` promise. Parts are buffered, so a consumer may start late; breaking out of the
  * loop, calling `return()` or aborting the signal cancels the call and closes its socket.
  */
+type Waiter = { readonly resolve: (result: IteratorResult<StreamPart>) => void; readonly reject: (error: unknown) => void };
+
+const DONE: IteratorResult<StreamPart> = Object.freeze({ value: undefined, done: true });
+
 export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart> {
   /** Resolves with the final response, or rejects with the call's error. */
   readonly response: Promise<ChatResponse<TObject>>;
   private readonly buffer: StreamPart[] = [];
   private head = 0;
-  private waiter: (() => void) | undefined;
+  /** `next()` calls waiting for a part, oldest first (only while the buffer is empty). */
+  private readonly waiters: Waiter[] = [];
   private isDone = false;
+  /** Set by `return()` or `cancel()`: the consumer is gone, later `next()` calls are done. */
+  private isClosed = false;
   private failure: unknown;
   private hasFailed = false;
   private isConsumed = false;
@@ -29,65 +36,77 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
 
   /** @internal Called by the client for every part, in order. */
   push(part: StreamPart): void {
-    this.buffer.push(part);
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter();
-    }
+    if (this.isClosed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve({ value: part, done: false });
+    else this.buffer.push(part);
   }
 
   private end(): void {
     this.isDone = true;
-    this.wake();
+    this.flushWaiters();
   }
 
   private fail(error: unknown): void {
     this.failure = error;
-    this.hasFailed = true;
+    this.hasFailed = !this.isClosed;
     this.isDone = true;
-    this.wake();
+    this.flushWaiters();
   }
 
-  private wake(): void {
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter();
+  /** Settles every waiting `next()` once the stream is over: the first gets the error, if any. */
+  private flushWaiters(): void {
+    while (this.waiters.length > 0) {
+      const waiter = this.waiters.shift()!;
+      if (this.hasFailed) {
+        this.hasFailed = false;
+        waiter.reject(this.failure);
+      } else waiter.resolve(DONE);
     }
+  }
+
+  private next(): Promise<IteratorResult<StreamPart>> {
+    if (this.isClosed) return Promise.resolve(DONE);
+    if (this.head < this.buffer.length) {
+      const part = this.buffer[this.head]!;
+      this.buffer[this.head++] = undefined as unknown as StreamPart;
+      if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+        this.buffer.splice(0, this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ value: part, done: false });
+    }
+    if (this.isDone) {
+      if (this.hasFailed) {
+        this.hasFailed = false;
+        return Promise.reject(this.failure);
+      }
+      return Promise.resolve(DONE);
+    }
+    return new Promise<IteratorResult<StreamPart>>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+    });
+  }
+
+  /** Ends iteration: buffered parts are dropped, waiting and later `next()` calls are done. */
+  private close(reason?: unknown): void {
+    if (this.isClosed) return;
+    if (!this.isDone) this.cancelCall(reason);
+    this.isClosed = true;
+    this.hasFailed = false;
+    this.buffer.length = 0;
+    this.head = 0;
+    while (this.waiters.length > 0) this.waiters.shift()!.resolve(DONE);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamPart> {
     if (this.isConsumed) throw new TypeError('A stream can be iterated only once; use `response` for the final result.');
     this.isConsumed = true;
     return {
-      next: async (): Promise<IteratorResult<StreamPart>> => {
-        for (;;) {
-          if (this.head < this.buffer.length) {
-            const part = this.buffer[this.head]!;
-            this.buffer[this.head++] = undefined as unknown as StreamPart;
-            if (this.head > 1024 && this.head * 2 > this.buffer.length) {
-              this.buffer.splice(0, this.head);
-              this.head = 0;
-            }
-            return { value: part, done: false };
-          }
-          if (this.isDone) {
-            if (this.hasFailed) {
-              this.hasFailed = false;
-              throw this.failure;
-            }
-            return { value: undefined, done: true };
-          }
-          await new Promise<void>((resolve) => {
-            this.waiter = resolve;
-          });
-        }
-      },
-      return: async (): Promise<IteratorResult<StreamPart>> => {
-        if (!this.isDone) this.cancelCall();
-        this.isDone = true;
-        return { value: undefined, done: true };
+      next: () => this.next(),
+      return: () => {
+        this.close();
+        return Promise.resolve(DONE);
       },
     };
   }
@@ -107,11 +126,11 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
     };
   }
 
-  /** A WHATWG `ReadableStream` of parts (for web frameworks); cancelling it cancels the call. */
+  /** A WHATWG `ReadableStream` of parts (for web frameworks); cancelling it cancels the call with the given reason. */
   toReadableStream(): ReadableStream<StreamPart> {
     const iterator = this[Symbol.asyncIterator]();
     return new ReadableStream<StreamPart>({
-      async pull(controller) {
+      pull: async (controller) => {
         try {
           const { value, done } = await iterator.next();
           if (done) controller.close();
@@ -120,8 +139,8 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
           controller.error(error);
         }
       },
-      async cancel() {
-        await iterator.return?.();
+      cancel: (reason?: unknown) => {
+        this.close(reason);
       },
     });
   }

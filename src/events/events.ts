@@ -21,7 +21,18 @@ export type EventMap = {
     readonly error?: ResilientLLMError | Error;
   };
   'attempt-start': AttemptRef;
-  'attempt-end': AttemptRef & { readonly latencyMs: number; readonly timeToFirstTokenMs?: number; readonly usage?: Usage };
+  /**
+   * An attempt ended without a failure of its deployment: it answered (`success`), or it was
+   * cancelled (`aborted`: a lost hedge, the caller's abort, the client closing; `reason` says which).
+   * Every `attempt-start` is followed by exactly one `attempt-end` or `attempt-error`.
+   */
+  'attempt-end': AttemptRef & {
+    readonly outcome: 'success' | 'aborted';
+    readonly reason?: unknown;
+    readonly latencyMs: number;
+    readonly timeToFirstTokenMs?: number;
+    readonly usage?: Usage;
+  };
   'attempt-error': AttemptRef & { readonly latencyMs: number; readonly error: ResilientLLMError; readonly attemptRecord: Attempt };
   'retry': AttemptRef & { readonly delayMs: number; readonly error: ResilientLLMError };
   'fallback': { readonly requestId: string; readonly from: string; readonly to: string; readonly error: ResilientLLMError };
