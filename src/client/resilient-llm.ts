@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
-import { StateScope } from '../policy/state-scope.js';
+import { StateScope } from '../state/state-scope.js';
 import { systemClock, type Clock } from '../providers/provider.js';
 import { buildRouter } from '../routing/build-router.js';
 import type { TaskRouter } from '../routing/router.js';

@@ -1,5 +1,5 @@
 import { BudgetExceededError, InvalidArgumentError } from '../errors/errors.js';
-import { KEY_SEPARATOR, StateScope } from '../policy/state-scope.js';
+import { KEY_SEPARATOR, StateScope } from '../state/state-scope.js';
 
 /** Spending limits in USD. Omit a limit to leave it unchecked. */
 export type BudgetOptions = {
