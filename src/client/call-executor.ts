@@ -17,6 +17,7 @@ import { attemptRef, buildResponse, checkBudget, recordAttempt, sleep } from './
 import { runHedgedRace, type HedgeRace } from './hedge-race.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
+import type { AttemptAdmission } from './shared-admission.js';
 import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
@@ -42,6 +43,8 @@ export type ExecutorEnvironment = {
   readonly retry: Required<RetryOptions>;
   readonly cost: CostHooks;
   readonly ledger: UsageLedger;
+  /** Counts each attempt against limits shared across processes before it is sent (see `sharedAttemptAdmission`). */
+  readonly admitAttempt?: AttemptAdmission | undefined;
 };
 
 /** One call, as the client prepared it. */
@@ -309,6 +312,7 @@ export class CallExecutor {
       onResponseHeaders: this.headerObserver(deployment),
       onPart: plan.onPart,
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
+      admit: this.env.admitAttempt ? () => this.env.admitAttempt!(deployment, plan.estimatedTokens) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
     recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);

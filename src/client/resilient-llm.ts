@@ -23,6 +23,7 @@ import { costHooks } from './cost-hooks.js';
 import { embedTexts, type EmbedTextsRequest } from './embed-texts.js';
 import { buildModelRegistry, contextWindowOf, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
+import { sharedStateHooks, type SharedStateHooks } from './shared-state-hooks.js';
 import { StreamResult } from './stream-result.js';
 import type { ValidatedChatResponse } from '../tools/run-with-tool-repairs.js';
 import type { RunToolsResult } from '../tools/run-tools.js';
@@ -73,6 +74,7 @@ export class ResilientLLM {
   private readonly prices: PriceTable;
   private readonly cost: CostHooks;
   private readonly budget: Budget | undefined;
+  private readonly shared: SharedStateHooks | undefined;
   private readonly ledger: UsageLedger;
   private readonly router: TaskRouter | undefined;
   private readonly cache: ResponseCache | undefined;
@@ -121,6 +123,7 @@ export class ResilientLLM {
     this.cache = options.cache;
     this.registry = buildModelRegistry(options, this.clock, this.events, state, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
+    this.shared = sharedStateHooks(options, state, this.registry.pools, this.clock, this.events);
     this.router = options.router
       ? buildRouter(options.router, {
           hasAlias: (alias) => this.registry.pools.has(alias),
@@ -147,6 +150,7 @@ export class ResilientLLM {
       retry: this.retry,
       ledger: this.ledger,
       cost: this.cost,
+      admitAttempt: this.shared?.admitAttempt,
     });
     this.tools = new ToolWiring({
       clock: this.clock,
@@ -242,6 +246,7 @@ export class ResilientLLM {
     let reservation: BudgetReservation | undefined;
     const spending = { usd: 0 };
     let hasWaited = false;
+    let shared: SharedStateHooks | undefined; // set once the call counted against its tenant's quota
     try {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
@@ -276,6 +281,11 @@ export class ResilientLLM {
 
       // The deadline starts when the call is planned: at its start, unless routing or the cache waited.
       const plannedAt = hasWaited ? this.clock.now() : startedAt;
+      if (this.shared) {
+        const admitted = this.shared.beforeCall(options.tenant, estimatedTokens);
+        if (admitted) await admitted;
+        shared = this.shared;
+      }
       const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, input.deadlineAt, plannedAt);
       if (this.budget) {
         const estimate = this.estimateFirstAttempt(plan);
@@ -285,11 +295,14 @@ export class ResilientLLM {
       const response = route ? { ...executed, route } : executed;
       reservation?.commit(spending.usd, this.clock.now());
       reservation = undefined;
+      shared?.afterCall(options.tenant, spending.usd, executed.usage.inputTokens - estimatedTokens);
+      shared = undefined;
       if (cacheContext) storeInCache(this.cache!, this.events, resolved, response, cacheContext);
       this.endEvent(requestId, startedAt, response);
       return response;
     } catch (error) {
       reservation?.commit(spending.usd, this.clock.now());
+      shared?.afterCall(options.tenant, spending.usd, 0);
       if (events.has('request-end')) {
         events.emit('request-end', {
           requestId,
@@ -401,6 +414,7 @@ export class ResilientLLM {
   /** Releases connections. Calls after `close()` are refused. */
   async close(): Promise<void> {
     this.isClosed = true;
+    this.shared?.close();
     if (this.ownsTransport) await this.transport.close();
   }
 }
