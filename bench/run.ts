@@ -176,6 +176,7 @@ async function main(): Promise<void> {
   for (const [file, name] of [
     ['./pick-bench.ts', 'runPickBench'],
     ['./cache-bench.ts', 'runCacheBench'],
+    ['./redis-bench.ts', 'runRedisBench'],
   ] as const) {
     try {
       const module = (await import(file)) as Record<string, () => Promise<Record<string, number | string>>>;
