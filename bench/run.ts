@@ -177,6 +177,7 @@ async function main(): Promise<void> {
     ['./pick-bench.ts', 'runPickBench'],
     ['./cache-bench.ts', 'runCacheBench'],
     ['./cache-entry-bench.ts', 'runCacheEntryBench'],
+    ['./redis-bench.ts', 'runRedisBench'],
   ] as const) {
     try {
       const module = (await import(file)) as Record<string, () => Promise<Record<string, number | string>>>;

@@ -71,6 +71,8 @@ export { UsageLedger } from './cost/usage-ledger.js';
 export type { UsageTotals, UsageReport, UsageRecord, UsageLedgerOptions } from './cost/usage-ledger.js';
 export { Budget } from './cost/budget.js';
 export type { BudgetOptions, BudgetReservation } from './cost/budget.js';
+export { TenantQuotas, type TenantQuota, type TenantQuotaOptions } from './cost/tenant-quotas.js';
+export { isSharedStateStore, type SharedStateStore, type QuotaClaim, type QuotaVerdict, type StoreErrorMode } from './state/quota-claim.js';
 export { blendedPricePerMillion, isWithinCostMultiplier } from './cost/cost-multiplier.js';
 export { estimateTokens, estimateTextTokens } from './cost/estimate-tokens.js';
 export type { EstimateTokensOptions } from './cost/estimate-tokens.js';

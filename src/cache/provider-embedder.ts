@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from '../providers/provider.js';
-import { systemClock, type Clock } from '../providers/provider.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import type { Embedder } from './embedder.js';

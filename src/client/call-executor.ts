@@ -18,7 +18,8 @@ import { emitReset, resolveMidStream } from './mid-stream.js';
 import { poolWaitMs, sameDeploymentWaitMs } from './retry-wait.js';
 import { HeaderObservers } from './header-observers.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
-import { runAttempt, type AttemptOutcome } from './run-attempt.js';
+import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
+import type { AttemptAdmission } from './shared-admission.js';
 import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
@@ -44,6 +45,8 @@ export type ExecutorEnvironment = {
   readonly retry: Required<RetryOptions>;
   readonly cost: CostHooks;
   readonly ledger: UsageLedger;
+  /** Counts each attempt against limits shared across processes before it is sent (see `sharedAttemptAdmission`). */
+  readonly admitAttempt?: AttemptAdmission | undefined;
 };
 
 /** One call, as the client prepared it. */
@@ -301,6 +304,7 @@ export class CallExecutor {
       onResponseHeaders: this.headerObservers.for(deployment),
       onPart: plan.onPart,
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
+      admit: this.env.admitAttempt ? () => this.env.admitAttempt!(deployment, plan.estimatedTokens) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
     });
     state.inFlightUsd -= estimateUsd;

@@ -2,7 +2,7 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetOptions } from '../cost/budget.js';
 import type { ModelPrice } from '../cost/price-table.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
-import type { StateStore } from '../policy/state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { TaskRouterOptions } from '../routing/router.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';

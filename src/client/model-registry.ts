@@ -3,7 +3,7 @@ import type { EventHub } from '../events/events.js';
 import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import { DeploymentState, type DeploymentSnapshot } from '../policy/pool/deployment-state.js';
-import { StateScope } from '../policy/state-scope.js';
+import { StateScope } from '../state/state-scope.js';
 import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
 import type { ClientOptions } from './client-options.js';
 import { deploymentsOf } from './validate-client-options.js';

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
-import { StateScope } from '../policy/state-scope.js';
+import { StateScope } from '../state/state-scope.js';
 import { systemClock, type Clock } from '../providers/provider.js';
 import { buildRouter } from '../routing/build-router.js';
 import type { TaskRouter } from '../routing/router.js';
@@ -24,6 +24,7 @@ import { costHooks } from './cost-hooks.js';
 import { embedTexts, type EmbedTextsRequest } from './embed-texts.js';
 import { buildModelRegistry, contextWindowOf, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
+import { sharedStateHooks, type SharedStateHooks } from './shared-state-hooks.js';
 import { StreamResult } from './stream-result.js';
 import type { ValidatedChatResponse } from '../tools/run-with-tool-repairs.js';
 import type { RunToolsResult } from '../tools/run-tools.js';
@@ -74,6 +75,7 @@ export class ResilientLLM {
   private readonly prices: PriceTable;
   private readonly cost: CostHooks;
   private readonly budget: Budget | undefined;
+  private readonly shared: SharedStateHooks | undefined;
   private readonly ledger: UsageLedger;
   private readonly router: TaskRouter | undefined;
   private readonly cache: ResponseCache | undefined;
@@ -124,6 +126,7 @@ export class ResilientLLM {
     this.cacheStores = options.cache ? new CacheStores(options.cache, this.events, this.clock) : undefined;
     this.registry = buildModelRegistry(options, this.clock, this.events, state, (model) => this.prices.lookup(model)?.contextWindow);
     this.registry.checkPolicy(this.policy);
+    this.shared = sharedStateHooks(options, state, this.registry.pools, this.clock, this.events);
     this.router = options.router
       ? buildRouter(options.router, {
           hasAlias: (alias) => this.registry.pools.has(alias),
@@ -150,6 +153,7 @@ export class ResilientLLM {
       retry: this.retry,
       ledger: this.ledger,
       cost: this.cost,
+      admitAttempt: this.shared?.admitAttempt,
     });
     this.tools = new ToolWiring({
       clock: this.clock,
@@ -245,6 +249,7 @@ export class ResilientLLM {
     let reservation: BudgetReservation | undefined;
     const spending = { usd: 0 };
     let hasWaited = false;
+    let shared: SharedStateHooks | undefined; // set once the call counted against its tenant's quota
     try {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
@@ -281,6 +286,11 @@ export class ResilientLLM {
       }
 
       const plannedAt = hasWaited ? this.clock.now() : startedAt;
+      if (this.shared) {
+        const admitted = this.shared.beforeCall(options.tenant, estimatedTokens);
+        if (admitted) await admitted;
+        shared = this.shared;
+      }
       const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, deadlineAt, plannedAt);
       if (this.budget) {
         const estimate = this.estimateFirstAttempt(plan);
@@ -290,11 +300,14 @@ export class ResilientLLM {
       const response = route ? { ...executed, route } : executed;
       reservation?.commit(spending.usd, this.clock.now());
       reservation = undefined;
+      shared?.afterCall(options.tenant, spending.usd, executed.usage.inputTokens - estimatedTokens);
+      shared = undefined;
       if (isCached && !isPatchedResponse(executed)) this.cacheStores!.store(resolved, response, requestId, options.tenant);
       this.endEvent(requestId, startedAt, response);
       return response;
     } catch (error) {
       reservation?.commit(spending.usd, this.clock.now());
+      shared?.afterCall(options.tenant, spending.usd, 0);
       if (events.has('request-end')) {
         events.emit('request-end', {
           requestId,
@@ -407,6 +420,7 @@ export class ResilientLLM {
   async close(): Promise<void> {
     this.isClosed = true;
     await this.cacheStores?.close();
+    this.shared?.close();
     if (this.ownsTransport) await this.transport.close();
   }
 }

@@ -31,6 +31,8 @@ export type AttemptInput = {
   readonly onPart?: ((part: StreamPart) => void) | undefined;
   /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
   readonly claim?: (() => boolean) | undefined;
+  /** Runs before anything is sent (a shared-limit reservation); a rejection fails the attempt. */
+  readonly admit?: (() => Promise<void> | undefined) | undefined;
   /** Sees every response's headers (rate-limit learning). */
   readonly onResponseHeaders?: ((header: (name: string) => string | undefined) => void) | undefined;
   /** Lets a hedge abort this attempt from outside. */
@@ -136,6 +138,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let hasEmitted = false;
   let hasPartialToolCall = false;
   try {
+    if (input.admit) await input.admit();
     if (!input.isStream) {
       const result = await input.adapter.doGenerate(input.request, context);
       const endedAt = clock.now();

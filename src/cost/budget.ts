@@ -1,5 +1,6 @@
 import { BudgetExceededError, InvalidArgumentError } from '../errors/errors.js';
-import { KEY_SEPARATOR, StateScope } from '../policy/state-scope.js';
+import type { TenantQuotaOptions } from './tenant-quotas.js';
+import { KEY_SEPARATOR, StateScope } from '../state/state-scope.js';
 
 /** Spending limits in USD. Omit a limit to leave it unchecked. */
 export type BudgetOptions = {
@@ -9,6 +10,12 @@ export type BudgetOptions = {
   readonly perWindowUsd?: number;
   /** The length of the rolling window for `perWindowUsd`. @default 86_400_000 (24 hours) */
   readonly windowMs?: number;
+  /**
+   * Quotas per tenant (the call option `tenant`): `rpm`, `tpm` and `perWindowUsd`, keyed by tenant,
+   * with `'*'` for every other tenant. Held across processes through the `stateStore`; a call over
+   * one is refused before sending with `TenantQuotaExceededError`.
+   */
+  readonly tenants?: TenantQuotaOptions;
 };
 
 /** A hold on the window taken by `Budget.reserve`; settle it once the call ends. */

@@ -1,5 +1,5 @@
 import type { Usage } from '../client/types.js';
-import { MemoryStateStore, type StateStore } from '../policy/state-store.js';
+import { MemoryStateStore, type StateStore } from '../state/state-store.js';
 
 /** Sums for one slice of traffic (everything, one alias, one deployment or one tenant). */
 export type UsageTotals = {

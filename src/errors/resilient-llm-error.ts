@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'RLLM_TOOL_INPUT_INVALID'
   | 'RLLM_TOOL_REPAIR_EXHAUSTED'
   | 'RLLM_BUDGET_EXCEEDED'
-  | 'RLLM_PROVIDER_ERROR';
+  | 'RLLM_PROVIDER_ERROR'
+  | 'RLLM_TENANT_QUOTA'
+  | 'RLLM_STATE_STORE_UNAVAILABLE'
+  | 'RLLM_MISSING_PEER';
 
 /** Fields every error may carry. All are data, never prose to parse. */
 export type ErrorDetails = {

@@ -59,6 +59,8 @@ export type EventMap = {
     /** Tokens of the LLM classifier's call, when one was made for this request. */
     readonly classifierUsage?: Usage;
   };
+  /** A shared state store (Redis) failed or was too slow; with `mode: 'local'` calls go on from in-process state. */
+  'state-store-error': { readonly operation: 'sync' | 'reserve'; readonly error: Error; readonly mode: 'local' | 'fail-closed' };
   /** A listener threw; the call was not affected. */
   'listener-error': { readonly type: string; readonly error: unknown };
 };

@@ -23,7 +23,7 @@ export type { DeploymentStateOptions, DeploymentSnapshot, DeploymentError, Unava
 export { DeploymentPool } from './pool/deployment-pool.js';
 export { pickDeployment, POOL_STRATEGIES } from './pool/strategies.js';
 export type { PoolStrategy, PickContext } from './pool/strategies.js';
-export { MemoryStateStore } from './state-store.js';
-export { SyncedStateStore } from './synced-state-store.js';
-export type { StateBackend, StateEntry, StateWrite, SyncedStateStoreOptions } from './synced-state-store.js';
-export type { StateStore, MemoryStateStoreOptions } from './state-store.js';
+export { MemoryStateStore } from '../state/state-store.js';
+export { SyncedStateStore } from '../state/synced-state-store.js';
+export type { StateBackend, StateEntry, StateWrite, SyncedStateStoreOptions } from '../state/synced-state-store.js';
+export type { StateStore, MemoryStateStoreOptions } from '../state/state-store.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/errors.js';
-import type { Clock } from '../providers/provider.js';
+import type { Clock } from '../shared/clock.js';
 import type { RouterChat } from './alias-classifier.js';
 import { TaskRouter, type TaskRouterOptions } from './router.js';
 

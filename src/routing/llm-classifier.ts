@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { NormalizedChatRequest as ChatRequest, Usage } from '../client/types.js';
 import { InvalidArgumentError, TimeoutError } from '../errors/errors.js';
-import { systemClock, type Clock } from '../providers/provider.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import { abortable } from '../shared/abortable.js';
 import { aliasClassifier, type RouterChat } from './alias-classifier.js';
 import { lastUserContent } from './classify-task.js';

@@ -1,6 +1,6 @@
 import type { NormalizedChatRequest as ChatRequest, Usage } from '../client/types.js';
 import { InvalidArgumentError } from '../errors/errors.js';
-import type { Clock } from '../providers/provider.js';
+import type { Clock } from '../shared/clock.js';
 import type { RouterChat } from './alias-classifier.js';
 import { classifyTask } from './classify-task.js';
 import { LlmClassifier, nonNegativeInteger, type LlmClassifierOptions, type LlmClassifyContext } from './llm-classifier.js';

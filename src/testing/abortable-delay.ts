@@ -1,4 +1,4 @@
-import type { Clock } from '../providers/provider.js';
+import type { Clock } from '../shared/clock.js';
 
 /**
  * Waits `ms` on the injected clock. Rejects with `signal.reason` as soon as the signal aborts

@@ -1,5 +1,5 @@
-import type { StateBackend, StateEntry, StateWrite } from '../policy/synced-state-store.js';
-import { MemoryStateStore } from '../policy/state-store.js';
+import type { StateBackend, StateEntry, StateWrite } from '../state/synced-state-store.js';
+import { MemoryStateStore } from '../state/state-store.js';
 
 /**
  * A `StateBackend` in memory, standing in for Redis in tests: give one to several

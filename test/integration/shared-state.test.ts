@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AllDeploymentsFailedError } from '../../src/errors/errors.js';
-import { MemoryStateStore } from '../../src/policy/state-store.js';
-import { SyncedStateStore } from '../../src/policy/synced-state-store.js';
+import { MemoryStateStore } from '../../src/state/state-store.js';
+import { SyncedStateStore } from '../../src/state/synced-state-store.js';
 import { MemoryStateBackend, rateLimit, serverError } from '../../src/testing/index.js';
 import { ask, startPoolHarness } from './helpers/pool-harness.js';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../../providers/provider.js';
-import { StateScope } from '../state-scope.js';
+import type { Clock } from '../../shared/clock.js';
+import { StateScope } from '../../state/state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 import { RollingWindow } from './rolling-window.js';
 

@@ -28,7 +28,13 @@ const NO_VERDICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RLLM_STREAM_INTERRUPTED',
   'RLLM_TOOL_INPUT_INVALID',
   'RLLM_TOOL_REPAIR_EXHAUSTED',
+  'RLLM_TENANT_QUOTA',
+  'RLLM_STATE_STORE_UNAVAILABLE',
+  'RLLM_MISSING_PEER',
 ]);
+
+/** The `providerCode` of a `RateLimitError` raised before sending, by a limit shared through the state store: no verdict. */
+export const SHARED_LIMIT_PROVIDER_CODE = 'rllm_shared_limit';
 
 /** The verdict an ended attempt gives a deployment's circuit breaker. */
 export type BreakerVerdict = 'success' | 'failure' | 'none';
@@ -42,6 +48,7 @@ export type BreakerVerdict = 'success' | 'failure' | 'none';
 export function breakerVerdictFor(error: unknown): BreakerVerdict {
   if (!(error instanceof ResilientLLMError)) return 'none';
   if (error instanceof TimeoutError && error.phase === 'total') return 'none';
+  if (error.providerCode === SHARED_LIMIT_PROVIDER_CODE) return 'none';
   if (DEPLOYMENT_FAILURE_CODES.has(error.code)) return 'failure';
   if (error.code === 'RLLM_PROVIDER_ERROR' && error.isRetryable) return 'failure';
   if (NO_VERDICT_CODES.has(error.code)) return 'none';

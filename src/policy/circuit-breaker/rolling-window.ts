@@ -1,4 +1,4 @@
-import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
+import { KEY_SEPARATOR, StateScope } from '../../state/state-scope.js';
 
 /**
  * Counts successes and failures over the last `windowMs`, in `bucketCount` fixed time buckets. Each

@@ -1,4 +1,4 @@
-import type { Clock } from '../../providers/provider.js';
+import type { Clock } from '../../shared/clock.js';
 import {
   CircuitBreaker,
   type CircuitBreakerOptions,
@@ -8,7 +8,7 @@ import {
 } from '../circuit-breaker/circuit-breaker.js';
 import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js';
 import { RateLimiter, type RateLimitOptions, validateRateLimitOptions } from '../rate-limit/rate-limiter.js';
-import { StateScope } from '../state-scope.js';
+import { StateScope } from '../../state/state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 
 /** Why a deployment cannot take a request right now. */

@@ -1,4 +1,4 @@
-import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
+import { KEY_SEPARATOR, StateScope } from '../../state/state-scope.js';
 
 /** How long a learned `remaining` is trusted when the vendor sent no reset time. */
 const DEFAULT_RESET_MS = 60_000;

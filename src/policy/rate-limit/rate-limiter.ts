@@ -1,4 +1,4 @@
-import { StateScope } from '../state-scope.js';
+import { StateScope } from '../../state/state-scope.js';
 import { expectNumber } from '../validate-option.js';
 import { LearnedLimit } from './learned-limit.js';
 import { observeAnthropicLimit, observeOpenAiLimit, type HeaderReader } from './rate-limit-headers.js';

@@ -1,4 +1,4 @@
-import { KEY_SEPARATOR, StateScope } from '../state-scope.js';
+import { KEY_SEPARATOR, StateScope } from '../../state/state-scope.js';
 
 /**
  * Float tolerance so that waiting exactly `waitTimeMs()` always lets the take succeed. Amounts are

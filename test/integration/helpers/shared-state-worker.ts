@@ -18,8 +18,8 @@ import { createInterface } from 'node:readline';
 import { ResilientLLM } from '../../../src/client/resilient-llm.js';
 import type { ClientOptions } from '../../../src/client/client-options.js';
 import { ResilientLLMError } from '../../../src/errors/resilient-llm-error.js';
-import { MemoryStateStore, type StateStore } from '../../../src/policy/state-store.js';
-import { SyncedStateStore } from '../../../src/policy/synced-state-store.js';
+import { MemoryStateStore, type StateStore } from '../../../src/state/state-store.js';
+import { SyncedStateStore } from '../../../src/state/synced-state-store.js';
 import { openai } from '../../../src/providers/openai/openai-adapter.js';
 import { httpStateBackend } from './state-server.js';
 

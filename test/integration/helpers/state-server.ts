@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { request } from 'undici';
-import type { StateBackend, StateEntry, StateWrite } from '../../../src/policy/synced-state-store.js';
+import type { StateBackend, StateEntry, StateWrite } from '../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
 import { listenOnLoopback } from '../../helpers/listen-on-loopback.js';
 

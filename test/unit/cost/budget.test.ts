@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Budget } from '../../../src/cost/budget.js';
 import { BudgetExceededError, InvalidArgumentError } from '../../../src/errors/errors.js';
-import { StateScope } from '../../../src/policy/state-scope.js';
-import { MemoryStateStore } from '../../../src/policy/state-store.js';
+import { StateScope } from '../../../src/state/state-scope.js';
+import { MemoryStateStore } from '../../../src/state/state-store.js';
 
 function captureError(action: () => void): unknown {
   try {

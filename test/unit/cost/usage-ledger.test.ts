@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageLedger } from '../../../src/cost/usage-ledger.js';
-import { MemoryStateStore, type StateStore } from '../../../src/policy/state-store.js';
+import { MemoryStateStore, type StateStore } from '../../../src/state/state-store.js';
 
 const usage = (inputTokens: number, outputTokens: number, cachedInputTokens?: number) => ({
   inputTokens,

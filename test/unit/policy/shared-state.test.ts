@@ -3,9 +3,9 @@ import { CircuitBreaker, type CircuitState, type CircuitTransitionReason } from 
 import { DeploymentState } from '../../../src/policy/pool/deployment-state.js';
 import { LearnedLimit } from '../../../src/policy/rate-limit/learned-limit.js';
 import { RateLimiter } from '../../../src/policy/rate-limit/rate-limiter.js';
-import { StateScope } from '../../../src/policy/state-scope.js';
-import { MemoryStateStore } from '../../../src/policy/state-store.js';
-import { SyncedStateStore } from '../../../src/policy/synced-state-store.js';
+import { StateScope } from '../../../src/state/state-scope.js';
+import { MemoryStateStore } from '../../../src/state/state-store.js';
+import { SyncedStateStore } from '../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
 import { ManualClock } from './manual-clock.js';
 

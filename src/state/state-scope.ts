@@ -1,4 +1,4 @@
-import type { Clock } from '../providers/provider.js';
+import type { Clock } from '../shared/clock.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
 
 /** A clock that never moves: TTLs measured on it never elapse. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors/errors.js';
-import { SyncedStateStore, type StateWrite } from '../../../src/policy/synced-state-store.js';
+import { SyncedStateStore, type StateWrite } from '../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../errors/errors.js';
-import type { Clock } from '../providers/provider.js';
-import { systemClock } from '../providers/provider.js';
+import type { Clock } from '../shared/clock.js';
+import { systemClock } from '../shared/clock.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
-import { expectInteger, expectNumber } from './validate-option.js';
+import { expectInteger, expectNumber } from '../policy/validate-option.js';
 
 /** One write to push to the shared backend, in the order it was made. */
 export type StateWrite =

@@ -1,6 +1,6 @@
-import type { Clock } from '../providers/provider.js';
-import { systemClock } from '../providers/provider.js';
-import { expectInteger } from './validate-option.js';
+import type { Clock } from '../shared/clock.js';
+import { systemClock } from '../shared/clock.js';
+import { expectInteger } from '../policy/validate-option.js';
 
 /**
  * Where state that several processes may want to share lives: each deployment's cooldown, circuit
