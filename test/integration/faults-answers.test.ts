@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ResilientLLM } from '../../src/client/resilient-llm.js';
+import { FallbackPolicy } from '../../src/policy/fallback/fallback-policy.js';
 import type { ChatResponse } from '../../src/client/types.js';
 import { ConnectionError, InvalidResponseError, NotFoundError, OverloadedError, TimeoutError } from '../../src/errors/errors.js';
 import type { ResilientLLMError } from '../../src/errors/resilient-llm-error.js';
@@ -184,4 +185,58 @@ describe.each(PROTOCOLS)('%s: answers that are not answers', (protocol) => {
       expect(elapsedMs).toBeLessThan(1_500);
     });
   });
+});
+
+describe("the README's resilience example", () => {
+  // Exactly the configuration of the README (section "Resilience"), pointed at a loopback server.
+  function readmeClient(server: { baseURL(kind: ProviderProtocol): string }, options: { readonly isHedged: boolean }): ResilientLLM {
+    return new ResilientLLM({
+      providers: {
+        openai: openai({ apiKey: 'sk-test-openai', baseURL: server.baseURL('openai') }),
+        anthropic: anthropic({ apiKey: 'sk-ant-test', baseURL: server.baseURL('anthropic') }),
+        gemini: gemini({ apiKey: 'gemini-test-key', baseURL: server.baseURL('gemini') }),
+      },
+      models: {
+        primary: { provider: 'anthropic', model: 'claude-sonnet-4-5', contextWindow: 200_000 },
+        backup: { provider: 'openai', model: 'gpt-4.1', contextWindow: 1_000_000 },
+        last: { provider: 'gemini', model: 'gemini-2.5-pro', contextWindow: 1_000_000 },
+      },
+      fallback: new FallbackPolicy({
+        chain: ['primary', 'backup', 'last'],
+        firstTokenTimeoutMs: 8_000,
+        idleTimeoutMs: 15_000,
+        timeouts: { last: { firstTokenTimeoutMs: 20_000 } },
+        midStream: 'restart',
+      }),
+      retry: { maxRetries: 2 },
+      deadlineMs: 45_000,
+      ...(options.isHedged ? { hedge: { afterMs: 3_000, maxExtra: 1 } } : {}),
+    });
+  }
+
+  it('fails over a silent primary within the first-token timeout, in chat() and in stream(), hedged as written or not', async () => {
+    const { server, track } = await serverForTest({ 'claude-sonnet-4-5': [neverAnswer()], 'gpt-4.1': [{ text: BACKUP_TEXT }] });
+    const runs = [true, false].flatMap((isHedged) =>
+      MODES.map(async (mode) => {
+        const llm = track(readmeClient(server, { isHedged }));
+        const messages = userTurn('Review this diff: …');
+        const { value, elapsedMs } = await timed(async () => {
+          if (mode === 'chat') return llm.chat({ model: 'primary', messages });
+          const outcome = await drain(llm.stream({ model: 'primary', messages }));
+          return outcome.response;
+        });
+        return { isHedged, mode, alias: value?.alias, text: value?.text, elapsedMs };
+      }),
+    );
+
+    const results = await Promise.all(runs);
+
+    for (const result of results) {
+      expect(result, `${result.mode} hedged=${result.isHedged}`).toMatchObject({ alias: 'backup', text: BACKUP_TEXT });
+      // Hedged, the backup starts after 3 s; unhedged, the 8 s first-token watchdog moves on.
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(result.isHedged ? 2_990 : 7_990);
+      expect(result.elapsedMs).toBeLessThan(result.isHedged ? 4_500 : 9_500);
+    }
+    expect(server.requestsFor('gemini-2.5-pro')).toHaveLength(0);
+  }, 20_000);
 });
