@@ -3,10 +3,10 @@ import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { ZERO_USAGE } from '../cost/add-usage.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
 import type { EventHub } from '../events/events.js';
-import type { FallbackPolicy } from '../policy/fallback/fallback-policy.js';
+import type { AttemptTimeouts, FallbackPolicy } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
-import { classifyError } from '../policy/retry/classify-error.js';
+import { classifyError, isUnreachable } from '../policy/retry/classify-error.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
@@ -192,9 +192,10 @@ export class CallExecutor {
           throw error;
         }
         // After content was emitted the policy decides: throw, restart (a `reset` part) or continue.
-        // Another deployment is preferred; the same one is retried only when it is the last left.
-        if (outcome.hasEmitted) {
-          if (resolveMidStream(this.env, plan, state, outcome, error) === 'continue') state.carriedText += outcome.partialText;
+        // After output, or when the deployment could not be reached at all (refused, DNS), another
+        // deployment is preferred; the same one is retried only when it is the last left.
+        if (outcome.hasEmitted && resolveMidStream(this.env, plan, state, outcome, error) === 'continue') state.carriedText += outcome.partialText;
+        if (outcome.hasEmitted || isUnreachable(error)) {
           const hasOther = aliasIndex < plan.aliases.length - 1 || hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens);
           if (hasOther) decision = 'failover';
         }
@@ -295,7 +296,7 @@ export class CallExecutor {
       transport: this.env.transport,
       clock,
       headers,
-      timeouts: plan.policy.timeoutsFor(alias),
+      timeouts: attemptTimeouts(plan, alias),
       deadlineAt: plan.deadlineAt,
       deadlineMs: plan.deadlineMs,
       startedAt: candidate.pickedAt,
@@ -387,6 +388,18 @@ export class CallExecutor {
     const errors = state.errors.filter((item) => item !== timeout);
     return new AllDeploymentsFailedError(state.attempts, [...errors, timeout], { cause: errors[0] ?? timeout });
   }
+}
+
+/**
+ * The alias's watchdogs. Left to its default, a `chat()` attempt's limit is the deadline's share
+ * for each alias of the chain (at least the first-token limit, at most the 120 s default), so a
+ * slow primary cannot spend the time the rest of the chain needs.
+ */
+function attemptTimeouts(plan: CallPlan, alias: string): Required<AttemptTimeouts> {
+  const timeouts = plan.policy.timeoutsFor(alias);
+  if (plan.isStream || plan.policy.hasAttemptTimeout(alias)) return timeouts;
+  const shareMs = Math.max(timeouts.firstTokenTimeoutMs, plan.deadlineMs / plan.aliases.length);
+  return shareMs < timeouts.attemptTimeoutMs ? { ...timeouts, attemptTimeoutMs: shareMs } : timeouts;
 }
 
 export type { AttemptOutcome };

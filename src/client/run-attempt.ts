@@ -1,4 +1,4 @@
-import { InvalidResponseError, TimeoutError, type TimeoutPhase } from '../errors/errors.js';
+import { InvalidResponseError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
@@ -6,6 +6,7 @@ import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import { isBatchedPartStream, partBatches } from '../providers/shared/part-batches.js';
 import { ResultAccumulator } from './result-accumulator.js';
+import { WatchedTransport } from './watched-transport.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';
 
 /** Everything one attempt needs; built by the call executor. */
@@ -89,9 +90,11 @@ function isForwarded(part: ProviderStreamPart): part is Extract<ProviderStreamPa
 }
 
 /**
- * Runs one attempt against one deployment under its watchdogs: a per-attempt limit for
- * non-streaming calls; first-token and idle limits for streams; the call's deadline for both.
- * One timer per attempt; chunks only stamp a time, so a steady stream costs no timer churn.
+ * Runs one attempt against one deployment under its watchdogs: the first-token limit until the
+ * first content part (a stream) or the first bytes of the body (`chat()`), then the idle limit
+ * between chunks; for `chat()` also a limit on the whole attempt; the call's deadline for both.
+ * One timer per attempt, re-armed once at the first token; later chunks only stamp a time, and
+ * the timer re-checks that time when it fires, so a steady stream costs no timer churn.
  */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { clock, timeouts, deadlineAt } = input;
@@ -99,41 +102,68 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const controller = input.controller ?? new AbortToken();
   const unfollow = controller.follow(input.signal);
 
-  let phase: 'attempt' | 'first-token' | 'idle' = input.isStream ? 'first-token' : 'attempt';
+  let phase: 'first-token' | 'idle' = 'first-token';
   let lastActivityAt = startedAt;
+  let timeToFirstTokenMs: number | undefined;
+  const attemptEndsAt = input.isStream ? Number.POSITIVE_INFINITY : startedAt + timeouts.attemptTimeoutMs;
   let timer: unknown;
-  // Whether the armed timer is the call's deadline rather than a watchdog. Remembered, not
-  // re-derived from the time in `fire`: timers may fire a few ms early by `performance.now()`.
-  let isDeadlineTimer = false;
+  // Which limit the armed timer stands for. Remembered, not re-derived from the time in `fire`:
+  // timers may fire a few ms early by `performance.now()`.
+  let timerKind: 'watchdog' | 'attempt' | 'deadline' = 'watchdog';
   const fire = () => {
     timer = undefined;
     const now = clock.now();
-    if (isDeadlineTimer || now >= deadlineAt - 1) {
+    if (timerKind === 'deadline' || now >= deadlineAt - 1) {
       controller.abort(new TimeoutError('total', input.deadlineMs));
       return;
     }
+    if (timerKind === 'attempt') {
+      controller.abort(new TimeoutError('attempt', timeouts.attemptTimeoutMs));
+      return;
+    }
     if (phase === 'idle') {
-      const idleFor = now - lastActivityAt;
-      if (idleFor < timeouts.idleTimeoutMs - 1) {
-        arm(timeouts.idleTimeoutMs - idleFor, now);
+      // Chunks since the timer was armed moved the limit on: wait out the rest of it.
+      if (now - lastActivityAt < timeouts.idleTimeoutMs - 1) {
+        arm(now);
         return;
       }
       controller.abort(new TimeoutError('idle', timeouts.idleTimeoutMs));
       return;
     }
-    const limit = phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs;
-    controller.abort(new TimeoutError(phase as TimeoutPhase, limit));
+    controller.abort(new TimeoutError('first-token', timeouts.firstTokenTimeoutMs));
   };
-  /** Arms one timer for the watchdog's `limitMs` from `now`, or for the deadline if that comes first. */
-  const arm = (limitMs: number, now: number) => {
-    const untilDeadlineMs = deadlineAt - now;
-    isDeadlineTimer = untilDeadlineMs <= limitMs;
-    timer = clock.setTimeout(fire, Math.max(0, isDeadlineTimer ? untilDeadlineMs : limitMs));
+  /** Arms the one timer for the earliest of the phase's watchdog, the attempt limit and the deadline. */
+  const arm = (now: number) => {
+    let dueAt = phase === 'first-token' ? startedAt + timeouts.firstTokenTimeoutMs : lastActivityAt + timeouts.idleTimeoutMs;
+    timerKind = 'watchdog';
+    if (attemptEndsAt < dueAt) {
+      dueAt = attemptEndsAt;
+      timerKind = 'attempt';
+    }
+    if (deadlineAt <= dueAt) {
+      dueAt = deadlineAt;
+      timerKind = 'deadline';
+    }
+    timer = clock.setTimeout(fire, Math.max(0, dueAt - now));
   };
-  arm(phase === 'attempt' ? timeouts.attemptTimeoutMs : timeouts.firstTokenTimeoutMs, startedAt);
+  /** The first token (or body bytes) arrived: from now on the idle limit applies. */
+  const startIdle = (now: number) => {
+    phase = 'idle';
+    timeToFirstTokenMs = now - startedAt;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    arm(now);
+  };
+  arm(startedAt);
 
-  const context = new AttemptContext(controller, input.transport, clock, input.headers, input.onResponseHeaders);
-  let timeToFirstTokenMs: number | undefined;
+  // A `chat()` answer is watched as its body arrives: its first bytes are its first token.
+  const transport = input.isStream
+    ? input.transport
+    : new WatchedTransport(input.transport, () => {
+        const now = clock.now();
+        lastActivityAt = now;
+        if (phase === 'first-token' && !controller.aborted) startIdle(now);
+      });
+  const context = new AttemptContext(controller, transport, clock, input.headers, input.onResponseHeaders);
   let accumulator: ResultAccumulator | undefined;
   let hasEmitted = false;
   let hasPartialToolCall = false;
@@ -142,7 +172,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     if (!input.isStream) {
       const result = await input.adapter.doGenerate(input.request, context);
       const endedAt = clock.now();
-      return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs: undefined };
+      return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
     }
     const stream = await input.adapter.doStream(input.request, context);
     const folded = new ResultAccumulator();
@@ -152,8 +182,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     const take = (part: ProviderStreamPart): boolean => {
       folded.add(part);
       if (phase === 'first-token' && isContentPart(part)) {
-        phase = 'idle';
-        timeToFirstTokenMs = lastActivityAt - startedAt;
+        startIdle(lastActivityAt);
         if (input.claim && !input.claim()) {
           controller.abort(new DOMException('Another hedged attempt answered first', 'AbortError'));
           return false;

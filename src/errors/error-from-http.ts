@@ -26,6 +26,9 @@ const CONTEXT_WINDOW_TEXT =
   /context.length|context.window|maximum context|prompt is too long|too many (input )?tokens|input token count.*exceeds|exceeds the maximum number of tokens/i;
 const CONTENT_POLICY_CODES = new Set(['content_policy_violation', 'content_filter', 'content_filtered', 'safety', 'prohibited_content']);
 const CONTENT_POLICY_TEXT = /content (management )?policy|content filter|flagged by (our|the) safety|safety system/i;
+const MODEL_NOT_FOUND_CODES = new Set(['model_not_found', 'not_found_error', 'not_found']);
+// OpenAI: "The model `x` does not exist or you do not have access to it."; gateways: "model x not found".
+const MODEL_NOT_FOUND_TEXT = /\bmodels?\b[^\n]{0,160}?\b(?:does not exist|is not found|not found)\b/i;
 const QUOTA_CODES = new Set(['insufficient_quota', 'billing_error', 'billing_hard_limit_reached']);
 
 /**
@@ -34,10 +37,10 @@ const QUOTA_CODES = new Set(['insufficient_quota', 'billing_error', 'billing_har
  *
  * | status | error | retryable |
  * |---|---|---|
- * | 400, 413, 422 | BadRequestError, ContextWindowExceededError or ContentFilterError by code/message | no |
+ * | 400, 413, 422 | BadRequestError, ContextWindowExceededError or ContentFilterError by code/message; NotFoundError for an unknown model | no |
  * | 401 | AuthenticationError | no (fails over) |
  * | 403 | PermissionDeniedError | no (fails over) |
- * | 404 | NotFoundError | no |
+ * | 404 | NotFoundError | no (fails over: the model may exist elsewhere) |
  * | 408, 409 | ProviderError | yes |
  * | 429 | RateLimitError, or QuotaExceededError for `insufficient_quota` | yes / no |
  * | 503, 529 | OverloadedError | yes |
@@ -65,6 +68,9 @@ export function errorFromHttp(info: HttpErrorInfo): ResilientLLMError {
     }
     if ((code && CONTENT_POLICY_CODES.has(code)) || CONTENT_POLICY_TEXT.test(message)) {
       return new ContentFilterError(message, info);
+    }
+    if (status === 400 && ((code && MODEL_NOT_FOUND_CODES.has(code)) || MODEL_NOT_FOUND_TEXT.test(message))) {
+      return new NotFoundError(message, info);
     }
     return new BadRequestError(message, info);
   }

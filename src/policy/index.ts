@@ -1,7 +1,7 @@
 // Public policy building blocks. (src/policy/fallback/ adds its own lines.)
 export { computeBackoffMs, validateBackoffOptions, DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS } from './retry/backoff.js';
 export type { BackoffOptions } from './retry/backoff.js';
-export { classifyError, DEFAULT_ERROR_DECISIONS } from './retry/classify-error.js';
+export { classifyError, DEFAULT_ERROR_DECISIONS, isUnreachable } from './retry/classify-error.js';
 export type { ErrorDecision, ClassifyErrorOptions } from './retry/classify-error.js';
 export { retryDelayMs, validateRetryDelayOptions, DEFAULT_MAX_RETRY_AFTER_MS } from './retry/retry-delay.js';
 export type { RetryDelayOptions } from './retry/retry-delay.js';

@@ -24,6 +24,7 @@ export {
   neverAnswer,
   overloaded,
   rateLimit,
+  rawBody,
   rejectPrefill,
   resetBeforeHeaders,
   serverError,

@@ -224,6 +224,10 @@ async function runFault(run: StepRun, step: FaultStep): Promise<void> {
       return;
     case 'never-answer':
       return;
+    case 'raw-body':
+      return run.isStream
+        ? send(run, 200, { 'content-type': 'text/event-stream' }, step.sse)
+        : send(run, 200, { 'content-type': 'application/json' }, step.json);
     case 'reject-prefill':
       if (run.wire.endsWithAssistant(run.body)) return sendWireError(run, 'prefill');
       return sendReply(run, step.reply ?? {});

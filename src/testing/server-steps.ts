@@ -68,7 +68,8 @@ export type FaultStep =
       readonly status: number;
       readonly reply?: ReplyStep;
     }
-  | { readonly fault: 'in-band-error'; readonly afterChunks: number; readonly type: InBandErrorType; readonly reply?: ReplyStep };
+  | { readonly fault: 'in-band-error'; readonly afterChunks: number; readonly type: InBandErrorType; readonly reply?: ReplyStep }
+  | { readonly fault: 'raw-body'; readonly json: string; readonly sse: string };
 
 export type FaultName = FaultStep['fault'];
 
@@ -175,6 +176,15 @@ export function inBandError(options: { readonly afterChunks?: number; readonly t
     type: options.type ?? 'overloaded',
     ...(options.reply ? { reply: options.reply } : {}),
   };
+}
+
+/**
+ * HTTP 200 with a body of your own, as a broken gateway or proxy sends it: `json` for a
+ * non-streaming request (`application/json`), `sse` for a stream (`text/event-stream`; by default
+ * `json` as one `data:` event). For answers that are not answers: `'null'`, `'{}'`, an error object.
+ */
+export function rawBody(json: string, options: { readonly sse?: string } = {}): FaultStep {
+  return { fault: 'raw-body', json, sse: options.sse ?? `data: ${json}\n\n` };
 }
 
 /** A raw HTTP error reply with the vendor's envelope for `status` (or your own body). */

@@ -15,11 +15,18 @@ export type MidStreamPolicy =
 
 /** Watchdog limits; each may be set for the whole policy or per alias. */
 export type AttemptTimeouts = {
-  /** Limit for one non-streaming attempt, from send to full answer. @default 120_000 */
+  /**
+   * Limit for one `chat()` attempt, from send to full answer.
+   * @default the call's deadline shared among the aliases of its chain (`deadlineMs / chain length`),
+   * at least `firstTokenTimeoutMs` and at most 120_000
+   */
   readonly attemptTimeoutMs?: number;
-  /** Limit from send to the first content part of a stream. A slow first token fails over. @default 30_000 */
+  /**
+   * Limit from send to the first content part of a stream, or to the first bytes of a `chat()`
+   * answer's body. A slow first token fails over. @default 30_000
+   */
   readonly firstTokenTimeoutMs?: number;
-  /** Limit on the gap between two chunks once a stream has started. A stall fails over. @default 30_000 */
+  /** Limit on the gap between two chunks once a stream (or a `chat()` body) has started. A stall fails over. @default 30_000 */
   readonly idleTimeoutMs?: number;
 };
 
@@ -37,7 +44,7 @@ export type FallbackPolicyOptions = AttemptTimeouts & {
    * Error codes that move the call to the next alias (after retries, where retryable).
    * @default every retryable and fail-over code: rate limited, quota, overloaded, server error,
    * timeout, connection, invalid response, stream interrupted, authentication, permission denied,
-   * circuit open, context window exceeded (only to a larger window)
+   * circuit open, context window exceeded (only to a larger window), model not found
    */
   readonly on?: readonly ErrorCode[];
   /** Per-alias watchdog overrides. */
@@ -73,6 +80,7 @@ export const DEFAULT_FALLBACK_CODES: readonly ErrorCode[] = [
   'RLLM_PERMISSION_DENIED',
   'RLLM_CIRCUIT_OPEN',
   'RLLM_CONTEXT_WINDOW_EXCEEDED',
+  'RLLM_NOT_FOUND',
   'RLLM_PROVIDER_ERROR',
 ];
 
@@ -101,6 +109,7 @@ export class FallbackPolicy {
   readonly maxCostMultiplier: number | undefined;
   readonly shouldFallback: ((context: FallbackContext) => boolean) | undefined;
   private readonly timeouts: Required<AttemptTimeouts>;
+  private readonly isAttemptTimeoutSet: boolean;
   private readonly perAlias: Readonly<Record<string, AttemptTimeouts>>;
   private readonly resolved = new Map<string, Required<AttemptTimeouts>>();
   private readonly chains = new Map<string, readonly string[]>();
@@ -141,6 +150,7 @@ export class FallbackPolicy {
       firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? DEFAULT_TIMEOUTS.firstTokenTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_TIMEOUTS.idleTimeoutMs,
     };
+    this.isAttemptTimeoutSet = options.attemptTimeoutMs !== undefined;
     this.perAlias = options.timeouts ?? {};
   }
 
@@ -153,6 +163,11 @@ export class FallbackPolicy {
       this.chains.set(alias, chain);
     }
     return chain;
+  }
+
+  /** Whether `attemptTimeoutMs` was set for `alias` (or the whole policy), rather than left to its default. */
+  hasAttemptTimeout(alias: string): boolean {
+    return this.perAlias[alias]?.attemptTimeoutMs !== undefined || this.isAttemptTimeoutSet;
   }
 
   /** The watchdog limits for `alias`. */

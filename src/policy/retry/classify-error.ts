@@ -1,5 +1,5 @@
 import { ResilientLLMError, type ErrorCode } from '../../errors/resilient-llm-error.js';
-import { TimeoutError } from '../../errors/errors.js';
+import { ConnectionError, TimeoutError } from '../../errors/errors.js';
 
 /**
  * What the call does after an attempt failed:
@@ -27,6 +27,8 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_PERMISSION_DENIED: 'failover',
   RLLM_QUOTA_EXCEEDED: 'failover',
   RLLM_CIRCUIT_OPEN: 'failover',
+  // The model does not exist on this deployment (404, 400 `model_not_found`): another may have it.
+  RLLM_NOT_FOUND: 'failover',
   // A deployment that timed out without answering is not retried on the same route.
   RLLM_TIMEOUT: 'failover',
   // Only a model with a larger context window can help; the loop filters targets by window.
@@ -35,7 +37,6 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_CONTENT_FILTERED: 'stop',
   // The request itself is wrong, or the caller's limits say no: no other deployment can fix it.
   RLLM_BAD_REQUEST: 'stop',
-  RLLM_NOT_FOUND: 'stop',
   RLLM_INVALID_ARGUMENT: 'stop',
   RLLM_BUDGET_EXCEEDED: 'stop',
   RLLM_TENANT_QUOTA: 'stop',
@@ -74,4 +75,24 @@ export function classifyError(error: unknown, options: ClassifyErrorOptions = {}
   // An unknown status the taxonomy calls permanent: this deployment will not change its mind.
   if (code === 'RLLM_PROVIDER_ERROR' && !error.isRetryable) return 'failover';
   return DEFAULT_ERROR_DECISIONS[code];
+}
+
+/** Socket codes that say no connection was made at all: nothing was sent, the deployment is unreachable. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether `error` says the deployment could not be reached at all (connection refused, DNS
+ * failure): a retry in a few hundred ms will rarely find it up. The loop moves to another
+ * deployment or alias at once, and retries this one only when it is the last option.
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof ConnectionError)) return false;
+  // The transport keeps the socket error as the cause (fetch wraps it once more).
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 3 && typeof cause === 'object' && cause !== null; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }

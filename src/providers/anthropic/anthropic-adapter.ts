@@ -4,9 +4,9 @@ import { registerSecret } from '../../errors/resilient-llm-error.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { streamAnthropicParts } from './anthropic-stream.js';
-import type { AnthropicResponseBody } from './anthropic-wire-types.js';
+import type { AnthropicErrorEnvelope, AnthropicResponseBody } from './anthropic-wire-types.js';
 import { buildAnthropicRequestBody } from './build-anthropic-request-body.js';
-import { parseAnthropicError } from './parse-anthropic-error.js';
+import { anthropicStreamError, parseAnthropicError } from './parse-anthropic-error.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
 
 export type AnthropicOptions = {
@@ -69,14 +69,21 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
       const requestId = response.header('request-id');
       const text = await response.text();
       const parsed = tryParseJson(text);
+      const details = { ...source, status: response.status, ...(requestId !== undefined ? { requestId } : {}) };
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InvalidResponseError('response body is not a JSON object', {
-          ...source,
-          status: response.status,
-          ...(requestId !== undefined ? { requestId } : {}),
-        });
+        throw new InvalidResponseError('response body is not a JSON object', details);
       }
-      return parseAnthropicResponse(parsed as AnthropicResponseBody, requestId);
+      // Gateways and proxies may answer 200 with the error envelope: the error it names, not an answer.
+      const envelope = parsed as AnthropicErrorEnvelope;
+      if (envelope.type === 'error' || (typeof envelope.error === 'object' && envelope.error !== null)) {
+        throw anthropicStreamError(envelope, { ...source, ...(requestId !== undefined ? { requestId } : {}), hasEmittedOutput: false });
+      }
+      // A message always has its content blocks and, once complete, a stop reason.
+      const message = parsed as AnthropicResponseBody;
+      if (!Array.isArray(message.content) || typeof message.stop_reason !== 'string') {
+        throw new InvalidResponseError('response body is not a complete message (no content or stop_reason)', details);
+      }
+      return parseAnthropicResponse(message, requestId);
     },
 
     async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {

@@ -109,6 +109,8 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
       const parts: ProviderStreamPart[] = [];
       reader.read(body as GeminiResponse, parts);
       if (!reader.hasCandidate) throw new InvalidResponseError('response has no candidates', errorContext);
+      // As for a stream: an answer is complete only with its finishReason.
+      if (reader.rawFinishReason === undefined) throw new InvalidResponseError('response has no finishReason', errorContext);
       reader.finish(parts);
       return collectResult(parts);
     },

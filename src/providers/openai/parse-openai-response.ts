@@ -95,6 +95,9 @@ export function parseOpenAIResponse(
   }
   const inBandError = readOpenAIErrorObject(body);
   if (inBandError) throw openAIInBandError(inBandError, context, { requestId, hasEmittedOutput: false });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidResponseError('response body is not a JSON object', { ...context, ...(requestId ? { requestId } : {}) });
+  }
   const wire = body as { id?: unknown; model?: unknown; choices?: unknown; usage?: unknown };
   const choices = Array.isArray(wire.choices) ? (wire.choices as WireChoice[]) : [];
   const choice = choices.find((candidate) => candidate.index === 0 || candidate.index === undefined) ?? choices[0];

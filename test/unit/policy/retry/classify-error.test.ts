@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromHttp } from '../../../../src/errors/error-from-http.js';
-import { OverloadedError, RateLimitError, TimeoutError } from '../../../../src/errors/errors.js';
+import { ConnectionError, OverloadedError, RateLimitError, ServerError, TimeoutError } from '../../../../src/errors/errors.js';
 import { ResilientLLMError, type ErrorCode } from '../../../../src/errors/resilient-llm-error.js';
-import { classifyError, DEFAULT_ERROR_DECISIONS, type ErrorDecision } from '../../../../src/policy/retry/classify-error.js';
+import { classifyError, DEFAULT_ERROR_DECISIONS, isUnreachable, type ErrorDecision } from '../../../../src/policy/retry/classify-error.js';
 
 // Written out by hand (not read from DEFAULT_ERROR_DECISIONS) so a change to the table fails here.
 const EXPECTED: Record<ErrorCode, ErrorDecision> = {
@@ -18,9 +18,9 @@ const EXPECTED: Record<ErrorCode, ErrorDecision> = {
   RLLM_CIRCUIT_OPEN: 'failover',
   RLLM_TIMEOUT: 'failover',
   RLLM_CONTEXT_WINDOW_EXCEEDED: 'failover',
+  RLLM_NOT_FOUND: 'failover',
   RLLM_CONTENT_FILTERED: 'stop',
   RLLM_BAD_REQUEST: 'stop',
-  RLLM_NOT_FOUND: 'stop',
   RLLM_INVALID_ARGUMENT: 'stop',
   RLLM_BUDGET_EXCEEDED: 'stop',
   RLLM_TENANT_QUOTA: 'stop',
@@ -54,10 +54,11 @@ describe('classifyError', () => {
     [401, undefined, 'failover'],
     [403, undefined, 'failover'],
     [400, undefined, 'stop'],
-    [404, undefined, 'stop'],
+    [404, undefined, 'failover'],
     [422, undefined, 'stop'],
     [400, 'context_length_exceeded', 'failover'],
     [400, 'content_policy_violation', 'stop'],
+    [400, 'model_not_found', 'failover'],
     [418, undefined, 'failover'],
   ] as const)('decides HTTP %i (%s) → %s', (status, providerCode, decision) => {
     const error = errorFromHttp({ status, message: 'vendor said no', ...(providerCode ? { providerCode } : {}) });
@@ -97,9 +98,25 @@ describe('classifyError', () => {
   it('applies per-code overrides before the defaults', () => {
     const error = errorFromHttp({ status: 500, message: 'oops' });
     expect(classifyError(error, { decisions: { RLLM_SERVER_ERROR: 'failover' } })).toBe('failover');
-    expect(classifyError(errorFromHttp({ status: 404, message: 'no such model' }), { decisions: { RLLM_NOT_FOUND: 'failover' } })).toBe(
-      'failover',
-    );
+    expect(classifyError(errorFromHttp({ status: 404, message: 'no such model' }), { decisions: { RLLM_NOT_FOUND: 'stop' } })).toBe('stop');
     expect(classifyError(errorFromHttp({ status: 429, message: 'slow' }), { decisions: { RLLM_SERVER_ERROR: 'stop' } })).toBe('retry');
+  });
+
+  it('maps a 400 naming a model that does not exist to NotFoundError, and any other 400 to BadRequestError', () => {
+    const openAI = errorFromHttp({ status: 400, message: "The requested model 'gpt-5.2-proo' does not exist.", providerCode: 'invalid_request_error' });
+    expect(openAI).toMatchObject({ code: 'RLLM_NOT_FOUND', status: 400 });
+    expect(errorFromHttp({ status: 400, message: 'model gpt-x not found on this gateway' }).code).toBe('RLLM_NOT_FOUND');
+    expect(errorFromHttp({ status: 400, message: 'messages: field required' }).code).toBe('RLLM_BAD_REQUEST');
+    expect(errorFromHttp({ status: 400, message: 'Invalid value for temperature.' }).code).toBe('RLLM_BAD_REQUEST');
+  });
+
+  it('knows a refused connection or a DNS failure from a reset, through fetch and undici causes', () => {
+    const socketError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+    expect(isUnreachable(new ConnectionError('connection failed (ECONNREFUSED)', { cause: socketError('ECONNREFUSED') }))).toBe(true);
+    expect(isUnreachable(new ConnectionError('connection failed (ENOTFOUND)', { cause: socketError('ENOTFOUND') }))).toBe(true);
+    expect(isUnreachable(new ConnectionError('fetch failed', { cause: new TypeError('fetch failed', { cause: socketError('EAI_AGAIN') }) }))).toBe(true);
+    expect(isUnreachable(new ConnectionError('connection failed (ECONNRESET)', { cause: socketError('ECONNRESET') }))).toBe(false);
+    expect(isUnreachable(new ServerError('oops'))).toBe(false);
+    expect(classifyError(new ConnectionError('refused', { cause: socketError('ECONNREFUSED') }))).toBe('retry');
   });
 });
