@@ -43,6 +43,7 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_ALL_DEPLOYMENTS_FAILED: 'stop',
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
+  RLLM_MISSING_PEER_DEPENDENCY: 'stop',
 };
 
 export type ClassifyErrorOptions = {
