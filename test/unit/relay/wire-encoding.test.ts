@@ -55,7 +55,7 @@ describe('the relay wire format', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('x-app')).toBe('1');
     const parts = [];
-    for await (const event of decodeSse(response.body!)) parts.push(JSON.parse(event.data));
+    for await (const event of decodeSse(response.body! as unknown as AsyncIterable<Uint8Array>)) parts.push(JSON.parse(event.data));
     expect(parts.map((part) => part.id)).toEqual(parts.map((_, index) => String(index + 1)));
     expect(parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'text-delta', 'text-delta', 'finish']);
     expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('Hello there world');
