@@ -3,6 +3,7 @@
 // --- client
 export { ResilientLLM, type DeploymentHealth } from './client/resilient-llm.js';
 export { StreamResult } from './client/stream-result.js';
+export type { PrefetchOptions } from './client/shared-calls.js';
 export type {
   CallOptions,
   ClientOptions,

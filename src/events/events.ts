@@ -48,6 +48,19 @@ export type EventMap = {
     /** Tokens of the LLM classifier's call, when one was made for this request. */
     readonly classifierUsage?: Usage;
   };
+  /**
+   * A prefetch (`llm.prefetch()`) started, was claimed by an equal call, or expired unclaimed after
+   * `ttlMs` (cancelled if still running; its attempts' usage and cost are in `usage()` either way).
+   */
+  'prefetch': {
+    readonly key: string;
+    readonly outcome: 'started' | 'claimed' | 'expired';
+    /** Set on `expired`: whether the call was still running and was cancelled. */
+    readonly wasCancelled?: boolean;
+    /** Set on `expired` when the call had finished: what it used and cost. */
+    readonly usage?: Usage;
+    readonly cost?: number;
+  };
   /** A listener threw; the call was not affected. */
   'listener-error': { readonly type: string; readonly error: unknown };
 };
