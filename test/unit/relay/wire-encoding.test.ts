@@ -63,4 +63,17 @@ describe('the relay wire format', () => {
     expect(parts.at(-1).cost).toBeGreaterThan(0);
     await llm.close();
   });
+
+  it('sends heartbeats while the model is silent, and ends them with the stream', async () => {
+    const llm = new ResilientLLM({
+      providers: { mock: mockProvider({ steps: [{ text: 'late', firstTokenDelayMs: 120 }] }) },
+      models: { fast: { provider: 'mock', model: 'gpt-4o-mini' } },
+    });
+    const response = llm.stream({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }).toSSEResponse({ heartbeatMs: 25 });
+    const body = await response.text();
+    expect(body.match(/^: ping$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(body.trimEnd().endsWith('}')).toBe(true);
+    expect(body).toContain('"type":"finish"');
+    await llm.close();
+  });
 });
