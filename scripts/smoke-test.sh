@@ -23,7 +23,9 @@ for await (const text of llm.stream({ model: 'main', messages: [{ role: 'user', 
 await llm.close();
 await server.close();
 if (answer.text !== 'Hello from ESM' || streamed !== 'Hello from ESM') throw new Error(`unexpected: ${answer.text} / ${streamed}`);
-console.log('esm ok:', answer.text, '| streamed:', streamed);
+const browser = await import('llm-resilience/browser');
+if (typeof browser.readStream !== 'function') throw new Error('llm-resilience/browser has no readStream');
+console.log('esm ok:', answer.text, '| streamed:', streamed, '| browser entry ok');
 JS
 cat > cjs.cjs <<'JS'
 const { ResilientLLM, openai, InvalidArgumentError } = require('llm-resilience');

@@ -3,6 +3,7 @@
 // --- client
 export { ResilientLLM, type DeploymentHealth } from './client/resilient-llm.js';
 export { StreamResult } from './client/stream-result.js';
+export type { PrefetchOptions } from './client/shared-calls.js';
 export type {
   CallOptions,
   ClientOptions,
@@ -96,3 +97,12 @@ export { CacheError, type CacheOperation } from './cache/cache-error.js';
 export type { GuardOptions, GuardRejection } from './cache/question-guards.js';
 // --- tools
 export * from './tools/index.js';
+// --- relay (server side of llm-resilience/browser)
+export { StreamRelay, type StreamRelayOptions, type RelayRequest } from './relay/stream-relay.js';
+export { MemoryResumableStreamStore, type MemoryResumableStreamStoreOptions, type ResumableStreamStore, type StoredParts } from './relay/resumable-stream-store.js';
+export type { RelayOptions } from './relay/relay-options.js';
+export type { SseResponseInit } from './relay/sse-response.js';
+export type { RelaySocket } from './relay/write-websocket.js';
+export { createWebSocketServer, type WebSocketServerLike } from './relay/load-ws.js';
+export { encodeSseEvent, SSE_HEADERS } from './relay/sse-encoding.js';
+export type { WirePart, WirePartType, WireUsage } from './relay/wire-part.js';

@@ -124,4 +124,10 @@ export type CallOptions = {
   readonly hedge?: HedgeOptions | false;
   /** Free-form data echoed on `request-start` events. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Share one upstream call with equal requests already in flight that opted in too (same alias,
+   * messages, sampling and tenant, as the cache's partition). Requests with tools or a schema are
+   * never shared. @default false
+   */
+  readonly coalesce?: boolean;
 };

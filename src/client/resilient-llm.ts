@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Budget, type BudgetReservation } from '../cost/budget.js';
 import { estimateTokens } from '../cost/estimate-tokens.js';
@@ -25,6 +24,8 @@ import { embedTexts, type EmbedTextsRequest } from './embed-texts.js';
 import { buildModelRegistry, contextWindowOf, type ModelRegistry } from './model-registry.js';
 import { replayCached } from './replay-cached.js';
 import { sharedStateHooks, type SharedStateHooks } from './shared-state-hooks.js';
+import { requestIdGenerator } from './request-ids.js';
+import { SharedCalls, type PrefetchOptions } from './shared-calls.js';
 import { StreamResult } from './stream-result.js';
 import type { ValidatedChatResponse } from '../tools/run-with-tool-repairs.js';
 import type { RunToolsResult } from '../tools/run-tools.js';
@@ -81,19 +82,14 @@ export class ResilientLLM {
   private readonly cache: ResponseCache | undefined;
   private readonly cacheStores: CacheStores | undefined;
   private readonly tools: ToolWiring;
+  private readonly sharedCalls = new SharedCalls(this.events, (request, options) => this.streamNormalized(request, options));
   private isClosed = false;
 
   constructor(options: ClientOptions) {
     validateClientOptions(options);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    if (options.generateId) this.generateId = options.generateId;
-    else {
-      // A random prefix per client and a counter: unique, and far cheaper than a UUID per call.
-      const prefix = `req_${randomUUID().slice(0, 8)}_`;
-      let counter = 0;
-      this.generateId = () => prefix + (++counter).toString(36);
-    }
+    this.generateId = options.generateId ?? requestIdGenerator();
     if (options.fetch) {
       this.transport = new FetchTransport({ fetch: options.fetch });
       this.ownsTransport = true;
@@ -182,6 +178,8 @@ export class ResilientLLM {
     request: ChatRequest<TObject> & { readonly tools?: TTools },
     options: CallOptions = {},
   ): Promise<ValidatedChatResponse<TTools, TObject>> {
+    const joined = (this.sharedCalls.size > 0 || options.coalesce) && this.sharedCalls.join(request, options, false);
+    if (joined) return joined as Promise<ValidatedChatResponse<TTools, TObject>>;
     if (!needsToolLoop(request)) {
       // Not async: one fewer suspension on the plain path; `run()` turns every failure into a rejection.
       return this.run({ request: request as NormalizedChatRequest, options, isStream: false, onPart: undefined, token: undefined }) as Promise<
@@ -208,8 +206,19 @@ export class ResilientLLM {
    * Breaking out of the loop, calling `return()` or aborting the signal cancels the call.
    */
   stream<TObject = unknown>(request: ChatRequest<TObject>, options: CallOptions = {}): StreamResult<TObject> {
+    const joined = (this.sharedCalls.size > 0 || options.coalesce) && this.sharedCalls.join(request, options, true);
+    if (joined) return joined as StreamResult<TObject>;
     if (!needsToolLoop(request)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
     return this.tools.stream(request, options);
+  }
+
+  /**
+   * Starts a call ahead of need (the likely next question, a draft being typed). A later `chat()` or
+   * `stream()` with an equal request attaches to it, a stream replaying the parts so far. Unclaimed
+   * after `ttlMs`, it is cancelled; its cost is in `usage()` and on the `prefetch` event.
+   */
+  prefetch(request: ChatRequest, options: PrefetchOptions = {}): void {
+    this.sharedCalls.prefetch(request, options);
   }
 
   private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number): StreamResult {

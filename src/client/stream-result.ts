@@ -1,3 +1,9 @@
+import type { ServerResponse } from 'node:http';
+import { liveFeed } from '../relay/part-feed.js';
+import type { RelayOptions } from '../relay/relay-options.js';
+import { sseResponse, type SseResponseInit } from '../relay/sse-response.js';
+import { writeSse } from '../relay/write-sse.js';
+import { writeWebSocket, type RelaySocket } from '../relay/write-websocket.js';
 import type { ChatResponse, StreamPart } from './types.js';
 
 /**
@@ -143,5 +149,30 @@ export class StreamResult<TObject = unknown> implements AsyncIterable<StreamPart
         this.close(reason);
       },
     });
+  }
+
+  /**
+   * The stream as a Server-Sent Events `Response` in the relay wire format (docs/relay.md), for
+   * Next.js route handlers, Hono, Bun and Deno. Cancelling the body cancels the call.
+   */
+  toSSEResponse(init?: SseResponseInit): Response {
+    return sseResponse(liveFeed(this), init);
+  }
+
+  /**
+   * Writes the stream to a `node:http` or Express response as Server-Sent Events (docs/relay.md),
+   * waiting for `drain` when the client reads slowly. A client that goes away cancels the call.
+   * Resolves when the response ends; never rejects.
+   */
+  pipeSSE(response: ServerResponse, options?: RelayOptions): Promise<void> {
+    return writeSse(liveFeed(this), response, options);
+  }
+
+  /**
+   * Sends the stream over a `ws` WebSocket, one JSON part per message (docs/relay.md), then closes
+   * it. A peer that goes away cancels the call. Resolves when done; never rejects.
+   */
+  relayWebSocket(socket: RelaySocket, options?: RelayOptions): Promise<void> {
+    return writeWebSocket(liveFeed(this), socket, options);
   }
 }

@@ -192,6 +192,20 @@ export class ProviderError extends ResilientLLMError {
   }
 }
 
+/** A feature needs an optional peer dependency that is not installed (`npm install <packageName>`). */
+export class MissingPeerDependencyError extends ResilientLLMError {
+  override readonly name = 'MissingPeerDependencyError';
+  /** The npm package to install, e.g. `ws`. */
+  readonly packageName: string;
+  constructor(packageName: string, feature: string, cause?: unknown) {
+    super('RLLM_MISSING_PEER_DEPENDENCY', `${feature} needs the optional peer dependency "${packageName}": npm install ${packageName}`, false, cause === undefined ? {} : { cause });
+    this.packageName = packageName;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), packageName: this.packageName };
+  }
+}
+
 /** One precise problem with a tool call or a structured answer, in a form a model can act on. */
 export type ToolIssue = {
   /** Where in the arguments (or the object): `city`, `items[0].qty`; empty for the whole value. */

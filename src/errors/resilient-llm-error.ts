@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'RLLM_PROVIDER_ERROR'
   | 'RLLM_TENANT_QUOTA'
   | 'RLLM_STATE_STORE_UNAVAILABLE'
-  | 'RLLM_MISSING_PEER';
+  | 'RLLM_MISSING_PEER_DEPENDENCY';
 
 /** Fields every error may carry. All are data, never prose to parse. */
 export type ErrorDetails = {

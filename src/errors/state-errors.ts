@@ -27,17 +27,3 @@ export class StateStoreUnavailableError extends ResilientLLMError {
     super('RLLM_STATE_STORE_UNAVAILABLE', describe(details, what), true, details);
   }
 }
-
-/** An optional peer dependency a feature needs is not installed. */
-export class MissingPeerDependencyError extends ResilientLLMError {
-  override readonly name = 'MissingPeerDependencyError';
-  /** The npm package to install. */
-  readonly packageName: string;
-  constructor(packageName: string, feature: string, details: ErrorDetails = {}) {
-    super('RLLM_MISSING_PEER', `${feature} needs the package ${JSON.stringify(packageName)}: npm install ${packageName}`, false, details);
-    this.packageName = packageName;
-  }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), packageName: this.packageName };
-  }
-}

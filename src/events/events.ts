@@ -61,6 +61,19 @@ export type EventMap = {
   };
   /** A shared state store (Redis) failed or was too slow; with `mode: 'local'` calls go on from in-process state. */
   'state-store-error': { readonly operation: 'sync' | 'reserve'; readonly error: Error; readonly mode: 'local' | 'fail-closed' };
+  /**
+   * A prefetch (`llm.prefetch()`) started, was claimed by an equal call, or expired unclaimed after
+   * `ttlMs` (cancelled if still running; its attempts' usage and cost are in `usage()` either way).
+   */
+  'prefetch': {
+    readonly key: string;
+    readonly outcome: 'started' | 'claimed' | 'expired';
+    /** Set on `expired`: whether the call was still running and was cancelled. */
+    readonly wasCancelled?: boolean;
+    /** Set on `expired` when the call had finished: what it used and cost. */
+    readonly usage?: Usage;
+    readonly cost?: number;
+  };
   /** A listener threw; the call was not affected. */
   'listener-error': { readonly type: string; readonly error: unknown };
 };

@@ -213,7 +213,7 @@ describe('optional peers', () => {
   it('names the missing package in a typed error', async () => {
     const error = await importPeer('llm-resilience-no-such-peer', 'redisStateStore').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MissingPeerDependencyError);
-    expect(error).toMatchObject({ code: 'RLLM_MISSING_PEER', packageName: 'llm-resilience-no-such-peer' });
+    expect(error).toMatchObject({ code: 'RLLM_MISSING_PEER_DEPENDENCY', packageName: 'llm-resilience-no-such-peer' });
     expect((error as Error).message).toContain('npm install llm-resilience-no-such-peer');
   });
 

@@ -41,12 +41,12 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_BUDGET_EXCEEDED: 'stop',
   RLLM_TENANT_QUOTA: 'stop',
   RLLM_STATE_STORE_UNAVAILABLE: 'stop',
-  RLLM_MISSING_PEER: 'stop',
   // Produced by the loop itself once it has decided; never re-routed.
   RLLM_STREAM_INTERRUPTED: 'stop',
   RLLM_ALL_DEPLOYMENTS_FAILED: 'stop',
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
+  RLLM_MISSING_PEER_DEPENDENCY: 'stop',
 };
 
 export type ClassifyErrorOptions = {

@@ -1,4 +1,4 @@
-import { MissingPeerDependencyError } from '../../errors/state-errors.js';
+import { MissingPeerDependencyError } from '../../errors/errors.js';
 
 /**
  * Imports an optional peer dependency at run time, so nothing loads it for users who never call
@@ -9,7 +9,7 @@ export async function importPeer<T>(packageName: string, feature: string, load: 
     return (await load(packageName)) as T;
   } catch (error) {
     const code = (error as { code?: unknown } | undefined)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new MissingPeerDependencyError(packageName, feature, { cause: error });
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new MissingPeerDependencyError(packageName, feature, error);
     throw error;
   }
 }

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The package's entries stay in their lanes: the browser entry reaches no Node built-in (nor
+ * undici), and the main entry's static import graph reaches no optional peer dependency, which
+ * only their own modules may load, lazily.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
+const optionalPeers = Object.entries(manifest.peerDependenciesMeta)
+  .filter(([, meta]) => meta.optional)
+  .map(([name]) => name);
+const isNodeBuiltin = (path: string) => path.startsWith('node:') || builtinModules.includes(path.split('/')[0]!);
+const isOptionalPeer = (path: string) => optionalPeers.some((peer) => path === peer || path.startsWith(`${peer}/`));
+
+/** Bundles `entry` (leaving every package external) and returns what its static imports reach. */
+async function staticGraph(entry: { path: string } | { contents: string }): Promise<{ files: string[]; externals: string[] }> {
+  const result = await build({
+    ...('path' in entry ? { entryPoints: [entry.path] } : { stdin: { contents: entry.contents, resolveDir: root, loader: 'ts' } }),
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const inputs: Metafile['inputs'] = result.metafile.inputs;
+  const start = 'path' in entry ? Object.keys(inputs).find((key) => resolve(root, key) === resolve(root, entry.path))! : '<stdin>';
+  const seen = new Set<string>([start]);
+  const externals = new Set<string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    for (const imported of inputs[queue.pop()!]?.imports ?? []) {
+      if (imported.kind === 'dynamic-import') continue;
+      if (imported.external) externals.add(imported.path);
+      else if (!seen.has(imported.path)) {
+        seen.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+  }
+  return { files: [...seen], externals: [...externals] };
+}
+
+describe('the main entry', () => {
+  it('never reaches an optional peer through a static import', async () => {
+    for (const entry of ['src/index.ts', 'src/testing/index.ts']) {
+      const { files, externals } = await staticGraph({ path: entry });
+      expect(files.length).toBeGreaterThan(10);
+      expect(externals.filter(isOptionalPeer), entry).toEqual([]);
+    }
+    expect(optionalPeers).toEqual(expect.arrayContaining(['ws', 'ioredis', 'redis', 'ai', '@opentelemetry/api']));
+  });
+
+  it('would be caught importing a peer statically, and not lazily', async () => {
+    const eager = await staticGraph({ contents: "import { WebSocket } from 'ws'; export const socket = WebSocket;" });
+    expect(eager.externals.filter(isOptionalPeer)).toEqual(['ws']);
+    const lazy = await staticGraph({ contents: "export const load = () => import('ws');" });
+    expect(lazy.externals.filter(isOptionalPeer)).toEqual([]);
+  });
+});
+
+describe('the browser entry', () => {
+  it('bundles for the browser with no Node built-in and no undici in its graph', async () => {
+    const result = await build({
+      entryPoints: [join(root, 'src/browser/index.ts')],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.includes('src/browser/read-stream.ts'))).toBe(true);
+    expect(inputs.filter((path) => path.includes('/undici/') || path.includes('src/transport/index.ts'))).toEqual([]);
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path));
+    expect(imports.filter(isNodeBuiltin)).toEqual([]);
+    expect(result.outputFiles[0]!.text).not.toMatch(/from ["']node:|require\(["']node:/);
+  });
+
+  it('fails to bundle for the browser once a Node built-in is imported', async () => {
+    const attempt = build({
+      stdin: { contents: "import { randomUUID } from 'node:crypto'; export const id = randomUUID();", resolveDir: root, loader: 'ts' },
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      logLevel: 'silent',
+    });
+    await expect(attempt).rejects.toThrow(/node:crypto/);
+  });
+
+  it('type-checks without Node types (tsconfig.browser.json)', async () => {
+    const run = promisify(execFile);
+    const output = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.browser.json'], { cwd: root }).then(
+      () => '',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(output).toBe('');
+  }, 60_000);
+});
