@@ -144,7 +144,8 @@ export class TokenBucket {
    * Raises the stored mark to `refill(τ) − spent before τ` at the starts `τ` of the slices up to
    * `settledEpoch` not considered yet, when higher. `spent before τ` is `spent` less the counts of the
    * slices from τ on: exact once every process pushed its takes from before τ, and only ever too
-   * high otherwise (a slice count not pulled yet holds fewer takes), so the mark stays on the safe side.
+   * high otherwise, so the mark stays on the safe side. Slice counts this process has not pulled yet
+   * hold its own takes only: the slices are considered again once they are pulled.
    */
   private raiseMark(sharedNow: number, settledEpoch: number, spent: number, stored: number): number {
     const store = this.scope.store;
@@ -153,15 +154,20 @@ export class TokenBucket {
     if (currentEpoch - firstEpoch >= MAX_EPOCHS_READ * 2) return stored; // syncs are failing: wait for them
     let mark = stored;
     let spentFrom = 0;
+    let isComplete = true;
     for (let epoch = currentEpoch; epoch >= firstEpoch; epoch--) {
-      const count = store.get(`${this.epochPrefix}${epoch}`);
+      const key = `${this.epochPrefix}${epoch}`;
+      const count = store.get(key);
       if (typeof count === 'number') spentFrom += count;
+      if (isComplete && store.unsyncedMs?.(key) === undefined) isComplete = false;
       if (epoch > settledEpoch) continue;
       const candidate = epoch * BUCKET_EPOCH_MS * this.refillPerMs - (spent - spentFrom);
       if (candidate > mark) mark = candidate;
     }
+    if (mark > stored) store.set(this.wastedKey, mark);
     if (firstEpoch < this.oldestEpochRead) this.oldestEpochRead = firstEpoch;
-    // Slices before the next first one are not read again.
+    if (!isComplete) return mark;
+    // Slices up to `settledEpoch` are not read again.
     if (store.forget !== undefined) {
       for (let epoch = Math.max(this.oldestEpochRead, settledEpoch - MAX_EPOCHS_READ * 4); epoch <= settledEpoch; epoch++) {
         store.forget(`${this.epochPrefix}${epoch}`);
@@ -169,7 +175,6 @@ export class TokenBucket {
     }
     this.oldestEpochRead = settledEpoch + 1;
     this.markedEpoch = settledEpoch;
-    if (mark > stored) store.set(this.wastedKey, mark);
     return mark;
   }
 }
