@@ -259,7 +259,7 @@ export class CallExecutor {
   ): Candidate | undefined {
     const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
     if (!deployment || banned.has(deployment.id)) return undefined;
-    if (!deployment.acquire(now, plan.estimatedTokens)) return undefined;
+    if (!deployment.acquire(now, plan.estimatedTokens, plan.deadlineAt - now)) return undefined;
     return {
       alias,
       deployment,

@@ -116,9 +116,24 @@ describe('state shared through one StateStore', () => {
     expect(seenA).toEqual(seenB);
   });
 
-  it('frees the probe slot after openMs when the process holding it never reports', () => {
+  it('holds the probe slot against other processes for as long as the probe may run, not openMs', () => {
     const { clockA, clockB, scopeA, scopeB, advance } = twoProcesses();
     const options = { consecutiveFailures: 1, openMs: 1_000 };
+    const breakerA = new CircuitBreaker(options, clockA, undefined, scopeA);
+    const breakerB = new CircuitBreaker(options, clockB, undefined, scopeB);
+    breakerA.tryAcquire();
+    breakerA.recordFailure();
+    advance(1_000);
+    expect(breakerA.tryAcquire(clockA.now(), 300_000)).toBe(true); // a call with 5 minutes left
+    advance(299_999);
+    expect(breakerB.tryAcquire()).toBe(false);
+    breakerA.recordSuccess(breakerA.generation); // its verdict frees the slot at once
+    expect(breakerB.tryAcquire()).toBe(true);
+  });
+
+  it('frees the probe slot after probeLeaseMs when the process holding it never reports', () => {
+    const { clockA, clockB, scopeA, scopeB, advance } = twoProcesses();
+    const options = { consecutiveFailures: 1, openMs: 1_000, probeLeaseMs: 1_000 };
     const breakerA = new CircuitBreaker(options, clockA, undefined, scopeA);
     const breakerB = new CircuitBreaker(options, clockB, undefined, scopeB);
     breakerA.tryAcquire();
