@@ -68,9 +68,11 @@ const MAX_PENDING_WRITES = 100_000;
  *
  * Increments add up across processes; a `set` is last-writer-wins. The client's state is built
  * for that: every count that must not lose an update (rate-limit takes, learned remaining counts,
- * failures, usage, spend) is an increment, and what is `set` (an open circuit, a cooldown, a
- * learned observation) is a fact whose latest value is the right one. What can overshoot is what
- * processes take before seeing each other's takes: about two sync intervals' worth.
+ * failures, usage, spend) is an increment, and what is `set` is either a fact whose latest value is
+ * the right one (an open circuit, a cooldown, a learned observation) or a value recomputed from
+ * increments every process has pushed (`unsyncedMs()` says which), such as a token bucket's
+ * wasted-refill mark. What can overshoot is what processes take before seeing each other's takes:
+ * see docs/policy.md for the bound.
  *
  * A new process knows nothing until its first sync, and only pulls keys once read. Before its
  * first call, `await llm.warmup()`: it reads every deployment's state and calls `sync()`, so the
