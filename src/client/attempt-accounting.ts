@@ -154,7 +154,8 @@ export function checkBudget(env: ExecutorEnvironment, plan: CallPlan, state: Cal
   if (estimate === undefined) return;
   const spent = state.cost ?? 0;
   if (spent + estimate > plan.maxCostUsd) {
-    candidate.deployment.endRequest('none', candidate.generation);
+    // Nothing was sent: the rate-limit tokens the pick took go back.
+    candidate.deployment.cancel(plan.estimatedTokens, candidate.generation);
     throw new BudgetExceededError(
       `this call has spent $${spent.toFixed(6)} and the next attempt may cost $${estimate.toFixed(6)}, over the per-request budget of $${plan.maxCostUsd}`,
       plan.maxCostUsd,

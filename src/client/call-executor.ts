@@ -253,7 +253,7 @@ export class CallExecutor {
     const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
     if (!deployment || banned.has(deployment.id)) return undefined;
     if (fits && !fits(deployment)) return undefined;
-    if (!deployment.acquire(now, plan.estimatedTokens)) return undefined;
+    if (!deployment.acquire(now, plan.estimatedTokens, plan.deadlineAt - now)) return undefined;
     return {
       alias,
       deployment,

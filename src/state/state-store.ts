@@ -30,6 +30,19 @@ export interface StateStore {
    * what the others know (open circuits, cooldowns, spent limits) before its first call.
    */
   sync?(): Promise<void>;
+  /**
+   * For stores that mirror a shared backend: how many milliseconds back from now the value of
+   * `key` may still miss other processes' writes (every write made before that is in it), or
+   * `undefined` while `key` has not been pulled since this process first read it (its value then
+   * holds this process's writes only). Components that derive state from a shared counter use it
+   * to build only on what every process has pushed. A store without it sees every write at once.
+   */
+  unsyncedMs?(key: string): number | undefined;
+  /**
+   * For stores that mirror a shared backend: stops pulling `key`, which this process will not
+   * read again (a time-sliced counter whose time has passed). Writes already made are still pushed.
+   */
+  forget?(key: string): void;
 }
 
 export type MemoryStateStoreOptions = {

@@ -49,10 +49,12 @@ export type SyncedStateStoreOptions = {
 
 /**
  * Keys not read for this long stop being pulled. Long enough that a deployment called once a
- * minute keeps its state fresh: its first read after a pause is often followed at once by a write
- * (a rate-limit take), which must build on the shared value, not on one gone stale.
+ * minute keeps its state fresh. A key read again after that counts as not pulled (`unsyncedMs()`
+ * is `undefined`) until the next sync, so nothing builds on its stale value as if it were shared.
  */
 const UNWATCH_AFTER_MS = 5 * 60_000;
+/** How much earlier than a sync's start the reads of the interval it closes are stamped. */
+const READ_STAMP_OFFSET_MS = 0.001;
 /** While the backend is unreachable, at most this many writes wait; the oldest are dropped beyond it. */
 const MAX_PENDING_WRITES = 100_000;
 
@@ -66,9 +68,11 @@ const MAX_PENDING_WRITES = 100_000;
  *
  * Increments add up across processes; a `set` is last-writer-wins. The client's state is built
  * for that: every count that must not lose an update (rate-limit takes, learned remaining counts,
- * failures, usage, spend) is an increment, and what is `set` (an open circuit, a cooldown, a
- * learned observation) is a fact whose latest value is the right one. What can overshoot is what
- * processes take before seeing each other's takes: about two sync intervals' worth.
+ * failures, usage, spend) is an increment, and what is `set` is either a fact whose latest value is
+ * the right one (an open circuit, a cooldown, a learned observation) or a value recomputed from
+ * increments every process has pushed (`unsyncedMs()` says which), such as a token bucket's
+ * wasted-refill mark. What can overshoot is what processes take before seeing each other's takes:
+ * see docs/policy.md for the bound.
  *
  * A new process knows nothing until its first sync, and only pulls keys once read. Before its
  * first call, `await llm.warmup()`: it reads every deployment's state and calls `sync()`, so the
@@ -94,6 +98,11 @@ export class SyncedStateStore implements StateStore {
   private intervalStartedAt: number;
   /** Keys read for the first time since the last sync started: the next sync is their first pull. */
   private readonly unpulled = new Set<string>();
+  /** Watched keys some successful sync has pulled since they were (last) first read. */
+  private readonly pulled = new Set<string>();
+  /** Clock time the last successful sync started: every write made before it was pushed by then. */
+  private lastPulledAt: number | undefined;
+  private readonly syncIntervalMs: number;
   private inFlight: Promise<void> | undefined;
   /** A sync queued behind the one in flight, for writes and first reads made after it started. */
   private followUp: Promise<void> | undefined;
@@ -112,6 +121,7 @@ export class SyncedStateStore implements StateStore {
     this.clock = options.clock ?? systemClock;
     this.onError = options.onError;
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.syncIntervalMs = syncIntervalMs;
     this.local = new MemoryStateStore({ maxEntries: this.maxEntries, clock: this.clock });
     this.intervalStartedAt = this.clock.now();
     const tick = (): void => {
@@ -144,6 +154,25 @@ export class SyncedStateStore implements StateStore {
   delete(key: string): void {
     this.local.delete(key);
     this.queue({ op: 'delete', key });
+  }
+
+  /**
+   * How far back the mirrored value of `key` may miss other processes' writes: the time since the
+   * last successful sync started, plus two sync intervals (the others push what they wrote within
+   * one interval, and their round trip may take up to another; every process is assumed to use
+   * this store's `syncIntervalMs`). `undefined` until a sync has pulled `key` since it was first read.
+   */
+  unsyncedMs(key: string): number | undefined {
+    if (this.lastPulledAt === undefined || !this.pulled.has(key)) return undefined;
+    return this.clock.now() - this.lastPulledAt + 2 * this.syncIntervalMs;
+  }
+
+  /** Stops pulling `key` (until it is read again) and drops its mirrored value once its writes are pushed. */
+  forget(key: string): void {
+    this.watched.delete(key);
+    this.unpulled.delete(key);
+    this.pulled.delete(key);
+    if (!this.dirty.has(key)) this.local.delete(key);
   }
 
   /**
@@ -181,11 +210,21 @@ export class SyncedStateStore implements StateStore {
     this.pending = [];
     this.unpulled.clear();
     const now = this.clock.now();
+    // Keys read since the last sync started carry its start time, however long ago that was (a
+    // timer delayed by a suspended process). They were read before now: stamp them so (a hair
+    // earlier, to tell them from the reads of the interval starting now).
+    const readSince = this.intervalStartedAt;
     this.intervalStartedAt = now;
     const keys: string[] = [];
     for (const [key, lastReadAt] of this.watched) {
-      if (now - lastReadAt > UNWATCH_AFTER_MS) this.watched.delete(key);
-      else if (keys.length < this.maxEntries) keys.push(key);
+      if (lastReadAt === readSince) {
+        this.watched.set(key, now - READ_STAMP_OFFSET_MS);
+      } else if (now - lastReadAt > UNWATCH_AFTER_MS) {
+        this.watched.delete(key);
+        this.pulled.delete(key);
+        continue;
+      }
+      if (keys.length < this.maxEntries) keys.push(key);
     }
     let entries: readonly StateEntry[];
     try {
@@ -201,11 +240,14 @@ export class SyncedStateStore implements StateStore {
       return;
     }
     this.settle(writes);
+    this.lastPulledAt = now;
+    for (const key of keys) if (this.watched.has(key)) this.pulled.add(key);
     // Writes made since this sync started are not in the pulled values. Increments are added on
     // top (so a busy counter still sees other processes' counts); a key set or deleted since keeps
     // its local value until the next sync settles it.
     const unpushed = this.dirty.size === 0 ? undefined : unpushedIncrements(this.pending);
     keys.forEach((key, index) => {
+      if (!this.watched.has(key)) return; // forgotten while the round trip was out
       const entry = entries[index];
       if (unpushed !== undefined && this.dirty.has(key)) {
         const delta = unpushed.get(key);

@@ -269,6 +269,25 @@ describe('budgets and the fallback cost cap', () => {
     expect(harness.modelsSeen()).toEqual(['cheap-a']);
   });
 
+  it('gives back the rate-limit tokens of fallbacks the per-request budget refuses', async () => {
+    const failures = Array.from({ length: 5 }, () => serverError(503));
+    const harness = await startPoolHarness({ 'cheap-a': failures, default: [{ text: 'ok' }] });
+    const llm = harness.client({
+      models: { cheap: { provider: 'openai', model: 'cheap-a' }, dear: { id: 'dear', provider: 'openai', model: 'dear-model', rpm: 10 } },
+      prices: PRICES,
+      retry: { maxRetries: 0 },
+      fallback: { chain: ['cheap', 'dear'], maxCostMultiplier: 1_000 },
+      budget: { perRequestUsd: 0.01 },
+    });
+    const request = on('cheap', 'Write a long essay.', { maxTokens: 100 });
+
+    for (let call = 0; call < 5; call++) expect(await llm.chat(request).catch((caught: unknown) => caught)).toBeInstanceOf(BudgetExceededError);
+
+    expect(harness.server.requestsFor('dear-model')).toHaveLength(0);
+    // Nothing was sent to dear, so nothing was spent: its bucket is still full (it was at 0.5).
+    expect(llm.health().find((snapshot) => snapshot.id === 'dear')?.rateLimitHeadroom).toBeCloseTo(1, 3);
+  });
+
   it('refuses calls once the window budget is spent, and allows them again when the window has passed', async () => {
     const harness = await startPoolHarness({ 'cheap-a': [{ text: 'ok', usage: { inputTokens: 1_000, outputTokens: 1_000 } }] });
     const clock = new FastClock(1); // real time, plus jumps

@@ -51,6 +51,15 @@ export type CircuitBreakerOptions = {
    * @default 2
    */
   readonly halfOpenSuccesses?: number;
+  /**
+   * How long the half-open probe holds its slot against other processes sharing the state, at
+   * most, in case the process running it dies without reporting. Its own process never lets a
+   * second probe in while it runs, and renews the lease whenever it sees it half gone. The client
+   * passes the call's time left to its deadline instead, so a probe holds the slot for as long as
+   * it may run.
+   * @default the longer of `openMs` and 60000
+   */
+  readonly probeLeaseMs?: number;
 };
 
 /** Called on every state change, synchronously, after the state changed. */
@@ -74,6 +83,7 @@ const DEFAULTS = {
   windowBuckets: 10,
   openMs: 15_000,
   halfOpenSuccesses: 2,
+  minimumProbeLeaseMs: 60_000,
 } as const;
 
 /** Validates breaker options; throws `InvalidArgumentError` naming the field. */
@@ -85,6 +95,7 @@ export function validateCircuitBreakerOptions(options: CircuitBreakerOptions, pr
   if (options.windowBuckets !== undefined) expectInteger(`${prefix}windowBuckets`, options.windowBuckets, 1);
   if (options.openMs !== undefined) expectNumber(`${prefix}openMs`, options.openMs, 0);
   if (options.halfOpenSuccesses !== undefined) expectInteger(`${prefix}halfOpenSuccesses`, options.halfOpenSuccesses, 1);
+  if (options.probeLeaseMs !== undefined) expectNumber(`${prefix}probeLeaseMs`, options.probeLeaseMs, 1);
 }
 
 /**
@@ -99,8 +110,8 @@ export function validateCircuitBreakerOptions(options: CircuitBreakerOptions, pr
  *   then `half-open` (no write is needed for that step);
  * - `generation` and `reason`: counted up and set on every transition, so a breaker notices
  *   transitions made elsewhere and reports them to its listener;
- * - `probe`: the half-open probe's lease, until `openMs` after it started (a probe whose process died
- *   frees the slot then); `probe-successes`;
+ * - `probe`: the half-open probe's lease, until `probeLeaseMs` after it started or was last renewed
+ *   (a probe whose process died frees the slot then); `probe-successes`;
  * - `consecutive-failures`, `last-failure-at`, and the rolling window's counters.
  */
 export class CircuitBreaker {
@@ -111,6 +122,7 @@ export class CircuitBreaker {
   private readonly minimumRequests: number;
   private readonly openMs: number;
   private readonly halfOpenSuccesses: number;
+  private readonly probeLeaseMs: number;
   private readonly window: RollingWindow;
   private readonly scope: StateScope;
   private readonly keys: {
@@ -126,8 +138,11 @@ export class CircuitBreaker {
   /** The state this breaker last saw, to report changes made elsewhere or by time. */
   private seenState: CircuitState = 'closed';
   private seenGeneration = 0;
-  /** Whether this breaker holds the half-open probe lease. */
+  /** Whether this breaker's process runs the half-open probe: then it lets no other probe in. */
   private isHoldingProbe = false;
+  /** The probe lease this breaker wrote (stored time) and its length, to renew it and release only its own. */
+  private heldLeaseUntil = 0;
+  private heldLeaseMs = 0;
 
   /** `scope` says where the state lives; by default the breaker keeps it to itself. */
   constructor(
@@ -144,6 +159,7 @@ export class CircuitBreaker {
     this.minimumRequests = options.minimumRequests ?? DEFAULTS.minimumRequests;
     this.openMs = options.openMs ?? DEFAULTS.openMs;
     this.halfOpenSuccesses = options.halfOpenSuccesses ?? DEFAULTS.halfOpenSuccesses;
+    this.probeLeaseMs = options.probeLeaseMs ?? Math.max(this.openMs, DEFAULTS.minimumProbeLeaseMs);
     this.scope = scope;
     this.keys = {
       openedAt: scope.key('opened-at'),
@@ -171,7 +187,7 @@ export class CircuitBreaker {
   canAcquire(now: number = this.clock.now()): boolean {
     const state = this.observe(now);
     if (state === 'closed') return true;
-    return state === 'half-open' && !this.isProbeLeased(now);
+    return state === 'half-open' && !this.isProbeBusy(now);
   }
 
   /**
@@ -184,14 +200,16 @@ export class CircuitBreaker {
   }
 
   /**
-   * Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`. Pass
-   * `now` when the caller just read the clock.
+   * Takes a permit: always in `closed`; never in `open`; the one probe slot in `half-open`, held
+   * until the probe's verdict (against other processes, for `probeLeaseMs` or the given `leaseMs`
+   * if longer, renewed while it runs). Pass `now` when the caller just read the clock.
    */
-  tryAcquire(now: number = this.clock.now()): boolean {
+  tryAcquire(now: number = this.clock.now(), leaseMs?: number): boolean {
     const state = this.observe(now);
     if (state === 'closed') return true;
-    if (state !== 'half-open' || this.isProbeLeased(now)) return false;
-    this.scope.setTime(this.keys.probe, now + this.openMs, this.openMs);
+    if (state !== 'half-open' || this.isProbeBusy(now)) return false;
+    this.heldLeaseMs = leaseMs !== undefined && Number.isFinite(leaseMs) && leaseMs > this.probeLeaseMs ? leaseMs : this.probeLeaseMs;
+    this.lease(now);
     this.isHoldingProbe = true;
     return true;
   }
@@ -294,14 +312,28 @@ export class CircuitBreaker {
     return generation !== undefined && generation !== this.generation;
   }
 
-  private isProbeLeased(now: number): boolean {
+  /**
+   * Whether a probe is out: this process's own (its lease renewed when half gone, so a probe
+   * running longer than a lease keeps the slot), or another process's whose lease has not ended.
+   */
+  private isProbeBusy(now: number): boolean {
+    if (this.isHoldingProbe) {
+      if (this.heldLeaseUntil - this.scope.timeOrigin - now < this.heldLeaseMs / 2) this.lease(now);
+      return true;
+    }
     const leasedUntil = this.scope.time(this.keys.probe);
     return leasedUntil !== undefined && now < leasedUntil;
   }
 
+  private lease(now: number): void {
+    this.scope.setTime(this.keys.probe, now + this.heldLeaseMs, this.heldLeaseMs);
+    this.heldLeaseUntil = now + this.heldLeaseMs + this.scope.timeOrigin;
+  }
+
   private releaseProbe(): void {
     this.isHoldingProbe = false;
-    this.scope.store.delete(this.keys.probe);
+    // Only its own lease: another process may have taken the slot after this one's lapsed.
+    if (this.scope.store.get(this.keys.probe) === this.heldLeaseUntil) this.scope.store.delete(this.keys.probe);
   }
 
   private transition(to: CircuitState, reason: CircuitTransitionReason, now: number): void {

@@ -147,11 +147,13 @@ export class DeploymentState {
   /**
    * Takes everything one attempt needs: the breaker permit (the half-open probe slot included) and
    * the rate-limit tokens, and counts the request in flight. Takes nothing and returns false when
-   * any of them is refused. End the attempt with `endRequest()`.
+   * any of them is refused. End the attempt with `endRequest()`, or with `cancel()` when it is not
+   * sent after all. `probeLeaseMs`: how long the attempt may run (the call's time left), so that a
+   * half-open probe holds its slot against other processes that long.
    */
-  acquire(now: number, tokens = 0): boolean {
+  acquire(now: number, tokens = 0, probeLeaseMs?: number): boolean {
     if (now < this.cooldownUntil || !this.limiter.canTake(tokens, now)) return false;
-    if (!this.breaker.tryAcquire(now)) return false;
+    if (!this.breaker.tryAcquire(now, probeLeaseMs)) return false;
     this.lastPermitGeneration = this.breaker.generation;
     this.limiter.take(tokens, now);
     this.startRequest();
@@ -169,6 +171,15 @@ export class DeploymentState {
     if (verdict === 'success') this.breaker.recordSuccess(permitGeneration, now);
     else if (verdict === 'failure') this.breaker.recordFailure(permitGeneration);
     else this.breaker.release(permitGeneration);
+  }
+
+  /**
+   * Ends an attempt started by `acquire()` that was never sent (refused by a budget check): gives
+   * back its rate-limit request and `tokens`, and frees the breaker permit without a verdict.
+   */
+  cancel(tokens: number, permitGeneration?: number, now: number = this.clock.now()): void {
+    this.limiter.giveBack(tokens, now);
+    this.endRequest('none', permitGeneration, now);
   }
 
   /** Counts a request in flight without taking permits (`acquire()` calls this). */

@@ -97,6 +97,14 @@ export class RateLimiter {
     this.learnedTokens.take(tokens, now);
   }
 
+  /** Gives back what `take(tokens, now)` took, for a request that was never sent. */
+  giveBack(tokens: number, now: number): void {
+    this.requestBucket?.take(-1, now);
+    this.tokenBucket?.take(-tokens, now);
+    this.learnedRequests.take(-1, now);
+    this.learnedTokens.take(-tokens, now);
+  }
+
   /**
    * Corrects the token charge once the real usage is known: refunds an over-estimate, charges an
    * under-estimate (the bucket may go into debt and refuse until it refilled).

@@ -5,6 +5,12 @@ import { KEY_SEPARATOR, StateScope } from '../../state/state-scope.js';
  * requests and tokens, so a millionth of one never matters.
  */
 const EPSILON = 1e-6;
+/** The length of the time slices takes are also counted in, on a shared store. */
+export const BUCKET_EPOCH_MS = 1_000;
+/** How long a slice's count is kept in a shared store: far longer than it is read. */
+const EPOCH_TTL_MS = 120_000;
+/** The most slices read to place the waste mark; beyond that (a long outage) the mark waits. */
+const MAX_EPOCHS_READ = 32;
 
 /**
  * A token bucket with continuous refill: it holds at most `capacity` tokens and gains
@@ -12,13 +18,24 @@ const EPSILON = 1e-6;
  * The level may go below zero after `take()` (a charge settled after the fact); the bucket then
  * refuses until it has refilled.
  *
- * Its state is two numbers in a `StateStore`, kept so that processes sharing the store lose no
- * take even when they write at the same moment:
+ * Its state lives in a `StateStore`:
  * - `spent`: every token ever taken, an increment per take (increments from all processes add up);
- * - `wasted`: refill that overflowed a full bucket, set (rarely) when a take finds the bucket full.
+ * - `wasted`: the waste mark, refill that overflowed a full bucket.
  * The level is `capacity + refill since the time origin − wasted − spent`, capped at `capacity`.
- * Two processes that both find the bucket full write nearly the same `wasted`, and either value
- * leaves the level right once both their takes are counted in `spent`.
+ * The waste mark is the highest `refill(τ) − spent before τ` over past times `τ`: each such value
+ * is what the mark must at least be for the bucket to have been full at `τ`.
+ *
+ * On a store that sees every write at once (`MemoryStateStore`), the mark is raised on the spot
+ * when a take finds the bucket full, which is exact. On a store that mirrors a shared backend
+ * (`SyncedStateStore`, which has `unsyncedMs()`), a process does not know what the others took in
+ * the last moments, so it never raises the mark from its own view of `spent`, which would lock
+ * every process out when that view is behind. It places the mark only at the starts of one-second
+ * slices old enough that every process has pushed its takes from before them, from `spent` and
+ * per-slice counts `spent␟<slice>` (increments too). Every value it writes is then at most the true
+ * mark, whoever writes last, so a shared bucket can only err towards admitting: by the refill of
+ * `1 s + 2 · syncIntervalMs` plus the time since the last sync (after a quiet period), and by
+ * what processes take before seeing each other's takes. Until its first sync a process counts its
+ * own takes against a bucket it assumes full (`warmup()` spares that).
  */
 export class TokenBucket {
   readonly capacity: number;
@@ -26,6 +43,13 @@ export class TokenBucket {
   private readonly scope: StateScope;
   private readonly spentKey: string;
   private readonly wastedKey: string;
+  private readonly epochPrefix: string;
+  /** This process's own mark while it has not pulled `spent`: never written to the store. */
+  private provisionalWasted: number | undefined;
+  /** The last slice whose start has been considered for the mark. */
+  private markedEpoch = -Infinity;
+  /** The oldest slice count this process may still be pulling. */
+  private oldestEpochRead = Infinity;
 
   /** `scope` and `name` say where the state lives; by default the bucket keeps it to itself. */
   constructor(capacity: number, refillPerMs: number, scope: StateScope = StateScope.inMemory(), name = 'bucket') {
@@ -34,6 +58,7 @@ export class TokenBucket {
     this.scope = scope;
     this.spentKey = scope.key(`${name}${KEY_SEPARATOR}spent`);
     this.wastedKey = scope.key(`${name}${KEY_SEPARATOR}wasted`);
+    this.epochPrefix = `${this.spentKey}${KEY_SEPARATOR}`;
   }
 
   /** Tokens available at `now` (may be negative while in debt). */
@@ -58,9 +83,14 @@ export class TokenBucket {
   take(amount: number, now: number): void {
     const level = this.uncapped(now);
     const store = this.scope.store;
-    if (level > this.capacity) {
-      // The bucket is full: count the refill that overflowed, so the level starts from `capacity`.
-      store.set(this.wastedKey, (this.scope.number(this.wastedKey) ?? 0) + level - this.capacity);
+    if (store.unsyncedMs === undefined) {
+      // Every write is seen at once: a full bucket raises the mark so the level starts from `capacity`.
+      if (level > this.capacity) store.set(this.wastedKey, (this.scope.number(this.wastedKey) ?? 0) + level - this.capacity);
+    } else {
+      if (level > this.capacity && this.provisionalWasted !== undefined) this.provisionalWasted += level - this.capacity;
+      const epoch = Math.floor((now + this.scope.timeOrigin) / BUCKET_EPOCH_MS);
+      store.increment(`${this.epochPrefix}${epoch}`, amount, EPOCH_TTL_MS);
+      if (epoch < this.oldestEpochRead) this.oldestEpochRead = epoch;
     }
     // A refund cannot fill the bucket past its capacity: `available()` caps it.
     store.increment(this.spentKey, amount);
@@ -86,6 +116,65 @@ export class TokenBucket {
   /** The level before the cap: capacity, plus all refill since the time origin, minus what was wasted and spent. */
   private uncapped(now: number): number {
     const refilled = (now + this.scope.timeOrigin) * this.refillPerMs;
-    return this.capacity + refilled - (this.scope.number(this.wastedKey) ?? 0) - (this.scope.number(this.spentKey) ?? 0);
+    const spent = this.scope.number(this.spentKey) ?? 0;
+    return this.capacity + refilled - this.wasted(now, refilled, spent) - spent;
+  }
+
+  /** The waste mark to use at `now`; on a shared store, first raised from what every process has pushed. */
+  private wasted(now: number, refilled: number, spent: number): number {
+    const store = this.scope.store;
+    const stored = this.scope.number(this.wastedKey) ?? 0;
+    if (store.unsyncedMs === undefined) return stored;
+    const unsyncedMs = store.unsyncedMs(this.spentKey);
+    if (unsyncedMs === undefined) {
+      // Not pulled yet: this process's takes count against a bucket it assumes full from now on.
+      if (this.provisionalWasted === undefined && this.capacity + refilled - stored - spent > this.capacity) {
+        this.provisionalWasted = refilled - spent;
+      }
+      return this.provisionalWasted !== undefined && this.provisionalWasted > stored ? this.provisionalWasted : stored;
+    }
+    this.provisionalWasted = undefined;
+    const sharedNow = now + this.scope.timeOrigin;
+    const settledEpoch = Math.floor((sharedNow - unsyncedMs) / BUCKET_EPOCH_MS);
+    if (settledEpoch <= this.markedEpoch) return stored;
+    return this.raiseMark(sharedNow, settledEpoch, spent, stored);
+  }
+
+  /**
+   * Raises the stored mark to `refill(τ) − spent before τ` at the starts `τ` of the slices up to
+   * `settledEpoch` not considered yet, when higher. `spent before τ` is `spent` less the counts of the
+   * slices from τ on: exact once every process pushed its takes from before τ, and only ever too
+   * high otherwise, so the mark stays on the safe side. Slice counts this process has not pulled yet
+   * hold its own takes only: the slices are considered again once they are pulled.
+   */
+  private raiseMark(sharedNow: number, settledEpoch: number, spent: number, stored: number): number {
+    const store = this.scope.store;
+    const currentEpoch = Math.floor(sharedNow / BUCKET_EPOCH_MS);
+    const firstEpoch = Math.max(this.markedEpoch + 1, settledEpoch - MAX_EPOCHS_READ + 1);
+    if (currentEpoch - firstEpoch >= MAX_EPOCHS_READ * 2) return stored; // syncs are failing: wait for them
+    let mark = stored;
+    let spentFrom = 0;
+    let isComplete = true;
+    for (let epoch = currentEpoch; epoch >= firstEpoch; epoch--) {
+      const key = `${this.epochPrefix}${epoch}`;
+      const count = store.get(key);
+      if (typeof count === 'number') spentFrom += count;
+      if (isComplete && store.unsyncedMs?.(key) === undefined) isComplete = false;
+      if (epoch > settledEpoch) continue;
+      const candidate = epoch * BUCKET_EPOCH_MS * this.refillPerMs - (spent - spentFrom);
+      if (candidate > mark) mark = candidate;
+    }
+    if (mark > stored) store.set(this.wastedKey, mark);
+    if (firstEpoch < this.oldestEpochRead) this.oldestEpochRead = firstEpoch;
+    if (!isComplete) return mark;
+    // Slices up to `settledEpoch` are not read again.
+    if (store.forget !== undefined) {
+      for (let epoch = Math.max(this.oldestEpochRead, settledEpoch - MAX_EPOCHS_READ * 4); epoch <= settledEpoch; epoch++) {
+        store.forget(`${this.epochPrefix}${epoch}`);
+      }
+    }
+    this.oldestEpochRead = settledEpoch + 1;
+    this.markedEpoch = settledEpoch;
+    return mark;
   }
 }

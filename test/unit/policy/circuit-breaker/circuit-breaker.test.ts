@@ -199,4 +199,24 @@ describe('CircuitBreaker', () => {
       expect(() => new CircuitBreaker(options, clock)).toThrow(message);
     }
   });
+
+  it('lets one half-open probe at a time while it runs longer than openMs, and counts its success', () => {
+    const { clock, breaker, transitions } = setup({ consecutiveFailures: 1, openMs: 1_000, halfOpenSuccesses: 2 });
+    fail(breaker, 1);
+    clock.advance(1_000);
+    expect(breaker.tryAcquire()).toBe(true); // the probe, a long stream
+    const generation = breaker.generation;
+    clock.advance(120_000); // far past openMs and the default lease: it still runs
+    expect(breaker.canAcquire()).toBe(false);
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.recordSuccess(generation);
+    expect(breaker.tryAcquire()).toBe(true); // the second probe, only now
+    breaker.recordSuccess(breaker.generation);
+    expect(breaker.state).toBe('closed');
+    expect(transitions.at(-1)).toEqual(['half-open', 'closed', 'probes-succeeded']);
+  });
+
+  it('rejects a probe lease that is not a positive number', () => {
+    expect(() => setup({ probeLeaseMs: 0 })).toThrow(InvalidArgumentError);
+  });
 });
