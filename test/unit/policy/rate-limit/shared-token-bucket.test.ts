@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DeploymentState } from '../../../../src/policy/pool/deployment-state.js';
 import { BUCKET_EPOCH_MS, TokenBucket } from '../../../../src/policy/rate-limit/token-bucket.js';
-import { StateScope } from '../../../../src/policy/state-scope.js';
-import { SyncedStateStore } from '../../../../src/policy/synced-state-store.js';
+import { StateScope } from '../../../../src/state/state-scope.js';
+import { SyncedStateStore } from '../../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../../src/testing/index.js';
 import { settle, TimerClock } from '../timer-clock.js';
 
