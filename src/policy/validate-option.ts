@@ -47,13 +47,18 @@ export function expectKnownKeys(value: object, known: ReadonlySet<string>, path 
   }
 }
 
-/** The error for an unknown key; see {@link expectKnownKeys}. */
+/** Throws the error for an unknown key; see {@link expectKnownKeys}. */
 export function throwUnknownKey(key: string, known: Iterable<string>, path = '', kind = 'an option'): never {
+  throw unknownKeyError(key, known, path, kind);
+}
+
+/** The error for an unknown key, naming the closest valid name (or listing them all). */
+export function unknownKeyError(key: string, known: Iterable<string>, path = '', kind = 'an option'): InvalidArgumentError {
   const field = path === '' ? key : `${path}.${key}`;
   const candidates = [...known];
   const suggestion = closestName(key, candidates);
   const hint = suggestion !== undefined ? `did you mean \`${suggestion}\`?` : `expected one of ${candidates.map((name) => `\`${name}\``).join(', ')}.`;
-  throw new InvalidArgumentError(field, `\`${field}\` is not ${kind}; ${hint}`);
+  return new InvalidArgumentError(field, `\`${field}\` is not ${kind}; ${hint}`);
 }
 
 /** Splits `maxUsdPerRequest` / `max_usd-per request` into lower-case words. */
