@@ -242,7 +242,7 @@ export class CallExecutor {
     }
     if (state.errors.length === 0) {
       throw new AllDeploymentsFailedError(state.attempts, [], {
-        cause: new ResilientLLMError('RLLM_CIRCUIT_OPEN', 'no deployment was available (circuits open, cooling down or rate-limited)', false),
+        cause: new CircuitOpenError('no deployment was available (circuits open, cooling down or rate-limited)'),
       });
     }
     throw callFailure(state.attempts, state.errors);
