@@ -325,7 +325,6 @@ export class ResilientLLM {
             ? options.fallback
             : new FallbackPolicy(options.fallback);
     if (policy !== this.policy && policy !== NO_FALLBACK) this.registry.checkPolicy(policy);
-    // Options were checked by `validateCallOptions` (this call's) and `validateClientOptions`.
     const deadlineMs = options.deadlineMs ?? this.deadlineMs;
     const maxRetries = options.maxRetries ?? this.retry.maxRetries;
     const hedge = options.hedge === false ? undefined : (options.hedge ?? this.hedge);
