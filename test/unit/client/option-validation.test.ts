@@ -55,6 +55,7 @@ describe('unknown keys: one error shape for every option object', () => {
     ['budget', () => build({ budget: { maxUsdPerRequest: 0.01 } }), 'budget.maxUsdPerRequest', 'perRequestUsd'],
     ['Budget', () => new Budget({ perWindowUSD: 5 } as never), 'budget.perWindowUSD', 'perWindowUsd'],
     ['retry', () => build({ retry: { maxRetry: 1 } }), 'retry.maxRetry', 'maxRetries'],
+    ['prices', () => build({ prices: { mine: { inputPerMillion: 1, outputPerMillion: 1, cachedInputPerMilion: 1 } } }), 'prices.mine.cachedInputPerMilion', 'cachedInputPerMillion'],
     ['hedge', () => build({ hedge: { afterMs: 100, maxExtras: 2 } }), 'hedge.maxExtras', 'maxExtra'],
     ['breaker', () => build({ breaker: { openForMs: 5 } }), 'breaker.openForMs', 'openMs'],
     ['deployment', () => build({ models: { main: { provider: 'mock', modle: 'x' } } }), 'models.main.modle', 'model'],
