@@ -68,6 +68,7 @@ export type { ClassifierPromptOptions } from './routing/classifier-prompt.js';
 export { PriceTable, DEFAULT_PRICES } from './cost/price-table.js';
 export type { ModelPrice, PriceTableOptions } from './cost/price-table.js';
 export { computeCost, estimateCost } from './cost/compute-cost.js';
+export { formatUsd } from './cost/format-usd.js';
 export { UsageLedger } from './cost/usage-ledger.js';
 export type { UsageTotals, UsageReport, UsageRecord, UsageLedgerOptions } from './cost/usage-ledger.js';
 export { Budget } from './cost/budget.js';

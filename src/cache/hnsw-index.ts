@@ -1,6 +1,7 @@
 import { HnswLinks } from './hnsw-links.js';
 import { ScoredHeap } from './scored-heap.js';
 import { VectorArena } from './vector-arena.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 
 export type HnswIndexOptions = {
   /** Length of every vector. */
@@ -58,7 +59,7 @@ export class HnswIndex {
     this.dimensions = options.dimensions;
     this.maxNeighbors = options.maxNeighbors ?? 16;
     if (!Number.isInteger(this.maxNeighbors) || this.maxNeighbors < 2 || this.maxNeighbors > 127) {
-      throw new RangeError(`Expected \`maxNeighbors\` to be an integer from 2 to 127, got ${this.maxNeighbors}.`);
+      throw new InvalidArgumentError('maxNeighbors', `Expected \`maxNeighbors\` to be an integer from 2 to 127, got ${this.maxNeighbors}.`);
     }
     this.efConstruction = options.efConstruction ?? 48;
     this.efSearch = options.efSearch ?? 64;
@@ -89,7 +90,7 @@ export class HnswIndex {
   /** Adds a vector (normalized on the way in) and returns its node number. */
   add(vector: Float32Array): number {
     if (vector.length !== this.dimensions) {
-      throw new RangeError(`Expected a vector of ${this.dimensions} dimensions, got ${vector.length}.`);
+      throw new InvalidArgumentError('vector', `Expected a vector of ${this.dimensions} dimensions, got ${vector.length}.`);
     }
     const reusable = this.takeFreeSlot();
     const node = reusable ?? this.allocate();

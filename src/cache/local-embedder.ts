@@ -1,5 +1,6 @@
 import type { Embedder } from './embedder.js';
 import { WORD_PATTERN } from './question-text.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 
 export type LocalEmbedderOptions = {
   /** Vector length; features are hashed into this many buckets. @default 384 */
@@ -9,6 +10,8 @@ export type LocalEmbedderOptions = {
   /** Weight of character trigrams (spelling variants, inflections). @default 0.6 */
   readonly trigramWeight?: number;
 };
+
+const EMBEDDER_KEYS = optionKeys<LocalEmbedderOptions>()('dimensions', 'bigramWeight', 'trigramWeight');
 
 /** Words too common to say what a question is about; they still count, at a tenth of the weight. */
 const STOPWORDS = new Set(
@@ -28,10 +31,12 @@ const STOPWORD_WEIGHT = 0.1;
  * (see docs/cache.md for its limits).
  */
 export function localEmbedder(options: LocalEmbedderOptions = {}): Embedder {
+  expectObject('embedder', options);
+  expectKnownKeys(options, EMBEDDER_KEYS, 'embedder', 'a localEmbedder option');
+  if (options.dimensions !== undefined) expectInteger('embedder.dimensions', options.dimensions, 8);
+  if (options.bigramWeight !== undefined) expectNumber('embedder.bigramWeight', options.bigramWeight, 0);
+  if (options.trigramWeight !== undefined) expectNumber('embedder.trigramWeight', options.trigramWeight, 0);
   const dimensions = options.dimensions ?? 384;
-  if (!Number.isInteger(dimensions) || dimensions < 8) {
-    throw new RangeError(`Expected \`dimensions\` to be an integer ≥ 8, got ${dimensions}.`);
-  }
   const bigramWeight = options.bigramWeight ?? 0.7;
   const trigramWeight = options.trigramWeight ?? 0.6;
   const embedOne = (text: string): Float32Array => {

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { HnswIndex } from './hnsw-index.js';
 import type { VectorMatch, VectorRecord, VectorSearchOptions, VectorStore } from './vector-store.js';
+import { InvalidArgumentError } from '../errors/errors.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectObject, failOption, optionKeys } from '../policy/validate-option.js';
 
 export type MemoryVectorStoreOptions = {
   /** Records kept across all namespaces; the least recently used go first. @default 10_000 */
@@ -53,12 +55,9 @@ export class MemoryVectorStore<TPayload = unknown> implements VectorStore<TPaylo
   private readonly indexThreshold: number;
 
   constructor(options: MemoryVectorStoreOptions = {}) {
+    validateStoreOptions(options);
     const maxEntries = options.maxEntries ?? 10_000;
     const ttlMs = options.ttlMs ?? 86_400_000;
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`Expected \`maxEntries\` to be a positive integer, got ${maxEntries}.`);
-    }
-    if (!(ttlMs >= 0)) throw new RangeError(`Expected \`ttlMs\` to be a non-negative number, got ${ttlMs}.`);
     this.options = options;
     this.indexThreshold = options.indexThreshold ?? 256;
     this.entries = new LRUCache<string, Slot<TPayload>>({
@@ -79,7 +78,8 @@ export class MemoryVectorStore<TPayload = unknown> implements VectorStore<TPaylo
       const vector = record.vector;
       let partition = this.partitions.get(namespace);
       if (vector && partition && partition.dimensions !== vector.length) {
-        throw new RangeError(
+        throw new InvalidArgumentError(
+          'vector',
           `Expected a vector of ${partition.dimensions} dimensions in namespace ${namespace}, got ${vector.length}.`,
         );
       }
@@ -109,7 +109,7 @@ export class MemoryVectorStore<TPayload = unknown> implements VectorStore<TPaylo
     const partition = this.partitions.get(namespace);
     if (!partition) return [];
     if (partition.dimensions !== vector.length) {
-      throw new RangeError(`Expected a vector of ${partition.dimensions} dimensions in namespace ${namespace}, got ${vector.length}.`);
+      throw new InvalidArgumentError('vector', `Expected a vector of ${partition.dimensions} dimensions in namespace ${namespace}, got ${vector.length}.`);
     }
     const candidates: { slot: Slot<TPayload>; score: number }[] = [];
     if (partition.index) {
@@ -200,4 +200,31 @@ function dotProduct(left: Float32Array, right: Float32Array): number {
   let sum = 0;
   for (let index = 0; index < left.length; index++) sum += left[index]! * right[index]!;
   return sum;
+}
+
+const STORE_KEYS = optionKeys<MemoryVectorStoreOptions>()(
+  'maxEntries',
+  'ttlMs',
+  'now',
+  'indexThreshold',
+  'maxNeighbors',
+  'efConstruction',
+  'efSearch',
+  'random',
+  'shouldUseSimd',
+);
+
+/** Checked when the store is built: the index options are otherwise only read at the 256th entry. */
+function validateStoreOptions(options: MemoryVectorStoreOptions): void {
+  expectObject('store', options);
+  expectKnownKeys(options, STORE_KEYS, 'store', 'a MemoryVectorStore option');
+  if (options.maxEntries !== undefined) expectInteger('store.maxEntries', options.maxEntries, 1);
+  if (options.ttlMs !== undefined) expectNumber('store.ttlMs', options.ttlMs, 0);
+  if (options.indexThreshold !== undefined) expectInteger('store.indexThreshold', options.indexThreshold, 1, true);
+  const maxNeighbors = options.maxNeighbors;
+  if (maxNeighbors !== undefined && !(Number.isInteger(maxNeighbors) && maxNeighbors >= 2 && maxNeighbors <= 127)) {
+    failOption('store.maxNeighbors', 'an integer from 2 to 127', maxNeighbors);
+  }
+  if (options.efConstruction !== undefined) expectInteger('store.efConstruction', options.efConstruction, 1);
+  if (options.efSearch !== undefined) expectInteger('store.efSearch', options.efSearch, 1);
 }

@@ -3,6 +3,10 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import type { Embedder } from './embedder.js';
+import { InvalidResponseError } from '../errors/errors.js';
+import { expectInteger, expectKnownKeys, expectObject, failOption, optionKeys } from '../policy/validate-option.js';
+
+const EMBEDDER_KEYS = optionKeys<ProviderEmbedderOptions>()('provider', 'model', 'dimensions', 'shouldRequestDimensions', 'transport', 'headers', 'clock');
 
 export type ProviderEmbedderOptions = {
   /** An adapter whose `embed()` is implemented (OpenAI, Gemini, an OpenAI-compatible gateway). */
@@ -23,14 +27,13 @@ export type ProviderEmbedderOptions = {
 
 /** An `Embedder` over a provider adapter's embedding endpoint. */
 export function providerEmbedder(options: ProviderEmbedderOptions): Embedder {
+  expectObject('embedder', options);
+  expectKnownKeys(options, EMBEDDER_KEYS, 'embedder', 'a providerEmbedder option');
   const { provider, model } = options;
+  if (typeof provider?.embed !== 'function') failOption('embedder.provider', 'an adapter that implements embed()', provider);
+  if (typeof model !== 'string' || model === '') failOption('embedder.model', 'an embedding model id', model);
+  if (options.dimensions !== undefined) expectInteger('embedder.dimensions', options.dimensions, 1);
   let dimensions = options.dimensions ?? 0;
-  if (typeof provider.embed !== 'function') {
-    throw new TypeError(`Expected \`provider\` to implement embed(); the ${provider.kind} adapter does not.`);
-  }
-  if (options.dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 1)) {
-    throw new RangeError(`Expected \`dimensions\` to be a positive integer, got ${dimensions}.`);
-  }
   let transport = options.transport;
   const clock = options.clock ?? systemClock;
   return {
@@ -45,12 +48,12 @@ export function providerEmbedder(options: ProviderEmbedderOptions): Embedder {
         { signal, transport, clock, ...(options.headers ? { headers: options.headers } : {}) },
       );
       if (result.embeddings.length !== texts.length) {
-        throw new RangeError(`${provider.kind}/${model}: expected ${texts.length} embeddings, got ${result.embeddings.length}.`);
+        throw new InvalidResponseError(`expected ${texts.length} embeddings, got ${result.embeddings.length}`, { provider: provider.kind, model });
       }
       for (const vector of result.embeddings) {
         if (dimensions === 0) dimensions = vector.length;
         if (vector.length !== dimensions) {
-          throw new RangeError(`${provider.kind}/${model}: expected ${dimensions} dimensions, got ${vector.length}.`);
+          throw new InvalidResponseError(`expected ${dimensions} dimensions, got ${vector.length}`, { provider: provider.kind, model });
         }
       }
       return [...result.embeddings];

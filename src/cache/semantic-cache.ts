@@ -1,7 +1,6 @@
 import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../client/types.js';
 import { CacheError, type CacheOperation } from './cache-error.js';
 import { frozenCopy } from './frozen-copy.js';
-import { expectNumber } from '../policy/validate-option.js';
 import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
 import type { Embedder } from './embedder.js';
 import { localEmbedder } from './local-embedder.js';
@@ -10,6 +9,7 @@ import { checkGuards, questionFacts, type GuardOptions, type GuardRejection } fr
 import { compact } from './question-text.js';
 import type { CacheContext, CacheLookup, ResponseCache } from './response-cache.js';
 import type { VectorMatch, VectorStore } from './vector-store.js';
+import { expectFraction, expectFunction, expectInteger, expectKnownKeys, expectNumber, expectObject, expectOneOf, failOption, optionKeys } from '../policy/validate-option.js';
 
 /** What the cache keeps per entry. Plain data, so a shared store can serialize it. */
 export type CachedAnswer = {
@@ -117,18 +117,12 @@ export class SemanticCache implements ResponseCache {
   private readonly now: () => number;
 
   constructor(options: SemanticCacheOptions = {}) {
+    validateSemanticCacheOptions(options);
     const threshold = options.threshold ?? 0.7;
-    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be in (0, 1], got ${threshold}.`);
     const minMargin = options.minMargin ?? 0.08;
-    if (!(minMargin >= 0 && minMargin < 1)) throw new RangeError(`Expected \`minMargin\` to be in [0, 1), got ${minMargin}.`);
     const candidates = options.candidates ?? 1;
-    if (!Number.isInteger(candidates) || candidates < 1) {
-      throw new RangeError(`Expected \`candidates\` to be a positive integer, got ${candidates}.`);
-    }
     const maxTemperature = options.maxTemperature ?? 0.5;
-    if (!(maxTemperature >= 0)) throw new RangeError(`Expected \`maxTemperature\` to be a non-negative number, got ${maxTemperature}.`);
     const lookupTimeoutMs = options.lookupTimeoutMs ?? 500;
-    expectNumber('lookupTimeoutMs', lookupTimeoutMs, 0, true);
     this.lookupTimeoutMs = lookupTimeoutMs;
     this.options = options;
     this.threshold = threshold;
@@ -305,4 +299,44 @@ function strongestRival(matches: readonly VectorMatch<CachedAnswer>[], index: nu
     if (other !== index && compact(matches[other]!.payload.question) !== own) return matches[other]!.score;
   }
   return -Infinity;
+}
+
+const CACHE_KEYS = optionKeys<SemanticCacheOptions>()(
+  'embedder',
+  'store',
+  'maxEntries',
+  'ttlMs',
+  'threshold',
+  'minMargin',
+  'isSemantic',
+  'maxTemperature',
+  'shouldCacheToolCalls',
+  'guards',
+  'verify',
+  'shadow',
+  'candidates',
+  'now',
+  'onEvent',
+  'lookupTimeoutMs',
+);
+const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities');
+
+function validateSemanticCacheOptions(options: SemanticCacheOptions): void {
+  expectObject('cache', options);
+  expectKnownKeys(options, CACHE_KEYS, 'cache', 'a SemanticCache option');
+  if (options.maxEntries !== undefined) expectInteger('cache.maxEntries', options.maxEntries, 1);
+  if (options.ttlMs !== undefined) expectNumber('cache.ttlMs', options.ttlMs, 0);
+  if (options.lookupTimeoutMs !== undefined) expectNumber('cache.lookupTimeoutMs', options.lookupTimeoutMs, 0);
+  if (options.threshold !== undefined) expectFraction('cache.threshold', options.threshold);
+  if (options.minMargin !== undefined && !(typeof options.minMargin === 'number' && options.minMargin >= 0 && options.minMargin < 1)) {
+    failOption('cache.minMargin', 'a number in [0, 1)', options.minMargin);
+  }
+  if (options.candidates !== undefined) expectInteger('cache.candidates', options.candidates, 1);
+  if (options.maxTemperature !== undefined && options.maxTemperature !== Infinity) expectNumber('cache.maxTemperature', options.maxTemperature, 0);
+  if (options.shadow !== undefined) expectOneOf('cache.shadow', options.shadow, [false, 'semantic', 'all']);
+  if (options.guards !== undefined) {
+    expectObject('cache.guards', options.guards);
+    expectKnownKeys(options.guards, GUARD_KEYS, 'cache.guards');
+  }
+  for (const key of ['verify', 'now', 'onEvent'] as const) if (options[key] !== undefined) expectFunction(`cache.${key}`, options[key]);
 }

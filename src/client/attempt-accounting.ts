@@ -8,6 +8,7 @@ import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './call
 import { HedgeLostError } from './hedge-race.js';
 import type { AttemptOutcome } from './run-attempt.js';
 import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
+import { formatUsd } from '../cost/format-usd.js';
 
 /** Which attempt an event is about; built only when someone listens. */
 export function attemptRef(plan: CallPlan, attempt: number, candidate: Candidate) {
@@ -157,7 +158,7 @@ export function checkBudget(env: ExecutorEnvironment, plan: CallPlan, state: Cal
     // Nothing was sent: the rate-limit tokens the pick took go back.
     candidate.deployment.cancel(plan.estimatedTokens, candidate.generation);
     throw new BudgetExceededError(
-      `this call has spent $${spent.toFixed(6)} and the next attempt may cost $${estimate.toFixed(6)}, over the per-request budget of $${plan.maxCostUsd}`,
+      `this call has spent ${formatUsd(spent)} and the next attempt may cost ${formatUsd(estimate)}, over the per-request budget of ${formatUsd(plan.maxCostUsd)}`,
       plan.maxCostUsd,
       spent + estimate,
     );

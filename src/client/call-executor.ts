@@ -1,4 +1,4 @@
-import { AllDeploymentsFailedError, CircuitOpenError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, callFailure, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { ZERO_USAGE } from '../cost/add-usage.js';
 import type { UsageLedger } from '../cost/usage-ledger.js';
@@ -234,10 +234,10 @@ export class CallExecutor {
     }
     if (state.errors.length === 0) {
       throw new AllDeploymentsFailedError(state.attempts, [], {
-        cause: new ResilientLLMError('RLLM_CIRCUIT_OPEN', 'no deployment was available (circuits open, cooling down or rate-limited)', false),
+        cause: new CircuitOpenError('no deployment was available (circuits open, cooling down or rate-limited)'),
       });
     }
-    throw new AllDeploymentsFailedError(state.attempts, state.errors);
+    throw callFailure(state.attempts, state.errors);
   }
 
   /** Picks and acquires a deployment of `pool`, or undefined when none can take the call now. */

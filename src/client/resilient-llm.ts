@@ -33,7 +33,8 @@ import type { AnyTool } from '../tools/tool.js';
 import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
 import { validateChatRequest } from './validate-request.js';
-import { validateClientOptions } from './validate-client-options.js';
+import { checkBudgetPrices } from './check-budget-prices.js';
+import { validateCallOptions, validateClientOptions } from './validate-client-options.js';
 
 const DEFAULT_DEADLINE_MS = 300_000;
 
@@ -117,6 +118,7 @@ export class ResilientLLM {
     this.prices = new PriceTable(options.prices);
     const state = StateScope.forClient(options.stateStore, this.clock);
     this.budget = options.budget ? new Budget(options.budget, state.child('budget')) : undefined;
+    checkBudgetPrices(options, this.budget, this.prices);
     this.ledger = new UsageLedger(options.stateStore ? { store: options.stateStore } : {});
     this.cache = options.cache;
     this.cacheStores = options.cache ? new CacheStores(options.cache, this.events, this.clock) : undefined;
@@ -247,6 +249,7 @@ export class ResilientLLM {
   private async run(input: CallInput): Promise<ChatResponse> {
     if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
     const { options, isStream, onPart } = input;
+    validateCallOptions(options);
     const request = validateChatRequest(input.request);
     const signal: AbortSignalLike | undefined = input.token ?? options.signal;
     const requestId = this.generateId();
@@ -350,17 +353,8 @@ export class ResilientLLM {
             : new FallbackPolicy(options.fallback);
     if (policy !== this.policy && policy !== NO_FALLBACK) this.registry.checkPolicy(policy);
     const deadlineMs = options.deadlineMs ?? this.deadlineMs;
-    if (!(typeof deadlineMs === 'number' && deadlineMs > 0)) {
-      throw new InvalidArgumentError('deadlineMs', `Expected \`deadlineMs\` to be a positive number, got ${String(deadlineMs)}.`);
-    }
     const maxRetries = options.maxRetries ?? this.retry.maxRetries;
-    if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) {
-      throw new InvalidArgumentError('maxRetries', `Expected \`maxRetries\` to be a non-negative integer, got ${String(maxRetries)}.`);
-    }
     const hedge = options.hedge === false ? undefined : (options.hedge ?? this.hedge);
-    if (hedge !== undefined && !(typeof hedge.afterMs === 'number' && hedge.afterMs > 0)) {
-      throw new InvalidArgumentError('hedge.afterMs', `Expected \`hedge.afterMs\` to be a positive number of milliseconds, got ${String(hedge.afterMs)}.`);
-    }
     return {
       requestId,
       request,

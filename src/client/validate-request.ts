@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/errors.js';
+import { unknownKeyError } from '../policy/validate-option.js';
 import type { NormalizedChatRequest as ChatRequest } from './types.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -76,6 +77,11 @@ export const chatRequestSchema = z.object({
   providerOptions: z.record(z.string(), jsonObject).optional(),
 }).strict();
 
+/** Top-level request fields, for the suggestion on a misspelt one (the tool-loop fields included). */
+const REQUEST_FIELDS: readonly string[] = [...Object.keys(chatRequestSchema.shape), 'schema', 'schemaName', 'maxToolRepairs', 'escalate'];
+/** Call options put in the request by mistake: the message points to the second argument instead. */
+const CALL_OPTION_NAMES: ReadonlySet<string> = new Set(['signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata']);
+
 const DISCRIMINATOR_VALUES: Readonly<Record<string, string>> = {
   role: 'one of "system", "user", "assistant", "tool"',
   type: 'a known part type ("text", "image"; for responseFormat "text", "json", "json_schema")',
@@ -128,6 +134,9 @@ export function toInvalidArgumentError(issues: readonly z.core.$ZodIssue[], inpu
       expected = issue.message;
       break;
     case 'unrecognized_keys':
+      if (issue.path.length === 0 && !CALL_OPTION_NAMES.has(issue.keys[0]!)) {
+        return unknownKeyError(issue.keys[0]!, REQUEST_FIELDS, prefix.replace(/\.$/, ''), 'a request field');
+      }
       return new InvalidArgumentError(
         prefix + [...issue.path.map(String), issue.keys[0]!].join('.'),
         `Expected no \`${issue.keys.join('`, `')}\` in the request (a typo? call options such as \`signal\` go in the second argument).`,

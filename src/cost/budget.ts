@@ -1,6 +1,8 @@
 import { BudgetExceededError, InvalidArgumentError } from '../errors/errors.js';
 import type { TenantQuotaOptions } from './tenant-quotas.js';
 import { KEY_SEPARATOR, StateScope } from '../state/state-scope.js';
+import { expectKnownKeys, expectNumber, expectObject, expectOneOf, optionKeys } from '../policy/validate-option.js';
+import { formatUsd } from './format-usd.js';
 
 /** Spending limits in USD. Omit a limit to leave it unchecked. */
 export type BudgetOptions = {
@@ -16,7 +18,16 @@ export type BudgetOptions = {
    * one is refused before sending with `TenantQuotaExceededError`.
    */
   readonly tenants?: TenantQuotaOptions;
+  /**
+   * What a client does with a model it has no price for, which the budget therefore cannot limit.
+   * `'refuse'` (fail closed): the client is not built while an alias uses such a model; give it a
+   * price in `prices`. `'allow'`: its calls go through, neither estimated nor counted.
+   * @default 'refuse'
+   */
+  readonly unpricedModels?: 'refuse' | 'allow';
 };
+
+const BUDGET_KEYS = optionKeys<BudgetOptions>()('perRequestUsd', 'perWindowUsd', 'windowMs', 'unpricedModels', 'tenants');
 
 /** A hold on the window taken by `Budget.reserve`; settle it once the call ends. */
 export type BudgetReservation = {
@@ -46,6 +57,8 @@ export class Budget {
   readonly perRequestUsd: number | undefined;
   readonly perWindowUsd: number | undefined;
   readonly windowMs: number;
+  /** Whether calls to models without a price may go through unchecked. */
+  readonly isUnpricedAllowed: boolean;
   private readonly slotMs: number;
   private readonly scope: StateScope;
   private readonly slotPrefix: string;
@@ -57,12 +70,16 @@ export class Budget {
 
   /** `scope` says where the spend counters live; by default the budget keeps them to itself. */
   constructor(options: BudgetOptions = {}, scope: StateScope = StateScope.inMemory()) {
-    this.perRequestUsd = validateUsd('budget.perRequestUsd', options.perRequestUsd);
-    this.perWindowUsd = validateUsd('budget.perWindowUsd', options.perWindowUsd);
+    expectObject('budget', options);
+    expectKnownKeys(options, BUDGET_KEYS, 'budget');
+    if (options.perRequestUsd !== undefined) expectNumber('budget.perRequestUsd', options.perRequestUsd, 0);
+    if (options.perWindowUsd !== undefined) expectNumber('budget.perWindowUsd', options.perWindowUsd, 0);
+    if (options.windowMs !== undefined) expectNumber('budget.windowMs', options.windowMs, 0, true);
+    if (options.unpricedModels !== undefined) expectOneOf('budget.unpricedModels', options.unpricedModels, ['refuse', 'allow']);
+    this.perRequestUsd = options.perRequestUsd;
+    this.perWindowUsd = options.perWindowUsd;
+    this.isUnpricedAllowed = options.unpricedModels === 'allow';
     const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-    if (!Number.isFinite(windowMs) || windowMs <= 0) {
-      throw new InvalidArgumentError('budget.windowMs', `Expected \`budget.windowMs\` to be a positive number, got ${String(windowMs)}.`);
-    }
     this.windowMs = windowMs;
     this.slotMs = windowMs / SLOTS;
     this.scope = scope;
@@ -147,16 +164,4 @@ export class Budget {
   private slotOf(now: number): number {
     return Math.floor((now + this.scope.timeOrigin) / this.slotMs);
   }
-}
-
-function validateUsd(field: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(field, `Expected \`${field}\` to be a non-negative number, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function formatUsd(value: number): string {
-  return `$${value.toFixed(value < 0.01 ? 6 : 4)}`;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/errors.js';
+import { expectKnownKeys, expectObject, optionKeys } from '../policy/validate-option.js';
 
 /** What one model costs, in USD per million tokens, and how much it can hold. */
 export type ModelPrice = {
@@ -132,6 +133,8 @@ export class PriceTable {
   }
 }
 
+const PRICE_KEYS = optionKeys<ModelPrice>()('inputPerMillion', 'outputPerMillion', 'cachedInputPerMillion', 'contextWindow', 'maxOutputTokens');
+
 function validatePrice(model: string, price: ModelPrice): void {
   const check = (field: keyof ModelPrice, isRequired: boolean, isInteger: boolean): void => {
     const value = price[field];
@@ -149,6 +152,8 @@ function validatePrice(model: string, price: ModelPrice): void {
   if (typeof model !== 'string' || model.trim() === '') {
     throw new InvalidArgumentError('prices', `Expected a model name to be a non-empty string, got ${JSON.stringify(model)}.`);
   }
+  expectObject(`prices.${model}`, price);
+  expectKnownKeys(price, PRICE_KEYS, `prices.${model}`);
   check('inputPerMillion', true, false);
   check('outputPerMillion', true, false);
   check('cachedInputPerMillion', false, false);

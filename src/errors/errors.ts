@@ -151,10 +151,14 @@ export class CircuitOpenError extends ResilientLLMError {
   }
 }
 
-/** Every deployment the policy allowed failed. `attempts` lists them; `cause` is the first error. */
+/**
+ * Attempts on two or more deployments (a chain, a pool) all failed. `errors` holds every failed
+ * attempt's error in order, `lastError` the last one, `attempts` every attempt, and `cause` the
+ * first error. When every attempt went to one deployment, that deployment's own error is thrown
+ * instead (see {@link callFailure}).
+ */
 export class AllDeploymentsFailedError extends ResilientLLMError {
   override readonly name = 'AllDeploymentsFailedError';
-  readonly attempts: readonly Attempt[];
   readonly errors: readonly ResilientLLMError[];
   constructor(attempts: readonly Attempt[], errors: readonly ResilientLLMError[], details: ErrorDetails = {}) {
     const last = errors[errors.length - 1];
@@ -164,12 +168,37 @@ export class AllDeploymentsFailedError extends ResilientLLMError {
       false,
       { ...details, cause: details.cause ?? errors[0] },
     );
-    this.attempts = attempts;
+    this.withAttempts(attempts);
     this.errors = errors;
+  }
+  override get attempts(): readonly Attempt[] {
+    return super.attempts ?? [];
+  }
+  /** The error of the last failed attempt. */
+  get lastError(): ResilientLLMError | undefined {
+    return this.errors[this.errors.length - 1];
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), attempts: this.attempts, errors: this.errors.map((error) => error.toJSON()) };
   }
+}
+
+/**
+ * What a call that failed everywhere throws. When every attempt went to one deployment (a client
+ * with one model, or a chain whose other aliases were never tried), that deployment's last error
+ * as it is: a 401 is an `AuthenticationError`, a persistent 429 a `RateLimitError`, as the vendor
+ * SDKs throw them, with the call's `attempts` set on it. Attempts on two or more deployments: `AllDeploymentsFailedError` with them all.
+ */
+export function callFailure(attempts: readonly Attempt[], errors: readonly ResilientLLMError[]): ResilientLLMError {
+  const last = errors[errors.length - 1];
+  let deploymentId: string | undefined;
+  for (const attempt of attempts) {
+    if (attempt.outcome === 'skipped') continue;
+    if (deploymentId !== undefined && attempt.deploymentId !== deploymentId) return new AllDeploymentsFailedError(attempts, errors);
+    deploymentId = attempt.deploymentId;
+  }
+  if (!last) return new AllDeploymentsFailedError(attempts, errors);
+  return last.withAttempts(attempts);
 }
 
 /** A monthly, windowed or per-request budget would be exceeded; the call was not sent. */
@@ -274,7 +303,7 @@ export class ToolRepairError extends ResilientLLMError {
     this.reason = reason;
   }
   /** Every attempt of every call of the loop (deployments, outcomes, tokens). */
-  get attempts(): readonly Attempt[] {
+  override get attempts(): readonly Attempt[] {
     return this.repairAttempts.flatMap((attempt) => attempt.response.attempts);
   }
   override toJSON(): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { Attempt } from '../client/types.js';
+
 /** Stable error codes, one per failure kind. Codes never change once released. */
 export type ErrorCode =
   | 'RLLM_INVALID_ARGUMENT'
@@ -84,6 +86,8 @@ export class ResilientLLMError extends Error {
   readonly requestId?: string;
   readonly providerCode?: string;
   readonly hasEmittedOutput?: boolean;
+  /** Set (not initialized, so errors stay plain) by `withAttempts`. */
+  declare private callAttempts?: readonly Attempt[];
 
   constructor(code: ErrorCode, message: string, isRetryable: boolean, details: ErrorDetails = {}) {
     super(redact(message), details.cause === undefined ? undefined : { cause: details.cause });
@@ -96,6 +100,17 @@ export class ResilientLLMError extends Error {
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.providerCode !== undefined) this.providerCode = details.providerCode;
     if (details.hasEmittedOutput !== undefined) this.hasEmittedOutput = details.hasEmittedOutput;
+  }
+
+  /** Every attempt of the call, on the error a failed call throws; undefined on an adapter's own error. */
+  get attempts(): readonly Attempt[] | undefined {
+    return this.callAttempts;
+  }
+
+  /** Attaches the call's attempts (the client does, to the error a failed call throws). */
+  withAttempts(attempts: readonly Attempt[]): this {
+    this.callAttempts = attempts;
+    return this;
   }
 
   /** A plain, log-safe object: no keys, no auth headers, no request bodies. */

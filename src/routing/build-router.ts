@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../errors/errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { RouterChat } from './alias-classifier.js';
-import { TaskRouter, type TaskRouterOptions } from './router.js';
+import { expectObject, failOption, throwUnknownKey } from '../policy/validate-option.js';
+import { ROUTER_KEYS, TaskRouter, type TaskRouterOptions } from './router.js';
 
 /** What the client lends its router. */
 export type RouterServices = {
@@ -18,6 +19,15 @@ export type RouterServices = {
  * with every tier's alias and the LLM classifier's alias checked against the configured ones.
  */
 export function buildRouter(option: Readonly<Record<string, string>> | TaskRouterOptions, services: RouterServices): TaskRouter {
+  expectObject('router', option);
+  if (!('tiers' in option)) {
+    // The shorthand maps tiers to aliases; a key whose value is not an alias is a misspelt option.
+    for (const [key, value] of Object.entries(option)) {
+      if (typeof value === 'string') continue;
+      if (ROUTER_KEYS.has(key)) failOption('router.tiers', `the tier → alias map when \`router.${key}\` is set`, undefined);
+      throwUnknownKey(key, ROUTER_KEYS, 'router', 'a router option or tier');
+    }
+  }
   const options: TaskRouterOptions =
     'tiers' in option && typeof option.tiers === 'object' ? (option as TaskRouterOptions) : { tiers: option as Readonly<Record<string, string>> };
   for (const [tier, alias] of Object.entries(options.tiers)) {

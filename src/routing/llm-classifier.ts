@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { abortable } from '../shared/abortable.js';
 import { aliasClassifier, type RouterChat } from './alias-classifier.js';
 import { lastUserContent } from './classify-task.js';
+import { expectDurationMs, expectInteger, expectKnownKeys, expectObject, optionKeys } from '../policy/validate-option.js';
 
 /** What the routed call passes on to an LLM classifier, so its call can be charged and traced. */
 export type LlmClassifyContext = {
@@ -76,6 +77,8 @@ export class LlmClassifier {
     tiers: Readonly<Record<string, string>>,
     services: { readonly chat?: RouterChat | undefined; readonly clock?: Clock | undefined },
   ) {
+    expectObject('router.llmClassifier', options);
+    expectKnownKeys(options, LLM_CLASSIFIER_KEYS, 'router.llmClassifier');
     this.tiers = tiers;
     this.tierNames = Object.keys(tiers);
     this.classify = pickClassify(options, this.tierNames, services.chat);
@@ -185,19 +188,17 @@ function pickClassify(options: LlmClassifierOptions, tierNames: readonly string[
   });
 }
 
+const LLM_CLASSIFIER_KEYS = optionKeys<LlmClassifierOptions>()('alias', 'classify', 'descriptions', 'maxPromptChars', 'timeoutMs', 'cacheSize', 'cacheTtlMs');
+
 /** Validates a non-negative integer option; `fallback` when it is undefined. */
 export function nonNegativeInteger(field: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InvalidArgumentError(field, `Expected \`${field}\` to be a non-negative integer, got ${String(value)}.`);
-  }
+  expectInteger(field, value, 0);
   return value;
 }
 
 function positive(field: string, value: number): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new InvalidArgumentError(field, `Expected \`${field}\` to be a positive number of milliseconds, got ${String(value)}.`);
-  }
+  expectDurationMs(field, value);
   return value;
 }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import type { RouterChat } from './alias-classifier.js';
 import { classifyTask } from './classify-task.js';
 import { LlmClassifier, nonNegativeInteger, type LlmClassifierOptions, type LlmClassifyContext } from './llm-classifier.js';
+import { expectKnownKeys, expectObject, optionKeys } from '../policy/validate-option.js';
 
 export type { RouterChat } from './alias-classifier.js';
 export type { LlmClassifierOptions, LlmClassify, LlmClassifyContext, LlmLabel } from './llm-classifier.js';
@@ -70,6 +71,18 @@ export type RouteDecision = {
 
 const DEFAULT_RESERVED_OUTPUT_TOKENS = 1_024;
 
+/** Keys of the full router options; any other key of a `router` object is a tier (the shorthand). */
+export const ROUTER_KEYS = optionKeys<TaskRouterOptions>()(
+  'tiers',
+  'classifier',
+  'llmClassifier',
+  'contextWindows',
+  'reservedOutputTokens',
+  'longPromptTokens',
+  'chat',
+  'clock',
+);
+
 /** A classifier's choice, before the context-window check. */
 type Classified = TierChoice & Pick<RouteDecision, 'source' | 'classifierCost' | 'classifierUsage'>;
 
@@ -88,6 +101,8 @@ export class TaskRouter {
   private readonly longPromptTokens: number | undefined;
 
   constructor(options: TaskRouterOptions) {
+    expectObject('router', options);
+    expectKnownKeys(options, ROUTER_KEYS, 'router');
     this.tiers = validateTiers(options.tiers);
     this.tierNames = Object.keys(this.tiers);
     this.classifier = options.classifier;

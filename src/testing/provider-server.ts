@@ -48,7 +48,7 @@ export type ProviderBaseURLKind = ProviderProtocol | 'openai-compatible';
 export type ProviderServer = {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  /** The `baseURL` to give an adapter: `<url>/v1` (OpenAI, Anthropic) or `<url>/v1beta` (Gemini). */
+  /** The `baseURL` to give an adapter, in its vendor SDK's convention: `<url>/v1` (OpenAI and compatible servers), `<url>` (Anthropic, Gemini). */
   baseURL(kind: ProviderBaseURLKind): string;
   /** Every request received, in arrival order. */
   readonly requests: readonly ProviderServerRequest[];
@@ -246,7 +246,7 @@ export async function createProviderServer(options: ProviderServerOptions = {}):
 
   return {
     url,
-    baseURL: (kind) => (kind === 'gemini' ? `${url}/v1beta` : `${url}/v1`),
+    baseURL: (kind) => (kind === 'gemini' || kind === 'anthropic' ? url : `${url}/v1`),
     requests,
     requestsFor: (model) => requests.filter((request) => request.model === model),
     setScript(next) {

@@ -63,9 +63,9 @@ describe.each(PROTOCOLS)('%s: HTTP faults', (protocol) => {
 
     const { error, elapsedMs } = await timed(() => llm.chat({ model: 'main', messages: userTurn() }));
 
-    expect(error).toBeInstanceOf(AllDeploymentsFailedError);
-    expect((error as AllDeploymentsFailedError).cause).toBeInstanceOf(RateLimitError);
-    expect((error as AllDeploymentsFailedError).cause).toMatchObject({ retryAfterMs: 1000, status: 429 });
+    // One deployment: its own typed error, as the README's error table says.
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ retryAfterMs: 1000, status: 429 });
     expect(harness.requestsFor('main')).toHaveLength(1);
     expect(elapsedMs).toBeLessThan(500);
   });
@@ -121,20 +121,18 @@ describe.each(PROTOCOLS)('%s: HTTP faults', (protocol) => {
     expect(elapsedMs).toBeLessThan(1500);
   });
 
-  it('throws AllDeploymentsFailedError with every attempt and the first error as cause when a lone deployment stays down', async () => {
+  it('throws the lone deployment\'s own typed error, with every attempt on it, when it stays down', async () => {
     const harness = await startHarness(protocol, { main: [overloaded()] });
     const llm = harness.client({ models: { main: 'main' } });
 
     const { error, elapsedMs } = await timed(() => llm.chat({ model: 'main', messages: userTurn() }));
 
-    expect(error).toBeInstanceOf(AllDeploymentsFailedError);
-    const failure = error as AllDeploymentsFailedError;
+    expect(error).toBeInstanceOf(OverloadedError);
+    const failure = error as OverloadedError;
     const status = protocol === 'anthropic' ? 529 : 503;
+    expect(failure.status).toBe(status);
     expect(failure.attempts).toHaveLength(3);
-    expect(failure.attempts.every((attempt) => attempt.errorCode === 'RLLM_OVERLOADED' && attempt.status === status)).toBe(true);
-    expect(failure.errors).toHaveLength(3);
-    expect(failure.cause).toBe(failure.errors[0]);
-    expect(failure.cause).toBeInstanceOf(OverloadedError);
+    expect(failure.attempts!.every((attempt) => attempt.errorCode === 'RLLM_OVERLOADED' && attempt.status === status)).toBe(true);
     expect(harness.requestsFor('main')).toHaveLength(3);
     expect(elapsedMs).toBeLessThan(1500);
   });
@@ -189,8 +187,7 @@ describe.each(PROTOCOLS)('%s: HTTP faults', (protocol) => {
 
     const error = await llm.chat({ model: 'small', messages: userTurn() }).catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(AllDeploymentsFailedError);
-    expect((error as AllDeploymentsFailedError).cause).toBeInstanceOf(ContextWindowExceededError);
+    expect(error).toBeInstanceOf(ContextWindowExceededError);
     expect(harness.requestsFor('small')).toHaveLength(1);
     expect(harness.requestsFor('same')).toHaveLength(0);
   });
@@ -222,14 +219,14 @@ describe.each(PROTOCOLS)('%s: HTTP faults', (protocol) => {
     expect(response.attempts[0]).toMatchObject({ errorCode: 'RLLM_CONTENT_FILTERED', status: 400 });
   });
 
-  it('maps a plain 500 to ServerError in the attempts of a failed call', async () => {
+  it('maps a plain 500 to ServerError, thrown with the attempts of the failed call', async () => {
     const harness = await startHarness(protocol, { main: [serverError(500)] });
     const llm = harness.client({ models: { main: 'main' }, retry: { maxRetries: 0 } });
 
     const error = await llm.chat({ model: 'main', messages: userTurn() }).catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(AllDeploymentsFailedError);
-    expect((error as AllDeploymentsFailedError).cause).toBeInstanceOf(ServerError);
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).attempts?.map((attempt) => attempt.errorCode)).toEqual(['RLLM_SERVER_ERROR']);
     expect(harness.requestsFor('main')).toHaveLength(1);
   });
 });

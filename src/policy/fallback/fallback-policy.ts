@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/errors.js';
 import type { ErrorCode, ResilientLLMError } from '../../errors/resilient-llm-error.js';
+import { expectDurationMs, expectFunction, expectKnownKeys, expectNumber, expectObject, expectOneOf, failOption, optionKeys } from '../validate-option.js';
 
 /** What to do when a stream fails after it already emitted content. */
 export type MidStreamPolicy =
@@ -90,10 +91,26 @@ export const DEFAULT_TIMEOUTS: Required<AttemptTimeouts> = {
   idleTimeoutMs: 30_000,
 };
 
-function checkTimeout(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new InvalidArgumentError(name, `Expected \`${name}\` to be a positive number of milliseconds, got ${String(value)}.`);
-  }
+const TIMEOUT_NAMES = ['attemptTimeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const;
+const TIMEOUT_KEYS = optionKeys<AttemptTimeouts>()(...TIMEOUT_NAMES);
+const POLICY_KEYS = optionKeys<FallbackPolicyOptions>()(
+  'chain',
+  'on',
+  'timeouts',
+  'shouldFallback',
+  'midStream',
+  'isContentPolicyFallback',
+  'shouldCheckCapabilities',
+  'maxCostMultiplier',
+  'attemptTimeoutMs',
+  'firstTokenTimeoutMs',
+  'idleTimeoutMs',
+);
+
+function checkTimeouts(path: string, timeouts: unknown): void {
+  expectObject(path, timeouts);
+  expectKnownKeys(timeouts, TIMEOUT_KEYS, path);
+  for (const key of TIMEOUT_NAMES) if (timeouts[key] !== undefined) expectDurationMs(`${path}.${key}`, timeouts[key]);
 }
 
 /**
@@ -115,22 +132,23 @@ export class FallbackPolicy {
   private readonly chains = new Map<string, readonly string[]>();
 
   constructor(options: FallbackPolicyOptions) {
+    expectObject('fallback', options);
+    expectKnownKeys(options, POLICY_KEYS, 'fallback');
     if (!Array.isArray(options.chain) || options.chain.some((alias) => typeof alias !== 'string' || alias.length === 0)) {
       throw new InvalidArgumentError('fallback.chain', 'Expected `fallback.chain` to be an array of model aliases.');
     }
     if (new Set(options.chain).size !== options.chain.length) {
       throw new InvalidArgumentError('fallback.chain', `Expected \`fallback.chain\` to list each alias once, got ${options.chain.join(', ')}.`);
     }
-    for (const key of ['attemptTimeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) checkTimeout(`fallback.${key}`, options[key]);
-    for (const [alias, timeouts] of Object.entries(options.timeouts ?? {})) {
-      for (const key of ['attemptTimeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) {
-        checkTimeout(`fallback.timeouts.${alias}.${key}`, timeouts[key]);
-      }
+    for (const key of TIMEOUT_NAMES) if (options[key] !== undefined) expectDurationMs(`fallback.${key}`, options[key]);
+    if (options.timeouts !== undefined) {
+      expectObject('fallback.timeouts', options.timeouts);
+      for (const [alias, timeouts] of Object.entries(options.timeouts)) checkTimeouts(`fallback.timeouts.${alias}`, timeouts);
     }
     const midStream = options.midStream ?? 'restart';
-    if (midStream !== 'restart' && midStream !== 'error' && midStream !== 'continue') {
-      throw new InvalidArgumentError('fallback.midStream', `Expected \`fallback.midStream\` to be "restart", "error" or "continue", got ${String(midStream)}.`);
-    }
+    expectOneOf('fallback.midStream', midStream, ['restart', 'error', 'continue']);
+    if (options.on !== undefined && !Array.isArray(options.on)) failOption('fallback.on', 'an array of error codes', options.on);
+    if (options.shouldFallback !== undefined) expectFunction('fallback.shouldFallback', options.shouldFallback);
     this.chain = [...options.chain];
     this.on = new Set(options.on ?? DEFAULT_FALLBACK_CODES);
     this.midStream = midStream;
@@ -138,12 +156,7 @@ export class FallbackPolicy {
     if (this.isContentPolicyFallback) (this.on as Set<ErrorCode>).add('RLLM_CONTENT_FILTERED');
     this.shouldFallback = options.shouldFallback;
     this.shouldCheckCapabilities = options.shouldCheckCapabilities ?? true;
-    if (options.maxCostMultiplier !== undefined && !(options.maxCostMultiplier >= 1)) {
-      throw new InvalidArgumentError(
-        'fallback.maxCostMultiplier',
-        `Expected \`fallback.maxCostMultiplier\` to be a number >= 1, got ${String(options.maxCostMultiplier)}.`,
-      );
-    }
+    if (options.maxCostMultiplier !== undefined) expectNumber('fallback.maxCostMultiplier', options.maxCostMultiplier, 1);
     this.maxCostMultiplier = options.maxCostMultiplier;
     this.timeouts = {
       attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_TIMEOUTS.attemptTimeoutMs,

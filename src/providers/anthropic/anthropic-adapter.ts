@@ -1,6 +1,7 @@
 import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { streamAnthropicParts } from './anthropic-stream.js';
@@ -12,7 +13,11 @@ import { parseAnthropicResponse } from './parse-anthropic-response.js';
 export type AnthropicOptions = {
   /** The API key, sent as `x-api-key`. @default process.env.ANTHROPIC_API_KEY */
   readonly apiKey?: string | undefined;
-  /** The API root including `/v1`; `/messages` is appended. @default `${process.env.ANTHROPIC_BASE_URL}/v1`, else 'https://api.anthropic.com/v1' */
+  /**
+   * The API origin (or a gateway's prefix) without `/v1`, as in Anthropic's SDK and
+   * `ANTHROPIC_BASE_URL`; `/v1/messages` is appended. A URL that already ends in `/v1` is accepted
+   * as it is. @default process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com'
+   */
   readonly baseURL?: string;
   /** Extra headers on every request, e.g. `{ 'anthropic-beta': '…' }`. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -28,7 +33,11 @@ export type AnthropicOptions = {
  * An adapter for the Anthropic Messages API (`POST {baseURL}/messages`), streaming and not.
  * Set Anthropic-only fields (`thinking`, `metadata`, `top_k`, …) via `providerOptions.anthropic`.
  */
+const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name');
+
 export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
+  expectObject('options', options);
+  expectKnownKeys(options, ANTHROPIC_KEYS, '', 'an anthropic() option');
   const apiKey = options.apiKey ?? process.env['ANTHROPIC_API_KEY'];
   if (typeof apiKey !== 'string' || apiKey === '') {
     throw new InvalidArgumentError('apiKey', 'Expected `apiKey` to be a non-empty string (or ANTHROPIC_API_KEY to be set), got nothing.');
@@ -38,12 +47,13 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) {
     throw new InvalidArgumentError('defaultMaxTokens', `Expected \`defaultMaxTokens\` to be a positive integer, got ${defaultMaxTokens}.`);
   }
-  // ANTHROPIC_BASE_URL names the API root without `/v1`, as in Anthropic's own SDKs.
-  const environmentRoot = process.env['ANTHROPIC_BASE_URL']?.replace(/\/+$/, '');
-  const baseURL = (options.baseURL ?? (environmentRoot ? `${environmentRoot}/v1` : 'https://api.anthropic.com/v1')).replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseURL)) {
-    throw new InvalidArgumentError('baseURL', `Expected \`baseURL\` to be an http(s) URL, got ${JSON.stringify(options.baseURL)}.`);
+  // The origin without `/v1`, as Anthropic's SDKs and ANTHROPIC_BASE_URL name it; the versioned
+  // form (this library's convention before 0.2) still works.
+  const root = (options.baseURL ?? (process.env['ANTHROPIC_BASE_URL'] || 'https://api.anthropic.com')).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]/.test(root)) {
+    throw new InvalidArgumentError('baseURL', `Expected \`baseURL\` to be an http(s) URL, got ${JSON.stringify(options.baseURL ?? root)}.`);
   }
+  const baseURL = root.endsWith('/v1') ? root : `${root}/v1`;
   const provider = options.name ?? 'anthropic';
   const url = `${baseURL}/messages`;
   const commonHeaders = {

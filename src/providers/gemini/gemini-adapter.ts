@@ -3,6 +3,7 @@ import { ResultAccumulator } from '../../client/result-accumulator.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
@@ -19,7 +20,11 @@ export type GeminiOptions = {
    * @default process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY
    */
   readonly apiKey?: string | undefined;
-  /** The API root. @default process.env.GEMINI_BASE_URL ?? 'https://generativelanguage.googleapis.com/v1beta' */
+  /**
+   * The API origin (or a gateway's prefix) without the API version, as in Google's Gen AI SDK;
+   * `/v1beta` is appended. A URL that already ends in a version (`/v1beta`, `/v1`) is used as it is.
+   * @default process.env.GEMINI_BASE_URL ?? 'https://generativelanguage.googleapis.com'
+   */
   readonly baseURL?: string;
   /** Extra headers sent with every request (a proxy's auth, tracing). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -32,7 +37,11 @@ export type GeminiOptions = {
   readonly generateId?: () => string;
 };
 
-const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
+const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+const DEFAULT_API_VERSION = 'v1beta';
+/** A base URL that already names the API version (`…/v1beta`, `…/v1`, `…/v1alpha`). */
+const VERSIONED = /\/v\d+(?:alpha|beta)?$/;
+const GEMINI_KEYS = optionKeys<GeminiOptions>()('apiKey', 'baseURL', 'headers', 'name', 'generateId');
 
 function defaultGenerateId(): string {
   return `call_${randomUUID()}`;
@@ -58,6 +67,8 @@ function validateOptions(options: GeminiOptions): void {
  * const llm = new ResilientLLM({ providers: { gemini: gemini({ apiKey: process.env.GEMINI_API_KEY! }) }, … });
  */
 export function gemini(given: GeminiOptions = {}): ProviderAdapter {
+  expectObject('options', given);
+  expectKnownKeys(given, GEMINI_KEYS, '', 'a gemini() option');
   const apiKey = given.apiKey ?? process.env['GEMINI_API_KEY'] ?? process.env['GOOGLE_API_KEY'];
   const environmentURL = process.env['GEMINI_BASE_URL'];
   const options: GeminiOptions & { readonly apiKey: string } = {
@@ -67,7 +78,8 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
   };
   validateOptions(options);
   registerSecret(options.apiKey);
-  const baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const root = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const baseURL = VERSIONED.test(root) ? root : `${root}/${DEFAULT_API_VERSION}`;
   const provider = options.name ?? 'gemini';
   const generateId = options.generateId ?? defaultGenerateId;
   const headers: Readonly<Record<string, string>> = {

@@ -6,7 +6,7 @@ import { parseGeminiError, type GeminiErrorContext } from './parse-gemini-error.
 
 /** Where and how to send an embedding call. */
 export type GeminiEmbedTarget = {
-  /** `https://…/v1beta`, without a trailing slash. */
+  /** The versioned API root, `https://…/v1beta`, without a trailing slash. */
   readonly baseURL: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly provider: string;

@@ -1,6 +1,7 @@
 import type { EmbedRequest, EmbedResult, GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { expectKnownKeys, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';
 import type { ProviderAdapter, ProviderCallContext, ProviderCapabilities } from '../provider.js';
 import { postJson } from '../shared/send.js';
 import { buildOpenAIRequestBody, type OpenAIBodyOptions } from './build-openai-request-body.js';
@@ -140,8 +141,14 @@ function validateName(name: unknown, fallback: string): string {
   throw new InvalidArgumentError('name', `Expected \`name\` to be a non-empty string, got ${JSON.stringify(name)}.`);
 }
 
+const OPENAI_KEYS = optionKeys<OpenAIOptions>()('apiKey', 'baseURL', 'organization', 'project', 'headers', 'name');
+const COMPATIBLE_KEYS = optionKeys<OpenAICompatibleOptions>()('baseURL', 'apiKey', 'headers', 'name', 'requireDone', 'maxTokensField', 'capabilities');
+const CAPABILITY_KEYS = optionKeys<ProviderCapabilities>()('tools', 'images', 'jsonOutput', 'prefill', 'embeddings');
+
 /** An adapter for the OpenAI Chat Completions and Embeddings APIs. */
 export function openai(options: OpenAIOptions = {}): ProviderAdapter {
+  expectObject('options', options);
+  expectKnownKeys(options, OPENAI_KEYS, '', 'an openai() option');
   const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY;
   if (typeof apiKey !== 'string' || apiKey === '') {
     // Never echo the value: it may be a key.
@@ -173,6 +180,13 @@ export function openai(options: OpenAIOptions = {}): ProviderAdapter {
  * `reasoning_content`/`reasoning` deltas as reasoning.
  */
 export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdapter {
+  expectObject('options', options);
+  expectKnownKeys(options, COMPATIBLE_KEYS, '', 'an openaiCompatible() option');
+  if (options.capabilities !== undefined) {
+    expectObject('capabilities', options.capabilities);
+    expectKnownKeys(options.capabilities, CAPABILITY_KEYS, 'capabilities');
+  }
+  if (options.maxTokensField !== undefined) expectOneOf('maxTokensField', options.maxTokensField, ['max_tokens', 'max_completion_tokens']);
   const baseURL = validateBaseURL(options?.baseURL);
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
   registerSecret(apiKey);

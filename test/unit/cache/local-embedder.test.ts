@@ -29,6 +29,6 @@ describe('localEmbedder', () => {
   });
 
   it('rejects a dimensions option that cannot hold features', () => {
-    expect(() => localEmbedder({ dimensions: 2 })).toThrow('Expected `dimensions` to be an integer ≥ 8, got 2.');
+    expect(() => localEmbedder({ dimensions: 2 })).toThrow(expect.objectContaining({ code: 'RLLM_INVALID_ARGUMENT', message: 'Expected `embedder.dimensions` to be an integer ≥ 8, got 2.' }));
   });
 });

@@ -58,18 +58,24 @@ describe('providerEmbedder', () => {
     await embedder.embed(['a'], new AbortController().signal);
     expect(embedder.dimensions).toBe(4);
     length = 5;
-    await expect(embedder.embed(['a'], new AbortController().signal)).rejects.toThrow('stub/m: expected 4 dimensions, got 5.');
+    await expect(embedder.embed(['a'], new AbortController().signal)).rejects.toThrow(expect.objectContaining({ code: 'RLLM_INVALID_RESPONSE', message: 'stub/m: expected 4 dimensions, got 5' }));
   });
 
   it('rejects an answer with a missing embedding', async () => {
     transport = fetchTransport();
     const embedder = providerEmbedder({ provider: adapter(async () => ({ embeddings: [] })), model: 'm', transport });
-    await expect(embedder.embed(['a'], new AbortController().signal)).rejects.toThrow('stub/m: expected 1 embeddings, got 0.');
+    await expect(embedder.embed(['a'], new AbortController().signal)).rejects.toThrow(expect.objectContaining({ code: 'RLLM_INVALID_RESPONSE', message: 'stub/m: expected 1 embeddings, got 0' }));
+  });
+
+  it('refuses an unknown option, naming the closest one', () => {
+    expect(() => providerEmbedder({ provider: adapter(undefined), model: 'm', dimension: 4 } as never)).toThrow(
+      '`embedder.dimension` is not a providerEmbedder option; did you mean `dimensions`?',
+    );
   });
 
   it('refuses an adapter without embed()', () => {
     expect(() => providerEmbedder({ provider: adapter(undefined), model: 'm' })).toThrow(
-      'Expected `provider` to implement embed(); the stub adapter does not.',
+      'Expected `embedder.provider` to be an adapter that implements embed(), got an object.',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizedChatRequest as ChatRequest } from '../../../src/client/types.js';
 import { CacheError } from '../../../src/cache/cache-error.js';
+import { InvalidArgumentError } from '../../../src/errors/errors.js';
 import type { Embedder } from '../../../src/cache/embedder.js';
 import { MemoryVectorStore } from '../../../src/cache/memory-vector-store.js';
 import { SemanticCache, type CachedAnswer, type SemanticCacheEvent } from '../../../src/cache/semantic-cache.js';
@@ -335,9 +336,11 @@ describe('SemanticCache', () => {
     });
 
     it('validates options eagerly', () => {
-      expect(() => new SemanticCache({ threshold: 1.5 })).toThrow('Expected `threshold` to be in (0, 1], got 1.5.');
-      expect(() => new SemanticCache({ candidates: 0 })).toThrow('Expected `candidates` to be a positive integer, got 0.');
-      expect(() => new SemanticCache({ minMargin: -0.1 })).toThrow('Expected `minMargin` to be in [0, 1), got -0.1.');
+      expect(() => new SemanticCache({ threshold: 1.5 })).toThrow(new InvalidArgumentError('cache.threshold', 'Expected `cache.threshold` to be a number in (0, 1], got 1.5.'));
+      expect(() => new SemanticCache({ candidates: 0 })).toThrow('Expected `cache.candidates` to be a positive integer, got 0.');
+      expect(() => new SemanticCache({ minMargin: -0.1 })).toThrow('Expected `cache.minMargin` to be a number in [0, 1), got -0.1.');
+      expect(() => new SemanticCache({ treshold: 0.9 } as never)).toThrow('`cache.treshold` is not a SemanticCache option; did you mean `threshold`?');
+      expect(() => new SemanticCache({ guards: { negations: false } } as never)).toThrow('`cache.guards.negations` is not an option; did you mean `negation`?');
       expect(new SemanticCache()).toMatchObject({ threshold: 0.7, minMargin: 0.08 });
     });
   });

@@ -24,7 +24,7 @@ describe('Budget', () => {
     const error = captureError(() => budget.check(0.06, 0));
     expect(error).toBeInstanceOf(BudgetExceededError);
     expect(error).toMatchObject({ code: 'RLLM_BUDGET_EXCEEDED', limitUsd: 0.05, estimatedUsd: 0.06, isRetryable: false });
-    expect((error as Error).message).toMatch(/per-request budget of \$0\.0500/);
+    expect((error as Error).message).toMatch(/per-request budget of \$0\.05$/);
   });
 
   it('refuses when the window spend plus the estimate is over the window limit', () => {
