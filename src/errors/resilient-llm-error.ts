@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'RLLM_TOOL_INPUT_INVALID'
   | 'RLLM_TOOL_REPAIR_EXHAUSTED'
   | 'RLLM_BUDGET_EXCEEDED'
-  | 'RLLM_PROVIDER_ERROR';
+  | 'RLLM_PROVIDER_ERROR'
+  | 'RLLM_CLIENT_CLOSED';
 
 /** Fields every error may carry. All are data, never prose to parse. */
 export type ErrorDetails = {

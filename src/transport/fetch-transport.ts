@@ -1,4 +1,5 @@
-import { ConnectionError } from '../errors/errors.js';
+import { ConnectionError, ResponseTooLargeError } from '../errors/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export type FetchTransportOptions = {
@@ -60,13 +61,7 @@ export class FetchTransport implements Transport {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
       body: iterate(),
-      text: async () => {
-        try {
-          return await response.text();
-        } finally {
-          release();
-        }
-      },
+      text: () => readText(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, cancel, request.signal).finally(release),
       cancel,
     };
   }
@@ -74,6 +69,43 @@ export class FetchTransport implements Transport {
   async close(): Promise<void> {
     // Nothing is pooled here.
   }
+}
+
+/**
+ * Reads a whole body, never more than `limit` bytes of it: past that the body is cancelled (its
+ * connection closed) and `ResponseTooLargeError` is thrown.
+ */
+async function readText(response: Response, limit: number, cancel: () => void, signal: TransportRequest['signal']): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) {
+    cancel();
+    throw new ResponseTooLargeError('maxResponseBytes', limit);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        chunks.length = 0;
+        await reader.cancel().catch(() => undefined);
+        cancel();
+        throw new ResponseTooLargeError('maxResponseBytes', limit);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error;
+    if (signal.aborted) throw signal.reason;
+    throw new ConnectionError(`connection lost (${(error as Error)?.message ?? String(error)})`, { cause: error });
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 /** Creates a transport over `fetch` (for msw, edge runtimes, proxies). */

@@ -28,6 +28,7 @@ const NO_VERDICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RLLM_STREAM_INTERRUPTED',
   'RLLM_TOOL_INPUT_INVALID',
   'RLLM_TOOL_REPAIR_EXHAUSTED',
+  'RLLM_CLIENT_CLOSED',
 ]);
 
 /** The verdict an ended attempt gives a deployment's circuit breaker. */

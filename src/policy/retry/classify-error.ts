@@ -43,6 +43,8 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_ALL_DEPLOYMENTS_FAILED: 'stop',
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
+  // The client is shutting down: nothing more is sent.
+  RLLM_CLIENT_CLOSED: 'stop',
 };
 
 export type ClassifyErrorOptions = {

@@ -1,6 +1,7 @@
 import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { streamAnthropicParts } from './anthropic-stream.js';
@@ -9,7 +10,7 @@ import { buildAnthropicRequestBody } from './build-anthropic-request-body.js';
 import { parseAnthropicError } from './parse-anthropic-error.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
 
-export type AnthropicOptions = {
+export type AnthropicOptions = ResponseLimits & {
   /** The API key, sent as `x-api-key`. @default process.env.ANTHROPIC_API_KEY */
   readonly apiKey?: string | undefined;
   /** The API root including `/v1`; `/messages` is appended. @default `${process.env.ANTHROPIC_BASE_URL}/v1`, else 'https://api.anthropic.com/v1' */
@@ -45,6 +46,7 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
     throw new InvalidArgumentError('baseURL', `Expected \`baseURL\` to be an http(s) URL, got ${JSON.stringify(options.baseURL)}.`);
   }
   const provider = options.name ?? 'anthropic';
+  const limits = validateResponseLimits(options);
   const url = `${baseURL}/messages`;
   const commonHeaders = {
     'x-api-key': apiKey,
@@ -63,9 +65,7 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
     async doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult> {
       const source = { provider, model: request.model };
       const body = buildAnthropicRequestBody(request, defaultMaxTokens, false);
-      const response = await postJson(context, url, jsonHeaders, body, (status, text, reply) =>
-        parseAnthropicError(status, text, reply, source),
-      );
+      const response = await postJson(context, url, jsonHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
       const requestId = response.header('request-id');
       const text = await response.text();
       const parsed = tryParseJson(text);
@@ -82,10 +82,8 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
     async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {
       const source = { provider, model: request.model };
       const body = buildAnthropicRequestBody(request, defaultMaxTokens, true);
-      const response = await postJson(context, url, streamHeaders, body, (status, text, reply) =>
-        parseAnthropicError(status, text, reply, source),
-      );
-      return streamAnthropicParts(response, source);
+      const response = await postJson(context, url, streamHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
+      return streamAnthropicParts(response, source, limits?.maxEventBytes);
     },
   };
 }

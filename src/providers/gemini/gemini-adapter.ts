@@ -3,6 +3,7 @@ import { ResultAccumulator } from '../../client/result-accumulator.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
@@ -13,7 +14,7 @@ import { streamGeminiParts } from './gemini-stream.js';
 import type { GeminiResponse } from './gemini-wire-types.js';
 import { geminiInBandError, parseGeminiError, readGeminiErrorObject, type GeminiErrorContext } from './parse-gemini-error.js';
 
-export type GeminiOptions = {
+export type GeminiOptions = ResponseLimits & {
   /**
    * A Gemini API key. Sent as the `x-goog-api-key` header, never in the URL, and scrubbed from errors.
    * @default process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY
@@ -70,6 +71,7 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
   const baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const provider = options.name ?? 'gemini';
   const generateId = options.generateId ?? defaultGenerateId;
+  const limits = validateResponseLimits(options);
   const headers: Readonly<Record<string, string>> = {
     ...options.headers,
     'content-type': 'application/json',
@@ -79,8 +81,13 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
 
   const send = (request: ProviderRequest, context: ProviderCallContext, method: string): Promise<TransportResponse> => {
     const errorContext: GeminiErrorContext = { provider, model: request.model };
-    return postJson(context, `${baseURL}/${geminiModelPath(request.model)}:${method}`, headers, buildGeminiRequestBody(request), (status, bodyText, response) =>
-      parseGeminiError(status, bodyText, response, errorContext),
+    return postJson(
+      context,
+      `${baseURL}/${geminiModelPath(request.model)}:${method}`,
+      headers,
+      buildGeminiRequestBody(request),
+      (status, bodyText, response) => parseGeminiError(status, bodyText, response, errorContext),
+      limits,
     );
   };
 
@@ -116,11 +123,11 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
     async doStream(request, context) {
       const errorContext: GeminiErrorContext = { provider, model: request.model };
       const response = await send(request, context, 'streamGenerateContent?alt=sse');
-      return streamGeminiParts(response, new GeminiResponseReader(errorContext, generateId), errorContext);
+      return streamGeminiParts(response, new GeminiResponseReader(errorContext, generateId), errorContext, limits?.maxEventBytes);
     },
 
     embed(request, context) {
-      return embedWithGemini({ baseURL, headers, provider }, request, context);
+      return embedWithGemini({ baseURL, headers, provider, ...(limits ? { limits } : {}) }, request, context);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { EmbedRequest, EmbedResult, GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext, ProviderCapabilities } from '../provider.js';
 import { postJson } from '../shared/send.js';
 import { buildOpenAIRequestBody, type OpenAIBodyOptions } from './build-openai-request-body.js';
@@ -10,7 +11,7 @@ import { parseOpenAIError, type OpenAIErrorContext } from './parse-openai-error.
 import { parseOpenAIResponse } from './parse-openai-response.js';
 
 /** Options of `openai()`. */
-export type OpenAIOptions = {
+export type OpenAIOptions = ResponseLimits & {
   /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
   readonly apiKey?: string | undefined;
   /** The API root; `/chat/completions` and `/embeddings` are appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
@@ -26,7 +27,7 @@ export type OpenAIOptions = {
 };
 
 /** Options of `openaiCompatible()`, for any server that speaks Chat Completions. */
-export type OpenAICompatibleOptions = {
+export type OpenAICompatibleOptions = ResponseLimits & {
   /** The API root, e.g. `https://openrouter.ai/api/v1`; `/chat/completions` and `/embeddings` are appended. */
   readonly baseURL: string;
   /** Sent as `Authorization: Bearer <apiKey>` when given. */
@@ -55,6 +56,7 @@ type AdapterConfig = {
   readonly requireDone: boolean;
   readonly bodyOptions: OpenAIBodyOptions;
   readonly capabilities: ProviderCapabilities;
+  readonly limits: ResponseLimits | undefined;
 };
 
 const DEFAULT_CAPABILITIES: ProviderCapabilities = {
@@ -75,6 +77,7 @@ class OpenAIChatAdapter implements ProviderAdapter {
   private readonly embeddingsURL: string;
   private readonly requireDone: boolean;
   private readonly bodyOptions: OpenAIBodyOptions;
+  private readonly limits: ResponseLimits | undefined;
   // Built once per adapter, not per call.
   private readonly jsonHeaders: Readonly<Record<string, string>>;
   private readonly streamHeaders: Readonly<Record<string, string>>;
@@ -88,6 +91,7 @@ class OpenAIChatAdapter implements ProviderAdapter {
     this.embeddingsURL = `${config.baseURL}/embeddings`;
     this.requireDone = config.requireDone;
     this.bodyOptions = config.bodyOptions;
+    this.limits = config.limits;
     const common: Record<string, string> = { 'content-type': 'application/json' };
     if (config.apiKey !== undefined) common.authorization = `Bearer ${config.apiKey}`;
     this.jsonHeaders = { ...common, accept: 'application/json', ...config.headers };
@@ -97,8 +101,13 @@ class OpenAIChatAdapter implements ProviderAdapter {
   async doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult> {
     const errorContext: OpenAIErrorContext = { provider: this.name, model: request.model };
     const body = buildOpenAIRequestBody(request, false, this.bodyOptions);
-    const response = await postJson(context, this.chatURL, this.jsonHeaders, body, (status, bodyText, errorResponse) =>
-      parseOpenAIError(status, bodyText, errorResponse, errorContext),
+    const response = await postJson(
+      context,
+      this.chatURL,
+      this.jsonHeaders,
+      body,
+      (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
+      this.limits,
     );
     const requestId = response.header('x-request-id');
     return parseOpenAIResponse(await response.text(), errorContext, requestId);
@@ -107,18 +116,24 @@ class OpenAIChatAdapter implements ProviderAdapter {
   async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {
     const errorContext: OpenAIErrorContext = { provider: this.name, model: request.model };
     const body = buildOpenAIRequestBody(request, true, this.bodyOptions);
-    const response = await postJson(context, this.chatURL, this.streamHeaders, body, (status, bodyText, errorResponse) =>
-      parseOpenAIError(status, bodyText, errorResponse, errorContext),
+    const response = await postJson(
+      context,
+      this.chatURL,
+      this.streamHeaders,
+      body,
+      (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
+      this.limits,
     );
     return openAIStream(response, {
       context: errorContext,
       requestId: response.header('x-request-id'),
       requireDone: this.requireDone,
+      maxEventBytes: this.limits?.maxEventBytes,
     });
   }
 
   embed(request: EmbedRequest, context: ProviderCallContext): Promise<EmbedResult> {
-    return openAIEmbed(this.embeddingsURL, this.jsonHeaders, request, context, this.name);
+    return openAIEmbed(this.embeddingsURL, this.jsonHeaders, request, context, this.name, this.limits);
   }
 }
 
@@ -164,6 +179,7 @@ export function openai(options: OpenAIOptions = {}): ProviderAdapter {
       providerOptionKeys: name === 'openai' ? ['openai'] : ['openai', name],
     },
     capabilities: DEFAULT_CAPABILITIES,
+    limits: validateResponseLimits(options),
   });
 }
 
@@ -192,6 +208,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
       providerOptionKeys: name === 'openai-compatible' ? ['openai-compatible'] : ['openai-compatible', name],
     },
     capabilities: options.capabilities ? { ...DEFAULT_CAPABILITIES, ...options.capabilities } : DEFAULT_CAPABILITIES,
+    limits: validateResponseLimits(options),
   });
 }
 

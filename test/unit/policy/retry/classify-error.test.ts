@@ -27,6 +27,7 @@ const EXPECTED: Record<ErrorCode, ErrorDecision> = {
   RLLM_ALL_DEPLOYMENTS_FAILED: 'stop',
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
+  RLLM_CLIENT_CLOSED: 'stop',
 };
 
 describe('classifyError', () => {
