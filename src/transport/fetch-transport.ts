@@ -1,4 +1,5 @@
 import { ConnectionError, ResponseTooLargeError } from '../errors/errors.js';
+import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -76,36 +77,31 @@ export class FetchTransport implements Transport {
  * connection closed) and `ResponseTooLargeError` is thrown.
  */
 async function readText(response: Response, limit: number, cancel: () => void, signal: TransportRequest['signal']): Promise<string> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) {
+  if (isDeclaredTooLarge(response.headers.get('content-length'), limit)) {
     cancel();
     throw new ResponseTooLargeError('maxResponseBytes', limit);
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const collector = new BodyCollector(limit);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        chunks.length = 0;
-        await reader.cancel().catch(() => undefined);
-        cancel();
-        throw new ResponseTooLargeError('maxResponseBytes', limit);
-      }
-      chunks.push(value);
+      collector.add(value);
     }
   } catch (error) {
-    if (error instanceof ResponseTooLargeError) throw error;
+    if (error instanceof ResponseTooLargeError) {
+      await reader.cancel().catch(() => undefined);
+      cancel();
+      throw error;
+    }
     if (signal.aborted) throw signal.reason;
     throw new ConnectionError(`connection lost (${(error as Error)?.message ?? String(error)})`, { cause: error });
   } finally {
     reader.releaseLock();
   }
-  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  return collector.text();
 }
 
 /** Creates a transport over `fetch` (for msw, edge runtimes, proxies). */

@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
 import type { AbortSignalLike } from './abort-token.js';
+import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from './transport.js';
 
@@ -134,14 +135,12 @@ class UndiciResponse implements TransportResponse {
   text(): Promise<string> {
     const raw = this.raw;
     const limit = this.maxResponseBytes;
-    const declared = this.header('content-length');
-    if (declared !== undefined && Number(declared) > limit) {
+    if (isDeclaredTooLarge(this.header('content-length'), limit)) {
       destroyQuietly(raw);
       return Promise.reject(new ResponseTooLargeError('maxResponseBytes', limit));
     }
+    const collector = new BodyCollector(limit);
     return new Promise<string>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
       let isSettled = false;
       const fail = (error: unknown) => {
         if (isSettled) return;
@@ -149,23 +148,19 @@ class UndiciResponse implements TransportResponse {
         reject(error);
       };
       const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= limit) {
-          chunks.push(chunk);
-          return;
+        try {
+          collector.add(chunk);
+        } catch (error) {
+          raw.off('data', onData);
+          destroyQuietly(raw);
+          fail(error);
         }
-        raw.off('data', onData);
-        chunks.length = 0;
-        destroyQuietly(raw);
-        fail(new ResponseTooLargeError('maxResponseBytes', limit));
       };
       raw.on('data', onData);
       raw.once('end', () => {
         if (isSettled) return;
         isSettled = true;
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-        // As undici's own `text()`: a byte-order mark is not part of the JSON.
-        resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        resolve(collector.text());
       });
       raw.once('error', (error: unknown) => fail(this.mapError(error)));
       raw.once('close', () => fail(this.mapError(new ConnectionError('connection closed before the body ended'))));

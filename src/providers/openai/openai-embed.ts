@@ -1,6 +1,6 @@
 import type { EmbedRequest, EmbedResult } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
-import type { ResponseLimits } from '../../transport/response-limits.js';
+import { embeddingResponseLimit, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderCallContext } from '../provider.js';
 import { postJson } from '../shared/send.js';
 import { openAIInBandError, parseOpenAIError, readOpenAIErrorObject, type OpenAIErrorContext } from './parse-openai-error.js';
@@ -38,7 +38,7 @@ export async function openAIEmbed(
     headers,
     body,
     (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
-    limits,
+    { maxResponseBytes: embeddingResponseLimit(limits?.maxResponseBytes, request.input.length, request.dimensions, encoding === 'base64' ? 5.4 : 32) },
   );
   const requestId = response.header('x-request-id');
   const details = { ...errorContext, ...(requestId !== undefined ? { requestId } : {}) };
