@@ -17,6 +17,7 @@ import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import { CallExecutor, type CallPlan, type CostHooks } from './call-executor.js';
+import { ClientLifecycle, type CloseOptions } from './client-lifecycle.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
 import { cacheContextFor, lookupInCache, storeInCache } from './cache-step.js';
 import { costHooks } from './cost-hooks.js';
@@ -50,6 +51,8 @@ type CallInput = {
   readonly isStream: boolean;
   readonly onPart: ((part: StreamPart) => void) | undefined;
   readonly token: AbortToken | undefined;
+  /** A step of a call already running (a tool-loop turn, the router's classifier): allowed while closing. */
+  readonly isFollowUp?: boolean;
 };
 
 /**
@@ -77,7 +80,7 @@ export class ResilientLLM {
   private readonly router: TaskRouter | undefined;
   private readonly cache: ResponseCache | undefined;
   private readonly tools: ToolWiring;
-  private isClosed = false;
+  private readonly lifecycle = new ClientLifecycle();
 
   constructor(options: ClientOptions) {
     validateClientOptions(options);
@@ -126,7 +129,8 @@ export class ResilientLLM {
           hasAlias: (alias) => this.registry.pools.has(alias),
           contextWindows: (alias) => contextWindowOf(this.registry, alias),
           clock: this.clock,
-          chat: (request, callOptions) => this.chat(request, callOptions),
+          chat: (request, callOptions) =>
+            this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, isFollowUp: true }),
         })
       : undefined;
     const maxQueueMs = new Map<string, number>();
@@ -156,8 +160,8 @@ export class ResilientLLM {
       events: this.events,
       policy: this.policy,
       call: (request, callOptions, deadlineAt) =>
-        this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, deadlineAt }),
-      stream: (request, callOptions, deadlineAt) => this.streamNormalized(request, callOptions, deadlineAt),
+        this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, deadlineAt, isFollowUp: true }),
+      stream: (request, callOptions, deadlineAt) => this.streamNormalized(request, callOptions, deadlineAt, true),
     });
   }
 
@@ -181,7 +185,8 @@ export class ResilientLLM {
         ValidatedChatResponse<TTools, TObject>
       >;
     }
-    return this.tools.chat(request, options);
+    if (!this.lifecycle.canStart(false)) return Promise.reject(this.lifecycle.refusal());
+    return this.tracked(this.tools.chat(request, options));
   }
 
   /**
@@ -193,7 +198,8 @@ export class ResilientLLM {
     request: Omit<ChatRequest<TObject>, 'tools'> & { readonly tools: readonly AnyTool[]; readonly maxSteps?: number },
     options: CallOptions = {},
   ): Promise<RunToolsResult> {
-    return this.tools.runTools(request, options);
+    if (!this.lifecycle.canStart(false)) throw this.lifecycle.refusal();
+    return this.tracked(this.tools.runTools(request, options));
   }
 
   /**
@@ -202,10 +208,13 @@ export class ResilientLLM {
    */
   stream<TObject = unknown>(request: ChatRequest<TObject>, options: CallOptions = {}): StreamResult<TObject> {
     if (!needsToolLoop(request)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
-    return this.tools.stream(request, options);
+    if (!this.lifecycle.canStart(false)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
+    const result = this.tools.stream(request, options);
+    void this.tracked(result.response).catch(() => undefined);
+    return result;
   }
 
-  private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number): StreamResult {
+  private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number, isFollowUp = false): StreamResult {
     const token = new AbortToken();
     const unfollow = token.follow(options.signal);
     let result: StreamResult | undefined;
@@ -215,7 +224,7 @@ export class ResilientLLM {
       else pending.push(part);
     };
     const response = Promise.resolve()
-      .then(() => this.run({ request, options, isStream: true, onPart, token, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
+      .then(() => this.run({ request, options, isStream: true, onPart, token, isFollowUp, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
       .then((value) => {
         onPart({ type: 'finish', response: value });
         return value;
@@ -229,10 +238,25 @@ export class ResilientLLM {
   }
 
   private async run(input: CallInput): Promise<ChatResponse> {
-    if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
+    const lifecycle = this.lifecycle;
+    if (!lifecycle.canStart(input.isFollowUp === true)) throw lifecycle.refusal();
+    const options = input.options;
+    // Every call gets a token: the caller's signal and `close()` abort it, and it aborts the call.
+    const token = input.token ?? new AbortToken();
+    const unfollow = input.token ? undefined : token.follow(options.signal);
+    lifecycle.add(token);
+    try {
+      return await this.runTracked(input, token);
+    } finally {
+      lifecycle.delete(token);
+      unfollow?.();
+    }
+  }
+
+  private async runTracked(input: CallInput, token: AbortToken): Promise<ChatResponse> {
     const { options, isStream, onPart } = input;
     const request = validateChatRequest(input.request);
-    const signal: AbortSignalLike | undefined = input.token ?? options.signal;
+    const signal: AbortSignalLike = token;
     const requestId = this.generateId();
     const events = this.events;
     const startedAt = this.clock.now();
@@ -248,7 +272,7 @@ export class ResilientLLM {
       let route: RouteInfo | undefined;
       if (alias === 'auto') {
         if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
-        const decision = await this.router.route(request, estimatedTokens, this.realSignal(input), { tenant: options.tenant, requestId });
+        const decision = await this.router.route(request, estimatedTokens, token.signal, { tenant: options.tenant, requestId });
         hasWaited = true;
         alias = decision.alias;
         const { tier, reason, source, classifierCost, classifierUsage } = decision;
@@ -263,7 +287,7 @@ export class ResilientLLM {
       }
       const resolved: NormalizedChatRequest = alias === request.model ? request : { ...request, model: alias };
 
-      const cacheContext = this.cache && options.cache !== false ? cacheContextFor(requestId, options.tenant, () => this.realSignal(input)) : undefined;
+      const cacheContext = this.cache && options.cache !== false ? cacheContextFor(requestId, options.tenant, () => token.signal) : undefined;
       if (cacheContext && options.cache !== 'refresh') {
         const hit = await lookupInCache(this.cache!, this.events, resolved, cacheContext);
         hasWaited = true;
@@ -364,11 +388,13 @@ export class ResilientLLM {
     return estimate;
   }
 
-  /** A real AbortSignal for code that needs one (user classifiers, cache embedders): made on demand. */
-  private realSignal(input: CallInput): AbortSignal {
-    if (input.token) return input.token.signal;
-    if (input.options.signal) return input.options.signal;
-    return new AbortController().signal;
+  /** Counts a tool loop as running until it settles, so `close()` waits for it between its calls. */
+  private tracked<T>(promise: Promise<T>): Promise<T> {
+    const token = new AbortToken();
+    this.lifecycle.add(token);
+    const done = () => this.lifecycle.delete(token);
+    promise.then(done, done);
+    return promise;
   }
 
   private endEvent(requestId: string, startedAt: number, response: ChatResponse): void {
@@ -379,7 +405,17 @@ export class ResilientLLM {
 
   /** Embeds texts with an alias whose adapter supports embeddings. */
   embed(request: EmbedTextsRequest, options: { readonly signal?: AbortSignal } = {}): Promise<EmbedResult> {
-    return embedTexts({ registry: this.registry, transport: this.transport, clock: this.clock, random: this.random }, request, options.signal);
+    if (!this.lifecycle.canStart(false)) return Promise.reject(this.lifecycle.refusal());
+    const token = new AbortToken();
+    const unfollow = token.follow(options.signal);
+    this.lifecycle.add(token);
+    const done = () => {
+      this.lifecycle.delete(token);
+      unfollow?.();
+    };
+    const embedded = embedTexts({ registry: this.registry, transport: this.transport, clock: this.clock, random: this.random }, request, token.signal);
+    embedded.then(done, done);
+    return embedded;
   }
 
   /** Requests, tokens, errors and cost so far: in total and by alias, deployment and tenant. */
@@ -398,9 +434,13 @@ export class ResilientLLM {
     await Promise.all([this.transport.warmup?.(origins, options.signal), this.registry.pullSharedState(this.clock.now())]);
   }
 
-  /** Releases connections. Calls after `close()` are refused. */
-  async close(): Promise<void> {
-    this.isClosed = true;
-    if (this.ownsTransport) await this.transport.close();
+  /**
+   * Shuts the client down. New calls are refused at once with `ClientClosedError`; calls already
+   * running may finish within `graceMs` (default 10 s), then are aborted with `ClientClosedError`,
+   * including those waiting in a rate-limit queue or a backoff. The transport's sockets are then
+   * closed (destroyed if still busy). Always resolves, within `graceMs` plus about a second.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    return this.lifecycle.close(options, (graceMs) => (this.ownsTransport ? this.transport.close({ graceMs }) : Promise.resolve()));
   }
 }
