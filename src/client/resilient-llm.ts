@@ -240,22 +240,10 @@ export class ResilientLLM {
   private async run(input: CallInput): Promise<ChatResponse> {
     const lifecycle = this.lifecycle;
     if (!lifecycle.canStart(input.isFollowUp === true)) throw lifecycle.refusal();
-    const options = input.options;
-    // Every call gets a token: the caller's signal and `close()` abort it, and it aborts the call.
-    const token = input.token ?? new AbortToken();
-    const unfollow = input.token ? undefined : token.follow(options.signal);
-    lifecycle.add(token);
-    try {
-      return await this.runTracked(input, token);
-    } finally {
-      lifecycle.delete(token);
-      unfollow?.();
-    }
-  }
-
-  private async runTracked(input: CallInput, token: AbortToken): Promise<ChatResponse> {
     const { options, isStream, onPart } = input;
     const request = validateChatRequest(input.request);
+    // Every call gets a token: the caller's signal and `close()` abort it, and it aborts the call.
+    const token = input.token ?? new AbortToken();
     const signal: AbortSignalLike = token;
     const requestId = this.generateId();
     const events = this.events;
@@ -266,6 +254,8 @@ export class ResilientLLM {
     let reservation: BudgetReservation | undefined;
     const spending = { usd: 0 };
     let hasWaited = false;
+    const unfollow = input.token ? undefined : token.follow(options.signal);
+    lifecycle.add(token);
     try {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
@@ -322,6 +312,9 @@ export class ResilientLLM {
         });
       }
       throw error;
+    } finally {
+      lifecycle.delete(token);
+      unfollow?.();
     }
   }
 
