@@ -3,6 +3,7 @@
 // --- client
 export { ResilientLLM, type DeploymentHealth } from './client/resilient-llm.js';
 export { StreamResult } from './client/stream-result.js';
+export { DEFAULT_CLOSE_GRACE_MS, type CloseOptions } from './client/client-lifecycle.js';
 export type {
   CallOptions,
   ClientOptions,
