@@ -1,5 +1,4 @@
-import { ClientClosedError } from '../errors/errors.js';
-import { InvalidArgumentError } from '../errors/errors.js';
+import { ClientClosedError, InvalidArgumentError } from '../errors/errors.js';
 import type { AbortToken } from '../transport/abort-token.js';
 
 /** Options of `llm.close()`. */

@@ -423,6 +423,7 @@ export class ResilientLLM {
 
   /** Opens connections to every configured origin, and pulls a shared `stateStore`, ahead of the first request. */
   async warmup(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    if (!this.lifecycle.canStart(false)) throw this.lifecycle.refusal();
     const origins = [...this.registry.adapters.values()].flatMap((adapter) => adapter.origins ?? []);
     await Promise.all([this.transport.warmup?.(origins, options.signal), this.registry.pullSharedState(this.clock.now())]);
   }
