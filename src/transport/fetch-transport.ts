@@ -77,10 +77,14 @@ export class FetchTransport implements Transport {
  * connection closed) and `ResponseTooLargeError` is thrown.
  */
 async function readText(response: Response, limit: number, cancel: () => void, signal: TransportRequest['signal']): Promise<string> {
-  if (isDeclaredTooLarge(response.headers.get('content-length'), limit)) {
+  const declared = response.headers.get('content-length');
+  if (isDeclaredTooLarge(declared, limit)) {
     cancel();
     throw new ResponseTooLargeError('maxResponseBytes', limit);
   }
+  // A body with a declared length ends there: the plain reader is bounded already. (A compressed
+  // body may inflate past it; fetch reports the encoded length, so read those chunk by chunk.)
+  if (declared !== null && response.headers.get('content-encoding') === null) return response.text();
   if (!response.body) return '';
   const reader = response.body.getReader();
   const collector = new BodyCollector(limit);

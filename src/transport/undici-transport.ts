@@ -135,9 +135,16 @@ class UndiciResponse implements TransportResponse {
   text(): Promise<string> {
     const raw = this.raw;
     const limit = this.maxResponseBytes;
-    if (isDeclaredTooLarge(this.header('content-length'), limit)) {
-      destroyQuietly(raw);
-      return Promise.reject(new ResponseTooLargeError('maxResponseBytes', limit));
+    const declared = this.header('content-length');
+    if (declared !== undefined) {
+      if (isDeclaredTooLarge(declared, limit)) {
+        destroyQuietly(raw);
+        return Promise.reject(new ResponseTooLargeError('maxResponseBytes', limit));
+      }
+      // undici reads exactly `content-length` bytes: its own (faster) reader is bounded already.
+      return raw.text().catch((error: unknown) => {
+        throw this.mapError(error);
+      });
     }
     const collector = new BodyCollector(limit);
     return new Promise<string>((resolve, reject) => {
@@ -157,13 +164,16 @@ class UndiciResponse implements TransportResponse {
         }
       };
       raw.on('data', onData);
-      raw.once('end', () => {
+      raw.on('end', () => {
         if (isSettled) return;
         isSettled = true;
         resolve(collector.text());
       });
-      raw.once('error', (error: unknown) => fail(this.mapError(error)));
-      raw.once('close', () => fail(this.mapError(new ConnectionError('connection closed before the body ended'))));
+      raw.on('error', (error: unknown) => fail(this.mapError(error)));
+      raw.on('close', () => {
+        // After 'end' or 'error' (the usual case): nothing to do, and no error to build.
+        if (!isSettled) fail(this.mapError(new ConnectionError('connection closed before the body ended')));
+      });
     });
   }
 
