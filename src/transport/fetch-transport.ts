@@ -84,7 +84,11 @@ async function readText(response: Response, limit: number, cancel: () => void, s
   }
   // A body with a declared length ends there: the plain reader is bounded already. (A compressed
   // body may inflate past it; fetch reports the encoded length, so read those chunk by chunk.)
-  if (declared !== null && response.headers.get('content-encoding') === null) return response.text();
+  if (declared !== null && response.headers.get('content-encoding') === null) {
+    return response.text().catch((error: unknown) => {
+      throw signal.aborted ? signal.reason : new ConnectionError(`connection lost (${(error as Error)?.message ?? String(error)})`, { cause: error });
+    });
+  }
   if (!response.body) return '';
   const reader = response.body.getReader();
   const collector = new BodyCollector(limit);
