@@ -4,6 +4,7 @@
 export { ResilientLLM, type DeploymentHealth } from './client/resilient-llm.js';
 export { StreamResult } from './client/stream-result.js';
 export type { PrefetchOptions } from './client/shared-calls.js';
+export { DEFAULT_CLOSE_GRACE_MS, type CloseOptions } from './client/client-lifecycle.js';
 export type {
   CallOptions,
   ClientOptions,

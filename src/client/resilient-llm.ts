@@ -16,6 +16,7 @@ import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import { CallExecutor, type CallPlan, type CostHooks } from './call-executor.js';
+import { ClientLifecycle, type CloseOptions } from './client-lifecycle.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
 import { CacheStores, lookupInCache } from './cache-step.js';
 import { isPatchedResponse } from './attempt-accounting.js';
@@ -54,6 +55,8 @@ type CallInput = {
   readonly isStream: boolean;
   readonly onPart: ((part: StreamPart) => void) | undefined;
   readonly token: AbortToken | undefined;
+  /** A step of a call already running (a tool-loop turn, the router's classifier): allowed while closing. */
+  readonly isFollowUp?: boolean;
 };
 
 /**
@@ -84,7 +87,7 @@ export class ResilientLLM {
   private readonly cacheStores: CacheStores | undefined;
   private readonly tools: ToolWiring;
   private readonly sharedCalls = new SharedCalls(this.events, (request, options) => this.streamNormalized(request, options));
-  private isClosed = false;
+  private readonly lifecycle = new ClientLifecycle();
 
   constructor(options: ClientOptions) {
     validateClientOptions(options);
@@ -130,7 +133,8 @@ export class ResilientLLM {
           hasAlias: (alias) => this.registry.pools.has(alias),
           contextWindows: (alias) => contextWindowOf(this.registry, alias),
           clock: this.clock,
-          chat: (request, callOptions) => this.chat(request, callOptions),
+          chat: (request, callOptions) =>
+            this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, isFollowUp: true }),
         })
       : undefined;
     const maxQueueMs = new Map<string, number>();
@@ -161,8 +165,8 @@ export class ResilientLLM {
       events: this.events,
       policy: this.policy,
       call: (request, callOptions, deadlineAt) =>
-        this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, deadlineAt }),
-      stream: (request, callOptions, deadlineAt) => this.streamNormalized(request, callOptions, deadlineAt),
+        this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, deadlineAt, isFollowUp: true }),
+      stream: (request, callOptions, deadlineAt) => this.streamNormalized(request, callOptions, deadlineAt, true),
     });
   }
 
@@ -188,7 +192,8 @@ export class ResilientLLM {
         ValidatedChatResponse<TTools, TObject>
       >;
     }
-    return this.tools.chat(request, options);
+    if (!this.lifecycle.canStart(false)) return Promise.reject(this.lifecycle.refusal());
+    return this.tracked(this.tools.chat(request, options));
   }
 
   /**
@@ -200,7 +205,8 @@ export class ResilientLLM {
     request: Omit<ChatRequest<TObject>, 'tools'> & { readonly tools: readonly AnyTool[]; readonly maxSteps?: number },
     options: CallOptions = {},
   ): Promise<RunToolsResult> {
-    return this.tools.runTools(request, options);
+    if (!this.lifecycle.canStart(false)) throw this.lifecycle.refusal();
+    return this.tracked(this.tools.runTools(request, options));
   }
 
   /**
@@ -211,7 +217,10 @@ export class ResilientLLM {
     const joined = (this.sharedCalls.size > 0 || options.coalesce) && this.sharedCalls.join(request, options, true);
     if (joined) return joined as StreamResult<TObject>;
     if (!needsToolLoop(request)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
-    return this.tools.stream(request, options);
+    if (!this.lifecycle.canStart(false)) return this.streamNormalized(request as NormalizedChatRequest, options) as StreamResult<TObject>;
+    const result = this.tools.stream(request, options);
+    void this.tracked(result.response).catch(() => undefined);
+    return result;
   }
 
   /**
@@ -223,7 +232,7 @@ export class ResilientLLM {
     this.sharedCalls.prefetch(request, options);
   }
 
-  private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number): StreamResult {
+  private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number, isFollowUp = false): StreamResult {
     const token = new AbortToken();
     const unfollow = token.follow(options.signal);
     let result: StreamResult | undefined;
@@ -233,7 +242,7 @@ export class ResilientLLM {
       else pending.push(part);
     };
     const response = Promise.resolve()
-      .then(() => this.run({ request, options, isStream: true, onPart, token, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
+      .then(() => this.run({ request, options, isStream: true, onPart, token, isFollowUp, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
       .then((value) => {
         onPart({ type: 'finish', response: value });
         return value;
@@ -247,11 +256,14 @@ export class ResilientLLM {
   }
 
   private async run(input: CallInput): Promise<ChatResponse> {
-    if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
+    const lifecycle = this.lifecycle;
+    if (!lifecycle.canStart(input.isFollowUp === true)) throw lifecycle.refusal();
     const { options, isStream, onPart } = input;
     validateCallOptions(options);
     const request = validateChatRequest(input.request);
-    const signal: AbortSignalLike | undefined = input.token ?? options.signal;
+    // Every call gets a token: the caller's signal and `close()` abort it, and it aborts the call.
+    const token = input.token ?? new AbortToken();
+    const signal: AbortSignalLike = token;
     const requestId = this.generateId();
     const events = this.events;
     const startedAt = this.clock.now();
@@ -262,13 +274,15 @@ export class ResilientLLM {
     const spending = { usd: 0 };
     let hasWaited = false;
     let shared: SharedStateHooks | undefined; // set once the call counted against its tenant's quota
+    const unfollow = input.token ? undefined : token.follow(options.signal);
+    lifecycle.add(token);
     try {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
       let route: RouteInfo | undefined;
       if (alias === 'auto') {
         if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
-        const decision = await this.router.route(request, estimatedTokens, this.realSignal(input), { tenant: options.tenant, requestId });
+        const decision = await this.router.route(request, estimatedTokens, token.signal, { tenant: options.tenant, requestId });
         hasWaited = true;
         alias = decision.alias;
         const { tier, reason, source, classifierCost, classifierUsage } = decision;
@@ -328,6 +342,9 @@ export class ResilientLLM {
         });
       }
       throw error;
+    } finally {
+      lifecycle.delete(token);
+      unfollow?.();
     }
   }
 
@@ -385,11 +402,13 @@ export class ResilientLLM {
     return estimate;
   }
 
-  /** A real AbortSignal for code that needs one (user classifiers, cache embedders): made on demand. */
-  private realSignal(input: CallInput): AbortSignal {
-    if (input.token) return input.token.signal;
-    if (input.options.signal) return input.options.signal;
-    return new AbortController().signal;
+  /** Counts a tool loop as running until it settles, so `close()` waits for it between its calls. */
+  private tracked<T>(promise: Promise<T>): Promise<T> {
+    const token = new AbortToken();
+    this.lifecycle.add(token);
+    const done = () => this.lifecycle.delete(token);
+    promise.then(done, done);
+    return promise;
   }
 
   private endEvent(requestId: string, startedAt: number, response: ChatResponse): void {
@@ -400,7 +419,17 @@ export class ResilientLLM {
 
   /** Embeds texts with an alias whose adapter supports embeddings. */
   embed(request: EmbedTextsRequest, options: { readonly signal?: AbortSignal } = {}): Promise<EmbedResult> {
-    return embedTexts({ registry: this.registry, transport: this.transport, clock: this.clock, random: this.random }, request, options.signal);
+    if (!this.lifecycle.canStart(false)) return Promise.reject(this.lifecycle.refusal());
+    const token = new AbortToken();
+    const unfollow = token.follow(options.signal);
+    this.lifecycle.add(token);
+    const done = () => {
+      this.lifecycle.delete(token);
+      unfollow?.();
+    };
+    const embedded = embedTexts({ registry: this.registry, transport: this.transport, clock: this.clock, random: this.random }, request, token.signal);
+    embedded.then(done, done);
+    return embedded;
   }
 
   /** Requests, tokens, errors and cost so far: in total and by alias, deployment and tenant. */
@@ -415,15 +444,24 @@ export class ResilientLLM {
 
   /** Opens connections to every configured origin, and pulls a shared `stateStore`, ahead of the first request. */
   async warmup(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    if (!this.lifecycle.canStart(false)) throw this.lifecycle.refusal();
     const origins = [...this.registry.adapters.values()].flatMap((adapter) => adapter.origins ?? []);
     await Promise.all([this.transport.warmup?.(origins, options.signal), this.registry.pullSharedState(this.clock.now())]);
   }
 
-  /** Releases connections. Calls after `close()` are refused. */
-  async close(): Promise<void> {
-    this.isClosed = true;
-    await this.cacheStores?.close();
-    this.shared?.close();
-    if (this.ownsTransport) await this.transport.close();
+  /**
+   * Shuts the client down. New calls are refused at once with `ClientClosedError`; calls already
+   * running may finish within `graceMs` (default 10 s), then are aborted with `ClientClosedError`,
+   * including those waiting in a rate-limit queue or a backoff. The transport's sockets are then
+   * closed (destroyed if still busy). Always resolves, within `graceMs` plus about a second.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    return this.lifecycle.close(options, async (graceMs) => {
+      this.sharedCalls.close();
+      this.shared?.close();
+      // Stores ran in the background during the grace; what is left now is aborted.
+      await this.cacheStores?.close(0);
+      if (this.ownsTransport) await this.transport.close({ graceMs });
+    });
   }
 }

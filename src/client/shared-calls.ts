@@ -47,6 +47,12 @@ export class SharedCalls {
     return this.calls.size;
   }
 
+  /** Drops every open prefetch and its timer; the calls themselves end with the client's `close()`. */
+  close(): void {
+    for (const shared of this.calls.values()) clearTimeout(shared.timer);
+    this.calls.clear();
+  }
+
   prefetch(request: ChatRequest, options: PrefetchOptions = {}): void {
     const ttlMs = options.ttlMs ?? 30_000;
     if (!(typeof ttlMs === 'number' && ttlMs > 0)) throw new InvalidArgumentError('ttlMs', `Expected \`ttlMs\` to be a positive number, got ${String(ttlMs)}.`);

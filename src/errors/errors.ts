@@ -126,9 +126,53 @@ export class ContentFilterError extends ResilientLLMError {
 
 /** The vendor answered with something that is not its protocol: a malformed chunk, a missing terminator. */
 export class InvalidResponseError extends ResilientLLMError {
-  override readonly name = 'InvalidResponseError';
+  override readonly name: string = 'InvalidResponseError';
   constructor(what: string, details: ErrorDetails = {}) {
     super('RLLM_INVALID_RESPONSE', describe(details, what), true, details);
+  }
+}
+
+/** Which response limit was exceeded: the whole body read at once, or one server-sent event. */
+export type ResponseLimitName = 'maxResponseBytes' | 'maxEventBytes';
+
+/**
+ * A response body, or one server-sent event of a stream, was larger than its limit
+ * (`maxResponseBytes`, `maxEventBytes`). The socket was closed at once and nothing more was read.
+ * An `InvalidResponseError` (code `RLLM_INVALID_RESPONSE`): retried, then failed over, like any
+ * answer that is not the vendor's protocol.
+ */
+export class ResponseTooLargeError extends InvalidResponseError {
+  override readonly name: string = 'ResponseTooLargeError';
+  readonly limit: ResponseLimitName;
+  readonly limitBytes: number;
+  constructor(limit: ResponseLimitName, limitBytes: number, details: ErrorDetails = {}) {
+    const what = limit === 'maxEventBytes' ? 'one server-sent event' : 'the response body';
+    super(
+      `${what} is larger than \`${limit}\` (${formatBytes(limitBytes)}); the connection was closed. Raise \`${limit}\` in the provider's options if such answers are expected`,
+      details,
+    );
+    this.limit = limit;
+    this.limitBytes = limitBytes;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), limit: this.limit, limitBytes: this.limitBytes };
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (bytes >= 1024 * 1024 && Number.isInteger(mib * 100)) return `${mib} MiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * The client was closed: a call made after `close()` began, or one still running when its
+ * `graceMs` ran out (it was aborted). Not retryable on this client.
+ */
+export class ClientClosedError extends ResilientLLMError {
+  override readonly name = 'ClientClosedError';
+  constructor(what: string, details: ErrorDetails = {}) {
+    super('RLLM_CLIENT_CLOSED', describe(details, what), false, details);
   }
 }
 

@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'RLLM_PROVIDER_ERROR'
   | 'RLLM_TENANT_QUOTA'
   | 'RLLM_STATE_STORE_UNAVAILABLE'
-  | 'RLLM_MISSING_PEER_DEPENDENCY';
+  | 'RLLM_MISSING_PEER_DEPENDENCY'
+  | 'RLLM_CLIENT_CLOSED';
 
 /** Fields every error may carry. All are data, never prose to parse. */
 export type ErrorDetails = {

@@ -1,4 +1,6 @@
-import { ConnectionError } from '../errors/errors.js';
+import { ConnectionError, ResponseTooLargeError } from '../errors/errors.js';
+import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 export type FetchTransportOptions = {
@@ -60,13 +62,7 @@ export class FetchTransport implements Transport {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
       body: iterate(),
-      text: async () => {
-        try {
-          return await response.text();
-        } finally {
-          release();
-        }
-      },
+      text: () => readText(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, cancel, request.signal).finally(release),
       cancel,
     };
   }
@@ -74,6 +70,46 @@ export class FetchTransport implements Transport {
   async close(): Promise<void> {
     // Nothing is pooled here.
   }
+}
+
+/**
+ * Reads a whole body, never more than `limit` bytes of it: past that the body is cancelled (its
+ * connection closed) and `ResponseTooLargeError` is thrown.
+ */
+async function readText(response: Response, limit: number, cancel: () => void, signal: TransportRequest['signal']): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (isDeclaredTooLarge(declared, limit)) {
+    cancel();
+    throw new ResponseTooLargeError('maxResponseBytes', limit);
+  }
+  // A body with a declared length ends there: the plain reader is bounded already. (A compressed
+  // body may inflate past it; fetch reports the encoded length, so read those chunk by chunk.)
+  if (declared !== null && response.headers.get('content-encoding') === null) {
+    return response.text().catch((error: unknown) => {
+      throw signal.aborted ? signal.reason : new ConnectionError(`connection lost (${(error as Error)?.message ?? String(error)})`, { cause: error });
+    });
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const collector = new BodyCollector(limit);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      collector.add(value);
+    }
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) {
+      await reader.cancel().catch(() => undefined);
+      cancel();
+      throw error;
+    }
+    if (signal.aborted) throw signal.reason;
+    throw new ConnectionError(`connection lost (${(error as Error)?.message ?? String(error)})`, { cause: error });
+  } finally {
+    reader.releaseLock();
+  }
+  return collector.text();
 }
 
 /** Creates a transport over `fetch` (for msw, edge runtimes, proxies). */

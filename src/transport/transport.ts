@@ -8,6 +8,11 @@ export type TransportRequest = {
   readonly body?: string;
   /** Aborts the request and its body. AbortSignal-like: a real `AbortSignal` also fits. */
   readonly signal: AbortSignalLike;
+  /**
+   * The most bytes `text()` may read; past it the connection is closed and `text()` rejects with
+   * `ResponseTooLargeError`. @default DEFAULT_MAX_RESPONSE_BYTES (32 MiB)
+   */
+  readonly maxResponseBytes?: number | undefined;
 };
 
 /** The response head and a body that can be streamed once. */
@@ -28,6 +33,12 @@ export type TransportResponse = {
   release?(): void;
 };
 
+/** Options of `Transport.close()`. */
+export type TransportCloseOptions = {
+  /** How long running requests may go on before their sockets are destroyed. @default 10_000 */
+  readonly graceMs?: number;
+};
+
 /**
  * Moves bytes. The default is undici with a keep-alive pool per origin; `fetchTransport` takes any
  * `fetch` (msw, edge runtimes, proxies). Implement this to plug in your own.
@@ -36,6 +47,9 @@ export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
   /** Opens connections to these origins ahead of the first request. */
   warmup?(origins: readonly string[], signal?: AbortSignal): Promise<void>;
-  /** Releases every connection. */
-  close(): Promise<void>;
+  /**
+   * Releases every connection. Requests still running after `graceMs` are destroyed, so this
+   * always resolves. @default graceMs: 10_000
+   */
+  close(options?: TransportCloseOptions): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import { Pool, type Dispatcher } from 'undici';
-import { ConnectionError, TimeoutError } from '../errors/errors.js';
+import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
 import type { AbortSignalLike } from './abort-token.js';
-import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
+import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from './transport.js';
 
 export type UndiciTransportOptions = {
   /** Maximum sockets per origin. @default 64 */
@@ -80,14 +82,16 @@ class UndiciResponse implements TransportResponse {
   private readonly raw: Dispatcher.ResponseData['body'];
   private readonly signal: AbortSignalLike;
   private readonly timeouts: { connectMs: number; headersMs: number };
+  private readonly maxResponseBytes: number;
   private iterator: AsyncIterable<Uint8Array> | undefined;
 
-  constructor(data: Dispatcher.ResponseData, signal: AbortSignalLike, timeouts: { connectMs: number; headersMs: number }) {
+  constructor(data: Dispatcher.ResponseData, request: TransportRequest, timeouts: { connectMs: number; headersMs: number }) {
     this.status = data.statusCode;
     this.headers = data.headers;
     this.raw = data.body;
-    this.signal = signal;
+    this.signal = request.signal;
     this.timeouts = timeouts;
+    this.maxResponseBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** Made on first use: a non-streaming call reads `text()` and never pays for it. */
@@ -127,9 +131,49 @@ class UndiciResponse implements TransportResponse {
     raw.dump({ limit: RELEASE_LIMIT_BYTES }).then(done, done);
   }
 
+  /** Reads the whole body, never more than `maxResponseBytes` of it: past that the socket is destroyed. */
   text(): Promise<string> {
-    return this.raw.text().catch((error: unknown) => {
-      throw this.mapError(error);
+    const raw = this.raw;
+    const limit = this.maxResponseBytes;
+    const declared = this.header('content-length');
+    if (declared !== undefined) {
+      if (isDeclaredTooLarge(declared, limit)) {
+        destroyQuietly(raw);
+        return Promise.reject(new ResponseTooLargeError('maxResponseBytes', limit));
+      }
+      // undici reads exactly `content-length` bytes: its own (faster) reader is bounded already.
+      return raw.text().catch((error: unknown) => {
+        throw this.mapError(error);
+      });
+    }
+    const collector = new BodyCollector(limit);
+    return new Promise<string>((resolve, reject) => {
+      let isSettled = false;
+      const fail = (error: unknown) => {
+        if (isSettled) return;
+        isSettled = true;
+        reject(error);
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          collector.add(chunk);
+        } catch (error) {
+          raw.off('data', onData);
+          destroyQuietly(raw);
+          fail(error);
+        }
+      };
+      raw.on('data', onData);
+      raw.on('end', () => {
+        if (isSettled) return;
+        isSettled = true;
+        resolve(collector.text());
+      });
+      raw.on('error', (error: unknown) => fail(this.mapError(error)));
+      raw.on('close', () => {
+        // After 'end' or 'error' (the usual case): nothing to do, and no error to build.
+        if (!isSettled) fail(this.mapError(new ConnectionError('connection closed before the body ended')));
+      });
     });
   }
 
@@ -137,6 +181,28 @@ class UndiciResponse implements TransportResponse {
     if (this.isReleased) return;
     if (!this.raw.destroyed && !this.raw.readableEnded) destroyQuietly(this.raw);
   }
+}
+
+/** How long `close()` lets running requests finish before destroying their sockets. */
+const DEFAULT_CLOSE_GRACE_MS = 10_000;
+
+/** Closes `pool` gracefully, or destroys it once `graceMs` has passed (undici's close waits for every request). */
+function closeWithin(pool: Pool, graceMs: number): Promise<void> {
+  const destroy = () => pool.destroy().catch(ignoreError);
+  if (!(graceMs > 0)) return destroy();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => void destroy().then(resolve), graceMs);
+    pool.close().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        void destroy().then(resolve);
+      },
+    );
+  });
 }
 
 /** The default transport: undici with one keep-alive `Pool` per origin. */
@@ -192,7 +258,7 @@ export class UndiciTransport implements Transport {
         signal: request.signal as AbortSignal,
       })
       .then(
-        (data) => new UndiciResponse(data, request.signal, this.timeouts),
+        (data) => new UndiciResponse(data, request, this.timeouts),
         (error: unknown) => {
           throw mapTransportError(error, request.signal, this.timeouts);
         },
@@ -216,10 +282,15 @@ export class UndiciTransport implements Transport {
     await Promise.all(opens);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes every pool: idle sockets at once, busy ones when their request ends. A request still
+   * running after `graceMs` (an endless stream) has its socket destroyed, so this always resolves.
+   */
+  async close(options: TransportCloseOptions = {}): Promise<void> {
     this.isClosed = true;
+    const graceMs = options.graceMs ?? DEFAULT_CLOSE_GRACE_MS;
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close().catch(() => pool.destroy())));
+    await Promise.all(pools.map((pool) => closeWithin(pool, graceMs)));
   }
 }

@@ -1,5 +1,5 @@
 import { ResilientLLMError, type ErrorCode } from '../../errors/resilient-llm-error.js';
-import { ConnectionError, TimeoutError } from '../../errors/errors.js';
+import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../../errors/errors.js';
 
 /**
  * What the call does after an attempt failed:
@@ -47,6 +47,8 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
   RLLM_MISSING_PEER_DEPENDENCY: 'stop',
+  // The client is shutting down: nothing more is sent.
+  RLLM_CLIENT_CLOSED: 'stop',
 };
 
 export type ClassifyErrorOptions = {
@@ -72,6 +74,8 @@ export function classifyError(error: unknown, options: ClassifyErrorOptions = {}
   if (code === 'RLLM_CONTENT_FILTERED') return options.isContentPolicyFailover === true ? 'failover' : 'stop';
   // The whole call's deadline is spent: nothing else can be tried.
   if (code === 'RLLM_TIMEOUT' && error instanceof TimeoutError && error.phase === 'total') return 'stop';
+  // An answer past its size limit would most likely come back as large (and cost as much again).
+  if (error instanceof ResponseTooLargeError) return 'failover';
   // An unknown status the taxonomy calls permanent: this deployment will not change its mind.
   if (code === 'RLLM_PROVIDER_ERROR' && !error.isRetryable) return 'failover';
   return DEFAULT_ERROR_DECISIONS[code];

@@ -2,6 +2,7 @@ import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { streamAnthropicParts } from './anthropic-stream.js';
@@ -10,7 +11,7 @@ import { buildAnthropicRequestBody } from './build-anthropic-request-body.js';
 import { anthropicStreamError, parseAnthropicError } from './parse-anthropic-error.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
 
-export type AnthropicOptions = {
+export type AnthropicOptions = ResponseLimits & {
   /** The API key, sent as `x-api-key`. @default process.env.ANTHROPIC_API_KEY */
   readonly apiKey?: string | undefined;
   /**
@@ -33,7 +34,7 @@ export type AnthropicOptions = {
  * An adapter for the Anthropic Messages API (`POST {baseURL}/messages`), streaming and not.
  * Set Anthropic-only fields (`thinking`, `metadata`, `top_k`, …) via `providerOptions.anthropic`.
  */
-const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name');
+const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name', 'maxResponseBytes', 'maxEventBytes');
 
 export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   expectObject('options', options);
@@ -55,6 +56,7 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   }
   const baseURL = root.endsWith('/v1') ? root : `${root}/v1`;
   const provider = options.name ?? 'anthropic';
+  const limits = validateResponseLimits(options);
   const url = `${baseURL}/messages`;
   const commonHeaders = {
     'x-api-key': apiKey,
@@ -73,9 +75,7 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
     async doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult> {
       const source = { provider, model: request.model };
       const body = buildAnthropicRequestBody(request, defaultMaxTokens, false);
-      const response = await postJson(context, url, jsonHeaders, body, (status, text, reply) =>
-        parseAnthropicError(status, text, reply, source),
-      );
+      const response = await postJson(context, url, jsonHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
       const requestId = response.header('request-id');
       const text = await response.text();
       const parsed = tryParseJson(text);
@@ -99,10 +99,8 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
     async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {
       const source = { provider, model: request.model };
       const body = buildAnthropicRequestBody(request, defaultMaxTokens, true);
-      const response = await postJson(context, url, streamHeaders, body, (status, text, reply) =>
-        parseAnthropicError(status, text, reply, source),
-      );
-      return streamAnthropicParts(response, source);
+      const response = await postJson(context, url, streamHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
+      return streamAnthropicParts(response, source, limits?.maxEventBytes);
     },
   };
 }

@@ -58,14 +58,15 @@ const HANDLED_EVENTS = new Set([
  * `InvalidResponseError`. Leaving the loop early closes the response. The stream also offers its
  * parts one network read at a time to the client (see `partBatches`).
  */
-export function streamAnthropicParts(response: TransportResponse, source: AnthropicErrorSource): BatchedPartStream {
-  return batchedPartStream(streamAnthropicBatches(response, source));
+export function streamAnthropicParts(response: TransportResponse, source: AnthropicErrorSource, maxEventBytes?: number): BatchedPartStream {
+  return batchedPartStream(streamAnthropicBatches(response, source, maxEventBytes));
 }
 
 /** The parts of each network read together; parts read before an error are yielded before it is thrown. */
 async function* streamAnthropicBatches(
   response: TransportResponse,
   source: AnthropicErrorSource,
+  maxEventBytes: number | undefined,
 ): AsyncGenerator<ProviderStreamPart[]> {
   const requestId = response.header('request-id');
   const blocks = new Map<number, OpenBlock>();
@@ -77,7 +78,7 @@ async function* streamAnthropicBatches(
   const details = () => ({ ...source, ...(requestId !== undefined ? { requestId } : {}), hasEmittedOutput });
   let parts: ProviderStreamPart[] = [];
   try {
-    for await (const batch of decodeSseBatches(response.body)) {
+    for await (const batch of decodeSseBatches(response.body, maxEventBytes)) {
       for (const sse of batch) {
         const name = sse.event;
         if (name === 'ping') continue;

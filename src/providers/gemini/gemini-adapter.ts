@@ -4,6 +4,7 @@ import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
@@ -14,7 +15,7 @@ import { streamGeminiParts } from './gemini-stream.js';
 import type { GeminiResponse } from './gemini-wire-types.js';
 import { geminiInBandError, parseGeminiError, readGeminiErrorObject, type GeminiErrorContext } from './parse-gemini-error.js';
 
-export type GeminiOptions = {
+export type GeminiOptions = ResponseLimits & {
   /**
    * A Gemini API key. Sent as the `x-goog-api-key` header, never in the URL, and scrubbed from errors.
    * @default process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY
@@ -41,7 +42,7 @@ const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 const DEFAULT_API_VERSION = 'v1beta';
 /** A base URL that already names the API version (`…/v1beta`, `…/v1`, `…/v1alpha`). */
 const VERSIONED = /\/v\d+(?:alpha|beta)?$/;
-const GEMINI_KEYS = optionKeys<GeminiOptions>()('apiKey', 'baseURL', 'headers', 'name', 'generateId');
+const GEMINI_KEYS = optionKeys<GeminiOptions>()('apiKey', 'baseURL', 'headers', 'name', 'generateId', 'maxResponseBytes', 'maxEventBytes');
 
 function defaultGenerateId(): string {
   return `call_${randomUUID()}`;
@@ -82,6 +83,7 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
   const baseURL = VERSIONED.test(root) ? root : `${root}/${DEFAULT_API_VERSION}`;
   const provider = options.name ?? 'gemini';
   const generateId = options.generateId ?? defaultGenerateId;
+  const limits = validateResponseLimits(options);
   const headers: Readonly<Record<string, string>> = {
     ...options.headers,
     'content-type': 'application/json',
@@ -91,8 +93,13 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
 
   const send = (request: ProviderRequest, context: ProviderCallContext, method: string): Promise<TransportResponse> => {
     const errorContext: GeminiErrorContext = { provider, model: request.model };
-    return postJson(context, `${baseURL}/${geminiModelPath(request.model)}:${method}`, headers, buildGeminiRequestBody(request), (status, bodyText, response) =>
-      parseGeminiError(status, bodyText, response, errorContext),
+    return postJson(
+      context,
+      `${baseURL}/${geminiModelPath(request.model)}:${method}`,
+      headers,
+      buildGeminiRequestBody(request),
+      (status, bodyText, response) => parseGeminiError(status, bodyText, response, errorContext),
+      limits,
     );
   };
 
@@ -130,11 +137,11 @@ export function gemini(given: GeminiOptions = {}): ProviderAdapter {
     async doStream(request, context) {
       const errorContext: GeminiErrorContext = { provider, model: request.model };
       const response = await send(request, context, 'streamGenerateContent?alt=sse');
-      return streamGeminiParts(response, new GeminiResponseReader(errorContext, generateId), errorContext);
+      return streamGeminiParts(response, new GeminiResponseReader(errorContext, generateId), errorContext, limits?.maxEventBytes);
     },
 
     embed(request, context) {
-      return embedWithGemini({ baseURL, headers, provider }, request, context);
+      return embedWithGemini({ baseURL, headers, provider, ...(limits ? { limits } : {}) }, request, context);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { EmbedRequest, EmbedResult } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
+import { embeddingResponseLimit, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { parseGeminiError, type GeminiErrorContext } from './parse-gemini-error.js';
@@ -10,6 +11,7 @@ export type GeminiEmbedTarget = {
   readonly baseURL: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly provider: string;
+  readonly limits?: ResponseLimits;
 };
 
 /** `gemini-embedding-001` → `models/gemini-embedding-001`; `tunedModels/x` stays as it is. */
@@ -40,7 +42,8 @@ export async function embedWithGemini(target: GeminiEmbedTarget, request: EmbedR
     ? { content: { parts: [{ text: request.input[0] }] }, ...dimensions }
     : { requests: request.input.map((text) => ({ model: modelPath, content: { parts: [{ text }] }, ...dimensions })) };
   const url = `${target.baseURL}/${modelPath}:${isSingle ? 'embedContent' : 'batchEmbedContents'}`;
-  const response = await postJson(context, url, target.headers, body, parseError);
+  const maxResponseBytes = embeddingResponseLimit(target.limits?.maxResponseBytes, request.input.length, request.dimensions, 32);
+  const response = await postJson(context, url, target.headers, body, parseError, { maxResponseBytes });
   const parsed = tryParseJson(await response.text()) as
     | { embedding?: { values?: unknown }; embeddings?: readonly ({ values?: unknown } | null)[] }
     | undefined;

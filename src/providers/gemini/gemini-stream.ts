@@ -16,8 +16,13 @@ import { geminiInBandError, readGeminiErrorObject, type GeminiErrorContext } fro
  * changes. The response is closed on every exit (`break`, `return()`, abort, error). The stream
  * also offers its parts one network read at a time to the client (see `partBatches`).
  */
-export function streamGeminiParts(response: TransportResponse, reader: GeminiResponseReader, context: GeminiErrorContext): BatchedPartStream {
-  return batchedPartStream(streamGeminiBatches(response, reader, context));
+export function streamGeminiParts(
+  response: TransportResponse,
+  reader: GeminiResponseReader,
+  context: GeminiErrorContext,
+  maxEventBytes?: number,
+): BatchedPartStream {
+  return batchedPartStream(streamGeminiBatches(response, reader, context, maxEventBytes));
 }
 
 /**
@@ -28,12 +33,13 @@ async function* streamGeminiBatches(
   response: TransportResponse,
   reader: GeminiResponseReader,
   context: GeminiErrorContext,
+  maxEventBytes: number | undefined,
 ): AsyncGenerator<ProviderStreamPart[]> {
   let parts: ProviderStreamPart[] = [];
   // How many of `parts` come from chunks read in full.
   let readParts = 0;
   try {
-    for await (const batch of decodeSseBatches(response.body)) {
+    for await (const batch of decodeSseBatches(response.body, maxEventBytes)) {
       for (const event of batch) {
         let chunk: unknown;
         try {

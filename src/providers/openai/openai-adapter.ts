@@ -2,6 +2,7 @@ import type { EmbedRequest, EmbedResult, GenerateResult, ProviderRequest, Provid
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';
+import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext, ProviderCapabilities } from '../provider.js';
 import { postJson } from '../shared/send.js';
 import { buildOpenAIRequestBody, type OpenAIBodyOptions } from './build-openai-request-body.js';
@@ -11,7 +12,7 @@ import { parseOpenAIError, type OpenAIErrorContext } from './parse-openai-error.
 import { parseOpenAIResponse } from './parse-openai-response.js';
 
 /** Options of `openai()`. */
-export type OpenAIOptions = {
+export type OpenAIOptions = ResponseLimits & {
   /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
   readonly apiKey?: string | undefined;
   /** The API root; `/chat/completions` and `/embeddings` are appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
@@ -27,7 +28,7 @@ export type OpenAIOptions = {
 };
 
 /** Options of `openaiCompatible()`, for any server that speaks Chat Completions. */
-export type OpenAICompatibleOptions = {
+export type OpenAICompatibleOptions = ResponseLimits & {
   /** The API root, e.g. `https://openrouter.ai/api/v1`; `/chat/completions` and `/embeddings` are appended. */
   readonly baseURL: string;
   /** Sent as `Authorization: Bearer <apiKey>` when given. */
@@ -56,6 +57,7 @@ type AdapterConfig = {
   readonly requireDone: boolean;
   readonly bodyOptions: OpenAIBodyOptions;
   readonly capabilities: ProviderCapabilities;
+  readonly limits: ResponseLimits | undefined;
 };
 
 const DEFAULT_CAPABILITIES: ProviderCapabilities = {
@@ -76,6 +78,7 @@ class OpenAIChatAdapter implements ProviderAdapter {
   private readonly embeddingsURL: string;
   private readonly requireDone: boolean;
   private readonly bodyOptions: OpenAIBodyOptions;
+  private readonly limits: ResponseLimits | undefined;
   // Built once per adapter, not per call.
   private readonly jsonHeaders: Readonly<Record<string, string>>;
   private readonly streamHeaders: Readonly<Record<string, string>>;
@@ -89,6 +92,7 @@ class OpenAIChatAdapter implements ProviderAdapter {
     this.embeddingsURL = `${config.baseURL}/embeddings`;
     this.requireDone = config.requireDone;
     this.bodyOptions = config.bodyOptions;
+    this.limits = config.limits;
     const common: Record<string, string> = { 'content-type': 'application/json' };
     if (config.apiKey !== undefined) common.authorization = `Bearer ${config.apiKey}`;
     this.jsonHeaders = { ...common, accept: 'application/json', ...config.headers };
@@ -98,8 +102,13 @@ class OpenAIChatAdapter implements ProviderAdapter {
   async doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult> {
     const errorContext: OpenAIErrorContext = { provider: this.name, model: request.model };
     const body = buildOpenAIRequestBody(request, false, this.bodyOptions);
-    const response = await postJson(context, this.chatURL, this.jsonHeaders, body, (status, bodyText, errorResponse) =>
-      parseOpenAIError(status, bodyText, errorResponse, errorContext),
+    const response = await postJson(
+      context,
+      this.chatURL,
+      this.jsonHeaders,
+      body,
+      (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
+      this.limits,
     );
     const requestId = response.header('x-request-id');
     return parseOpenAIResponse(await response.text(), errorContext, requestId);
@@ -108,18 +117,24 @@ class OpenAIChatAdapter implements ProviderAdapter {
   async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {
     const errorContext: OpenAIErrorContext = { provider: this.name, model: request.model };
     const body = buildOpenAIRequestBody(request, true, this.bodyOptions);
-    const response = await postJson(context, this.chatURL, this.streamHeaders, body, (status, bodyText, errorResponse) =>
-      parseOpenAIError(status, bodyText, errorResponse, errorContext),
+    const response = await postJson(
+      context,
+      this.chatURL,
+      this.streamHeaders,
+      body,
+      (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
+      this.limits,
     );
     return openAIStream(response, {
       context: errorContext,
       requestId: response.header('x-request-id'),
       requireDone: this.requireDone,
+      maxEventBytes: this.limits?.maxEventBytes,
     });
   }
 
   embed(request: EmbedRequest, context: ProviderCallContext): Promise<EmbedResult> {
-    return openAIEmbed(this.embeddingsURL, this.jsonHeaders, request, context, this.name);
+    return openAIEmbed(this.embeddingsURL, this.jsonHeaders, request, context, this.name, this.limits);
   }
 }
 
@@ -141,8 +156,8 @@ function validateName(name: unknown, fallback: string): string {
   throw new InvalidArgumentError('name', `Expected \`name\` to be a non-empty string, got ${JSON.stringify(name)}.`);
 }
 
-const OPENAI_KEYS = optionKeys<OpenAIOptions>()('apiKey', 'baseURL', 'organization', 'project', 'headers', 'name');
-const COMPATIBLE_KEYS = optionKeys<OpenAICompatibleOptions>()('baseURL', 'apiKey', 'headers', 'name', 'requireDone', 'maxTokensField', 'capabilities');
+const OPENAI_KEYS = optionKeys<OpenAIOptions>()('apiKey', 'baseURL', 'organization', 'project', 'headers', 'name', 'maxResponseBytes', 'maxEventBytes');
+const COMPATIBLE_KEYS = optionKeys<OpenAICompatibleOptions>()('baseURL', 'apiKey', 'headers', 'name', 'requireDone', 'maxTokensField', 'capabilities', 'maxResponseBytes', 'maxEventBytes');
 const CAPABILITY_KEYS = optionKeys<ProviderCapabilities>()('tools', 'images', 'jsonOutput', 'prefill', 'embeddings');
 
 /** An adapter for the OpenAI Chat Completions and Embeddings APIs. */
@@ -171,6 +186,7 @@ export function openai(options: OpenAIOptions = {}): ProviderAdapter {
       providerOptionKeys: name === 'openai' ? ['openai'] : ['openai', name],
     },
     capabilities: DEFAULT_CAPABILITIES,
+    limits: validateResponseLimits(options),
   });
 }
 
@@ -206,6 +222,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
       providerOptionKeys: name === 'openai-compatible' ? ['openai-compatible'] : ['openai-compatible', name],
     },
     capabilities: options.capabilities ? { ...DEFAULT_CAPABILITIES, ...options.capabilities } : DEFAULT_CAPABILITIES,
+    limits: validateResponseLimits(options),
   });
 }
 

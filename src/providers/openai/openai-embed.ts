@@ -1,5 +1,6 @@
 import type { EmbedRequest, EmbedResult } from '../../client/types.js';
 import { InvalidResponseError } from '../../errors/errors.js';
+import { embeddingResponseLimit, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderCallContext } from '../provider.js';
 import { postJson } from '../shared/send.js';
 import { openAIInBandError, parseOpenAIError, readOpenAIErrorObject, type OpenAIErrorContext } from './parse-openai-error.js';
@@ -25,13 +26,19 @@ export async function openAIEmbed(
   request: EmbedRequest,
   context: ProviderCallContext,
   provider: string,
+  limits?: ResponseLimits,
 ): Promise<EmbedResult> {
   const errorContext: OpenAIErrorContext = { provider, model: request.model };
   const encoding = request.encoding ?? 'base64';
   const body: Record<string, unknown> = { model: request.model, input: request.input, encoding_format: encoding };
   if (request.dimensions !== undefined) body.dimensions = request.dimensions;
-  const response = await postJson(context, url, headers, body, (status, bodyText, errorResponse) =>
-    parseOpenAIError(status, bodyText, errorResponse, errorContext),
+  const response = await postJson(
+    context,
+    url,
+    headers,
+    body,
+    (status, bodyText, errorResponse) => parseOpenAIError(status, bodyText, errorResponse, errorContext),
+    { maxResponseBytes: embeddingResponseLimit(limits?.maxResponseBytes, request.input.length, request.dimensions, encoding === 'base64' ? 5.4 : 32) },
   );
   const requestId = response.header('x-request-id');
   const details = { ...errorContext, ...(requestId !== undefined ? { requestId } : {}) };

@@ -13,6 +13,8 @@ export type OpenAIStreamOptions = {
   readonly requestId: string | undefined;
   /** Whether the stream must end with `data: [DONE]`; when false, EOF after a finish reason is accepted. */
   readonly requireDone: boolean;
+  /** Largest single SSE event. @default DEFAULT_MAX_EVENT_BYTES */
+  readonly maxEventBytes?: number | undefined;
 };
 
 type WireToolCallDelta = {
@@ -63,7 +65,7 @@ async function* openAIStreamBatches(response: TransportResponse, options: OpenAI
   const toolCalls = new Map<number, ToolCallAccumulator>();
   let parts: ProviderStreamPart[] = [];
   try {
-    events: for await (const batch of decodeSseBatches(response.body)) {
+    events: for await (const batch of decodeSseBatches(response.body, options.maxEventBytes)) {
       for (const event of batch) {
         const data = event.data;
         if (data === '[DONE]') {

@@ -1,4 +1,5 @@
 import type { ResilientLLMError } from '../../errors/resilient-llm-error.js';
+import type { ResponseLimits } from '../../transport/response-limits.js';
 import type { TransportResponse } from '../../transport/transport.js';
 import type { ProviderCallContext } from '../provider.js';
 
@@ -9,6 +10,7 @@ export type ErrorParser = (status: number, bodyText: string, response: Transport
  * POSTs a JSON body through the context's transport. Resolves with the response once its status
  * is 2xx; otherwise reads the error body, closes the response and rejects with the parsed error.
  * Transport failures (connect, reset, headers timeout) reject with the transport's typed error.
+ * `limits.maxResponseBytes` bounds what `response.text()` reads, here and in the caller.
  */
 export async function postJson(
   context: ProviderCallContext,
@@ -16,6 +18,7 @@ export async function postJson(
   headers: Readonly<Record<string, string>>,
   body: unknown,
   parseError: ErrorParser,
+  limits?: ResponseLimits,
 ): Promise<TransportResponse> {
   const response = await context.transport.request({
     url,
@@ -23,6 +26,7 @@ export async function postJson(
     headers: context.headers ? { ...headers, ...context.headers } : headers,
     body: JSON.stringify(body),
     signal: context.abort ?? context.signal,
+    maxResponseBytes: limits?.maxResponseBytes,
   });
   context.onResponseHeaders?.((name) => response.header(name));
   if (response.status >= 200 && response.status < 300) return response;

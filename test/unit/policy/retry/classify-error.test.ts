@@ -30,6 +30,7 @@ const EXPECTED: Record<ErrorCode, ErrorDecision> = {
   RLLM_TOOL_INPUT_INVALID: 'stop',
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
   RLLM_MISSING_PEER_DEPENDENCY: 'stop',
+  RLLM_CLIENT_CLOSED: 'stop',
 };
 
 describe('classifyError', () => {
