@@ -1,4 +1,7 @@
-import type { Transport, TransportRequest, TransportResponse } from '../transport/transport.js';
+import { BodyCollector, isDeclaredTooLarge } from '../transport/body-collector.js';
+import { ResponseTooLargeError } from '../errors/errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/response-limits.js';
+import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from '../transport/transport.js';
 
 /**
  * The transport a non-streaming attempt hands its adapter: the same requests, but every body
@@ -15,11 +18,12 @@ export class WatchedTransport implements Transport {
   }
 
   request(request: TransportRequest): Promise<TransportResponse> {
-    return this.inner.request(request).then((response) => new WatchedResponse(response, this.onChunk));
+    const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    return this.inner.request(request).then((response) => new WatchedResponse(response, this.onChunk, limit));
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  close(options?: TransportCloseOptions): Promise<void> {
+    return this.inner.close(options);
   }
 }
 
@@ -27,12 +31,14 @@ class WatchedResponse implements TransportResponse {
   readonly status: number;
   private readonly inner: TransportResponse;
   private readonly onChunk: () => void;
+  private readonly limit: number;
   private iterator: AsyncIterable<Uint8Array> | undefined;
 
-  constructor(inner: TransportResponse, onChunk: () => void) {
+  constructor(inner: TransportResponse, onChunk: () => void, limit: number) {
     this.status = inner.status;
     this.inner = inner;
     this.onChunk = onChunk;
+    this.limit = limit;
   }
 
   get body(): AsyncIterable<Uint8Array> {
@@ -50,14 +56,24 @@ class WatchedResponse implements TransportResponse {
     return this.inner.header(name);
   }
 
+  /** The body as text, held to the request's `maxResponseBytes` as the transports' own `text()` is. */
   async text(): Promise<string> {
-    const decoder = new TextDecoder();
-    let text = '';
-    for await (const chunk of this.inner.body) {
-      this.onChunk();
-      text += decoder.decode(chunk, { stream: true });
+    if (isDeclaredTooLarge(this.inner.header('content-length'), this.limit)) {
+      this.inner.cancel();
+      throw new ResponseTooLargeError('maxResponseBytes', this.limit);
     }
-    return text + decoder.decode();
+    const collector = new BodyCollector(this.limit);
+    try {
+      for await (const chunk of this.inner.body) {
+        this.onChunk();
+        collector.add(chunk);
+      }
+    } catch (error) {
+      // Leaving the body early closes the connection; a body too large must not be read on.
+      if (error instanceof ResponseTooLargeError) this.inner.cancel();
+      throw error;
+    }
+    return collector.text();
   }
 
   cancel(): void {

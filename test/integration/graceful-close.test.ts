@@ -29,7 +29,10 @@ async function setUp(script: ProviderServerScript, options: Partial<ClientOption
   const events: string[] = [];
   const attemptErrors: unknown[] = [];
   llm.on('attempt-start', () => events.push('attempt-start'));
-  llm.on('attempt-end', () => events.push('attempt-end'));
+  llm.on('attempt-end', ({ outcome, reason }) => {
+    events.push(outcome === 'aborted' ? 'attempt-end (aborted)' : 'attempt-end');
+    if (outcome === 'aborted') attemptErrors.push(reason);
+  });
   llm.on('attempt-error', ({ error }) => {
     events.push('attempt-error');
     attemptErrors.push(error);
@@ -80,7 +83,8 @@ describe('close({ graceMs })', () => {
     await expect(parts.next()).rejects.toBeInstanceOf(ClientClosedError);
     await expect.poll(() => server.openConnections()).toBe(0);
     expect(server.closedEarly).toBe(1);
-    expect(events).toEqual(['attempt-start', 'attempt-error']);
+    // A cancellation is not a vendor error: the attempt ends as aborted, with the close as its reason.
+    expect(events).toEqual(['attempt-start', 'attempt-end (aborted)']);
     expectPaired(events);
     expect(attemptErrors[0]).toBeInstanceOf(ClientClosedError);
     // After close, calls are still refused, with the final message.
