@@ -9,7 +9,7 @@ import { deploymentsOf } from './validate-client-options.js';
  * not built while an alias uses such a model, unless `budget.unpricedModels` is `'allow'`.
  */
 export function checkBudgetPrices(options: ClientOptions, budget: Budget | undefined, prices: PriceTable): void {
-  if (!budget || budget.isUnpricedAllowed) return;
+  if (!budget || budget.isUnpricedAllowed || !limitsUsd(options)) return;
   for (const [alias, config] of Object.entries(options.models)) {
     for (const deployment of deploymentsOf(config).deployments) {
       if (prices.lookup(deployment.model) !== undefined) continue;
@@ -21,4 +21,12 @@ export function checkBudgetPrices(options: ClientOptions, budget: Budget | undef
       );
     }
   }
+}
+
+/** Whether the budget limits money at all: `rpm`/`tpm`-only tenant quotas need no prices. */
+function limitsUsd(options: ClientOptions): boolean {
+  const budget = options.budget;
+  if (!budget) return false;
+  if (budget.perRequestUsd !== undefined || budget.perWindowUsd !== undefined) return true;
+  return Object.values(budget.tenants ?? {}).some((quota) => quota.perWindowUsd !== undefined);
 }

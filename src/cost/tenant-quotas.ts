@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/errors.js';
 import { TenantQuotaExceededError, type TenantQuotaKind } from '../errors/state-errors.js';
-import { expectInteger, expectNumber } from '../policy/validate-option.js';
+import { expectInteger, expectKnownKeys, expectNumber, optionKeys } from '../policy/validate-option.js';
 import { isSharedStateStore, reserveLocally, windowSlotKey, windowRemainingMs, type QuotaClaim } from '../state/quota-claim.js';
 import { KEY_SEPARATOR, type StateScope } from '../state/state-scope.js';
 
@@ -21,7 +21,7 @@ export type TenantQuotaOptions = Readonly<Record<string, TenantQuota>>;
 
 const MINUTE_MS = 60_000;
 const DEFAULT_USD_WINDOW_MS = 86_400_000;
-const QUOTA_KEYS = new Set(['rpm', 'tpm', 'perWindowUsd', 'windowMs']);
+const QUOTA_KEYS = optionKeys<TenantQuota>()('rpm', 'tpm', 'perWindowUsd', 'windowMs');
 
 /** Validates `budget.tenants`; throws `InvalidArgumentError` naming the field. */
 export function validateTenantQuotas(quotas: unknown, field = 'budget.tenants'): asserts quotas is TenantQuotaOptions {
@@ -31,9 +31,7 @@ export function validateTenantQuotas(quotas: unknown, field = 'budget.tenants'):
   for (const [tenant, quota] of Object.entries(quotas as Record<string, unknown>)) {
     const path = `${field}.${tenant}`;
     if (typeof quota !== 'object' || quota === null) throw new InvalidArgumentError(path, `Expected \`${path}\` to be an object, got ${typeof quota}.`);
-    for (const key of Object.keys(quota)) {
-      if (!QUOTA_KEYS.has(key)) throw new InvalidArgumentError(`${path}.${key}`, `Unknown option \`${path}.${key}\`; expected one of rpm, tpm, perWindowUsd, windowMs.`);
-    }
+    expectKnownKeys(quota, QUOTA_KEYS, path, 'a tenant quota option');
     const { rpm, tpm, perWindowUsd, windowMs } = quota as TenantQuota;
     if (rpm !== undefined) expectInteger(`${path}.rpm`, rpm, 1);
     if (tpm !== undefined) expectInteger(`${path}.tpm`, tpm, 1);

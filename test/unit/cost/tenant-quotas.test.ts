@@ -47,6 +47,6 @@ describe('tenant quotas (budget.tenants)', () => {
   it('validates the quotas when the client is built', () => {
     expect(() => client({ acme: { rpm: 0 } })).toThrow(InvalidArgumentError);
     expect(() => client({ acme: { rpm: 0 } })).toThrow('budget.tenants.acme.rpm');
-    expect(() => client({ acme: { rpmm: 3 } })).toThrow('Unknown option `budget.tenants.acme.rpmm`');
+    expect(() => client({ acme: { rpmm: 3 } })).toThrow('`budget.tenants.acme.rpmm` is not a tenant quota option; did you mean `rpm`?');
   });
 });
