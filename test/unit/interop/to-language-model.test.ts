@@ -16,10 +16,18 @@ function client(primary: readonly MockStep[], fallback: readonly MockStep[] = [{
   return { llm, first, second };
 }
 
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(stream: ReadableStream<T> | AsyncIterable<T>): Promise<T[]> {
   const parts: T[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
+  if (!('getReader' in stream)) {
+    for await (const part of stream) parts.push(part);
+    return parts;
+  }
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return parts;
+    parts.push(value);
+  }
 }
 
 describe('llm.languageModel()', () => {
