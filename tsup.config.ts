@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', redis: 'src/redis.ts' },
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', redis: 'src/redis.ts', 'ai-sdk': 'src/ai-sdk.ts' },
   format: ['esm', 'cjs'],
   dts: process.env.TSUP_NO_DTS ? false : true,
   sourcemap: true,
