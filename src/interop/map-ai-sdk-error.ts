@@ -48,10 +48,12 @@ function inBandStatus(code: string | undefined): number {
   return 500;
 }
 
-function connectionCode(error: Error): string | undefined {
+/** A socket-level failure: undici's `TypeError: terminated` / `fetch failed`, or a socket error code. */
+function isConnectionFailure(error: Error): boolean {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   const code = (error as { code?: unknown }).code ?? cause?.code;
-  return typeof code === 'string' ? code : undefined;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  return error.name === 'TypeError' && /terminated|fetch failed|network/i.test(error.message);
 }
 
 /**
@@ -66,12 +68,18 @@ export function mapAiSdkError(error: unknown, source: AiSdkErrorSource, hasEmitt
     const headers = error.responseHeaders ?? {};
     const retryAfterMs = readRetryAfterMs((name) => headers[name] ?? headers[name.toLowerCase()]);
     const providerCode = vendorCode(error.data);
-    if (error.statusCode === undefined) {
-      return error.isRetryable ? new ConnectionError(error.message, details) : new ProviderError(error.message, false, details);
+    const status = error.statusCode;
+    if (status === undefined || status < 300) {
+      // No status, or a 2xx whose body failed: the socket dropped (a cut stream) or the body was not the protocol.
+      const cause = (error as { cause?: unknown }).cause;
+      if ((cause instanceof Error && isConnectionFailure(cause)) || (status === undefined && error.isRetryable)) {
+        return new ConnectionError(error.message, details);
+      }
+      return status === undefined ? new ProviderError(error.message, false, details) : new InvalidResponseError(error.message, details);
     }
     return errorFromHttp({
       ...details,
-      status: error.statusCode,
+      status,
       message: error.message,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       ...(providerCode !== undefined ? { providerCode } : {}),
@@ -79,10 +87,7 @@ export function mapAiSdkError(error: unknown, source: AiSdkErrorSource, hasEmitt
   }
   if (error instanceof Error) {
     if (INVALID_RESPONSE_NAMES.has(error.name)) return new InvalidResponseError(error.message, details);
-    const code = connectionCode(error);
-    if ((code !== undefined && CONNECTION_CODES.has(code)) || (error.name === 'TypeError' && /terminated|fetch failed|network/i.test(error.message))) {
-      return new ConnectionError(error.message, details);
-    }
+    if (isConnectionFailure(error)) return new ConnectionError(error.message, details);
     return new ProviderError(error.message, false, details);
   }
   // An error part with the vendor's own error object (`{ type: 'overloaded_error', message }`): the
