@@ -1,6 +1,6 @@
 import { generateText, jsonSchema, Output, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { ResilientLLM } from '../../../src/index.js';
+import { BudgetExceededError, ResilientLLM, SemanticCache } from '../../../src/index.js';
 import { mockProvider, type MockStep } from '../../../src/testing/index.js';
 import { ServerError } from '../../../src/errors/errors.js';
 
@@ -130,6 +130,34 @@ describe('llm.languageModel()', () => {
     await expect(model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] })).rejects.toMatchObject({
       code: 'RLLM_ALL_DEPLOYMENTS_FAILED',
     });
+  });
+});
+
+describe('the client behind the AI SDK', () => {
+  it('answers a repeated question from the cache, says so in providerMetadata, and emits events', async () => {
+    const provider = mockProvider({ steps: [{ text: 'Paris is the capital of France.' }] });
+    const llm = new ResilientLLM({ providers: { mock: provider }, models: { main: { provider: 'mock', model: 'm' } }, cache: new SemanticCache({ isSemantic: false }) });
+    const hits: unknown[] = [];
+    llm.on('cache-hit', (event) => hits.push(event));
+    const model = llm.languageModel('main');
+    await generateText({ model, prompt: 'What is the capital of France?' });
+    const second = streamText({ model, prompt: 'What is the capital of France?' });
+    expect(await second.text).toBe('Paris is the capital of France.');
+    expect(provider.calls).toHaveLength(1);
+    expect(hits).toHaveLength(1);
+    expect((await second.providerMetadata)?.llmResilience).toMatchObject({ deploymentId: 'cache', cached: { tier: 'exact' } });
+  });
+
+  it('refuses a call over the per-request budget before it is sent', async () => {
+    const provider = mockProvider({ steps: [{ text: 'x' }] });
+    const llm = new ResilientLLM({
+      providers: { mock: provider },
+      models: { main: { provider: 'mock', model: 'pricey' } },
+      prices: { pricey: { inputPerMillion: 1_000_000, outputPerMillion: 1_000_000 } },
+      budget: { perRequestUsd: 0.01 },
+    });
+    await expect(generateText({ model: llm.languageModel('main'), prompt: 'Hello there', maxRetries: 0 })).rejects.toBeInstanceOf(BudgetExceededError);
+    expect(provider.calls).toHaveLength(0);
   });
 });
 
