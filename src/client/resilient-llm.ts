@@ -36,6 +36,9 @@ import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, Rou
 import { validateChatRequest } from './validate-request.js';
 import { checkBudgetPrices } from './check-budget-prices.js';
 import { validateCallOptions, validateClientOptions } from './validate-client-options.js';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { LanguageModelOptions } from '../interop/language-model-options.js';
+import { toLanguageModel } from '../interop/to-language-model.js';
 
 const DEFAULT_DEADLINE_MS = 300_000;
 
@@ -415,6 +418,11 @@ export class ResilientLLM {
     if (this.events.has('request-end')) {
       this.events.emit('request-end', { requestId, durationMs: this.clock.now() - startedAt, response });
     }
+  }
+
+  /** This client as an AI SDK model (`LanguageModelV4`) for `alias` or `'auto'`: `generateText({ model: llm.languageModel('chat') })`. */
+  languageModel(alias: string, options?: LanguageModelOptions): LanguageModelV4 {
+    return toLanguageModel(this, alias, options);
   }
 
   /** Embeds texts with an alias whose adapter supports embeddings. */
