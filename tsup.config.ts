@@ -6,7 +6,7 @@ import { defineConfig, type Options } from 'tsup';
  * `telemetry`, `redis`) join `nodeEntries`; their optional peers stay external (tsup never bundles
  * dependencies or peerDependencies) and are imported only from their own entry.
  */
-const nodeEntries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', redis: 'src/redis.ts', 'ai-sdk': 'src/ai-sdk.ts' };
+const nodeEntries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', redis: 'src/redis.ts', 'ai-sdk': 'src/ai-sdk.ts', telemetry: 'src/telemetry.ts' };
 /** Entries for the page: built for the browser, where a Node built-in fails the build. */
 const browserEntries = { 'browser/index': 'src/browser/index.ts' };
 

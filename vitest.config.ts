@@ -6,6 +6,7 @@ export default defineConfig({
     // Examples and README snippets import the package by name, as users do.
     alias: [
       { find: /^llm-resilience\/ai-sdk$/, replacement: fileURLToPath(new URL('./src/ai-sdk.ts', import.meta.url)) },
+      { find: /^llm-resilience\/telemetry$/, replacement: fileURLToPath(new URL('./src/telemetry.ts', import.meta.url)) },
       { find: /^llm-resilience\/redis$/, replacement: fileURLToPath(new URL('./src/redis.ts', import.meta.url)) },
       { find: /^llm-resilience\/browser$/, replacement: fileURLToPath(new URL('./src/browser/index.ts', import.meta.url)) },
       { find: /^llm-resilience\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },

@@ -191,6 +191,7 @@ export function buildResponse(result: GenerateResult, state: CallState, candidat
   if (result.rawFinishReason !== undefined) response.rawFinishReason = result.rawFinishReason;
   if (state.cost !== undefined) response.cost = state.cost;
   if (result.requestId !== undefined) response.requestId = result.requestId;
+  if (result.responseId !== undefined) response.responseId = result.responseId;
   if (state.hasReset || state.carriedText.length > 0) patchedResponses.add(response);
   return response;
 }

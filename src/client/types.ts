@@ -230,6 +230,8 @@ export type ChatResponse<TObject = unknown> = {
   readonly provider: string;
   readonly model: string;
   readonly requestId?: string;
+  /** The vendor's id of the answer (`chatcmpl-…`, `msg_…`), when it sent one. */
+  readonly responseId?: string;
   readonly attempts: readonly Attempt[];
   readonly cached?: CacheInfo;
   /** For `model: 'auto'`: the tier the router chose and why. */

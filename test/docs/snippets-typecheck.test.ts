@@ -38,7 +38,7 @@ describe('documentation snippets', () => {
         compilerOptions: {
           ...base.compilerOptions,
           baseUrl: root,
-          paths: { 'llm-resilience': ['src/index.ts'], 'llm-resilience/testing': ['src/testing/index.ts'], 'llm-resilience/redis': ['src/redis.ts'], 'llm-resilience/browser': ['src/browser/index.ts'], 'llm-resilience/ai-sdk': ['src/ai-sdk.ts'] },
+          paths: { 'llm-resilience': ['src/index.ts'], 'llm-resilience/testing': ['src/testing/index.ts'], 'llm-resilience/redis': ['src/redis.ts'], 'llm-resilience/browser': ['src/browser/index.ts'], 'llm-resilience/ai-sdk': ['src/ai-sdk.ts'], 'llm-resilience/telemetry': ['src/telemetry.ts'] },
           typeRoots: [join(root, 'node_modules', '@types')],
         },
         files: written,

@@ -63,6 +63,14 @@ describe('the main entry', () => {
     expect(optionalPeers).toEqual(expect.arrayContaining(['ws', 'ioredis', 'redis', 'ai', '@opentelemetry/api']));
   });
 
+  it('keeps the telemetry entry free of a static @opentelemetry import (the API loads on first use)', async () => {
+    const { files, externals } = await staticGraph({ path: 'src/telemetry.ts' });
+    expect(files.some((file) => file.includes('src/telemetry/call-spans.ts'))).toBe(true);
+    expect(externals.filter((path) => path.startsWith('@opentelemetry/'))).toEqual([]);
+    const main = await staticGraph({ path: 'src/index.ts' });
+    expect(main.files.filter((file) => file.includes('src/telemetry'))).toEqual([]);
+  });
+
   it('would be caught importing a peer statically, and not lazily', async () => {
     const eager = await staticGraph({ contents: "import { WebSocket } from 'ws'; export const socket = WebSocket;" });
     expect(eager.externals.filter(isOptionalPeer)).toEqual(['ws']);
