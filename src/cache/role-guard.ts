@@ -32,7 +32,13 @@ export type RoleFacts = {
 };
 
 /** Why the role guard refused: the shared words whose roles differ, and the two clauses as compared. */
-export type RoleDifference = { readonly words: readonly string[]; readonly question: string; readonly candidate: string };
+export type RoleDifference = {
+  /** `swap`: two blocks exchanged around a fixed frame; `reorder`: near anagrams in an order no rewrite explains; `order`: not English, and the order differs. */
+  readonly kind: 'swap' | 'reorder' | 'order';
+  readonly words: readonly string[];
+  readonly question: string;
+  readonly candidate: string;
+};
 
 const CONTENT = 0;
 const MARKER = 1;
@@ -42,8 +48,8 @@ const POSSESSIVE = 3;
 
 /** Share of the larger question's content words that must be shared before roles are compared (English). */
 const MIN_SHARED_FRACTION = 0.75;
-/** Above this share, two English questions are near anagrams: an order change no rewrite explains refuses. */
-const ANAGRAM_FRACTION = 0.9;
+/** Above this share (tuned on the `tune` half of test/data/word-swap-pairs.json), two English questions are near anagrams: an order change no rewrite explains refuses. */
+const ANAGRAM_FRACTION = 0.95;
 /** Longest phrase a rotation may move to the other end of a clause ("in 2019", "if it rains"). */
 const MAX_MOVED = 8;
 /** Longest conjunct on either side of "and"/"or" that may be swapped. */
@@ -145,7 +151,7 @@ export function roleFacts(question: string): RoleFacts {
     }
   }
   // A keyword query ("router reset steps") has no function words and still reads as English.
-  const isEnglish = !NON_LATIN_LETTER.test(text) && foreignWords === 0 && (functionWords === 0 || functionWords * 6 >= words);
+  const isEnglish = !NON_LATIN_LETTER.test(text) && foreignWords === 0;
   if (!isEnglish) return { texts, keys, kinds: Uint8Array.from(kinds), isEnglish };
   const owned = ownerFirst(texts, keys, kinds);
   return { texts: owned.texts, keys: owned.keys, kinds: Uint8Array.from(owned.kinds), isEnglish };
@@ -205,7 +211,7 @@ export function roleDifference(question: RoleFacts, candidate: RoleFacts): RoleD
   if (!isEnglish) {
     const leftWords = left.filter((token) => token.kind === CONTENT).map((token) => token.text).join(' ');
     const rightWords = right.filter((token) => token.kind === CONTENT).map((token) => token.text).join(' ');
-    return leftWords === rightWords ? undefined : difference(left, right, truncate(leftWords), truncate(rightWords));
+    return leftWords === rightWords ? undefined : difference('order', left, right, truncate(leftWords), truncate(rightWords));
   }
   const leftClauses = clauses(sortConjuncts(left));
   const rightClauses = clauses(sortConjuncts(right));
@@ -226,9 +232,9 @@ export function roleDifference(question: RoleFacts, candidate: RoleFacts): RoleD
   if (leftLeft.length === 0 && rightLeft.length === 0) return undefined;
   if (leftLeft.length === rightLeft.length && leftLeft.length <= MAX_UNMATCHED && pairUp(leftLeft, rightLeft)) return undefined;
   const swap = exchange(left, right);
-  if (swap) return { words: swap, question: quote(leftLeft[0]), candidate: quote(rightLeft[0]) };
+  if (swap) return { kind: 'swap', words: swap, question: quote(leftLeft[0]), candidate: quote(rightLeft[0]) };
   if (sharedTotal >= ANAGRAM_FRACTION * Math.max(questionCounts.total, candidateCounts.total)) {
-    return difference(left, right, quote(leftLeft[0]), quote(rightLeft[0]));
+    return difference('reorder', left, right, quote(leftLeft[0]), quote(rightLeft[0]));
   }
   // Reworded more deeply than a swap: roles cannot be told apart, the other guards and the threshold decide.
   return undefined;
@@ -453,7 +459,7 @@ function truncate(text: string): string {
 }
 
 /** The shared content words whose neighbours differ between the two projections (at most 6 named). */
-function difference(left: readonly Token[], right: readonly Token[], question: string, candidate: string): RoleDifference {
+function difference(kind: RoleDifference['kind'], left: readonly Token[], right: readonly Token[], question: string, candidate: string): RoleDifference {
   const context = (tokens: readonly Token[]) => {
     const contexts = new Map<string, string>();
     for (let index = 0; index < tokens.length; index++) {
@@ -470,7 +476,7 @@ function difference(left: readonly Token[], right: readonly Token[], question: s
     if (words.length === 6) break;
     if (rightContexts.get(word) !== around) words.push(word);
   }
-  return { words, question, candidate };
+  return { kind, words, question, candidate };
 }
 
 /** Strips common English inflections ("sues" = "sue", "attacked" = "attack"); short words stay. */
@@ -482,5 +488,7 @@ function stem(token: string): string {
   if (token.endsWith('ed') && token.length > 5) return token.slice(0, -2);
   if (token.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
   if (token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
+  // "replace" and "replaced" (stripped to "replac") meet without their final e.
+  if (token.endsWith('e')) return token.slice(0, -1);
   return token;
 }
