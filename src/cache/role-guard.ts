@@ -29,6 +29,8 @@ export type RoleFacts = {
   /** Per token: the lemma a content word is counted under (possessive stripped); the text otherwise. */
   readonly keys: readonly string[];
   readonly isEnglish: boolean;
+  /** Longer than MAX_TOKENS words: only a prefix was read, so roles cannot be vouched for. */
+  readonly isTruncated: boolean;
 };
 
 /** Why the role guard refused: the shared words whose roles differ, and the two clauses as compared. */
@@ -56,6 +58,10 @@ const MAX_MOVED = 8;
 const MAX_CONJUNCT = 8;
 /** Clauses left unmatched after exact matching that are still paired up; more refuses. */
 const MAX_UNMATCHED = 4;
+/** Words read from a question; a longer one is refused unless it is the same text (when unsure, refuse). */
+const MAX_TOKENS = 4_096;
+/** Characters read from a question, on the same terms. */
+const MAX_CHARACTERS = 32_768;
 /** Characters of a clause quoted in a rejection. */
 const MAX_QUOTED = 80;
 
@@ -104,8 +110,17 @@ const TOKEN = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*|[.?!;:]/gu;
 const NON_LATIN_LETTER = /[^\P{L}\p{Script=Latin}]/u;
 
 export function roleFacts(question: string): RoleFacts {
+  if (question.length > MAX_CHARACTERS) return { texts: [], keys: [], kinds: new Uint8Array(0), isEnglish: false, isTruncated: true };
   const text = question.normalize('NFKC').toLowerCase().replace(UNSPACED, ' $& ');
-  const raw = text.match(TOKEN) ?? [];
+  const raw: string[] = [];
+  let isTruncated = false;
+  for (const match of text.matchAll(TOKEN)) {
+    if (raw.length === MAX_TOKENS) {
+      isTruncated = true;
+      break;
+    }
+    raw.push(match[0]);
+  }
   const texts: string[] = [];
   const keys: string[] = [];
   const kinds: number[] = [];
@@ -152,9 +167,9 @@ export function roleFacts(question: string): RoleFacts {
   }
   // A keyword query ("router reset steps") has no function words and still reads as English.
   const isEnglish = !NON_LATIN_LETTER.test(text) && foreignWords === 0;
-  if (!isEnglish) return { texts, keys, kinds: Uint8Array.from(kinds), isEnglish };
+  if (!isEnglish) return { texts, keys, kinds: Uint8Array.from(kinds), isEnglish, isTruncated };
   const owned = ownerFirst(texts, keys, kinds);
-  return { texts: owned.texts, keys: owned.keys, kinds: Uint8Array.from(owned.kinds), isEnglish };
+  return { texts: owned.texts, keys: owned.keys, kinds: Uint8Array.from(owned.kinds), isEnglish, isTruncated };
 }
 
 /**
@@ -192,6 +207,9 @@ function ownerFirst(texts: readonly string[], keys: readonly string[], kinds: re
  * questions share too few words for roles to be compared).
  */
 export function roleDifference(question: RoleFacts, candidate: RoleFacts): RoleDifference | undefined {
+  if (question.isTruncated || candidate.isTruncated) {
+    return { kind: 'order', words: [], question: `over ${MAX_TOKENS} words: too long to compare roles`, candidate: '' };
+  }
   const questionCounts = contentCounts(question);
   const candidateCounts = contentCounts(candidate);
   const shared = new Map<string, number>();
