@@ -7,7 +7,11 @@
  * but the embedder, the threshold and the guards decides (no other entry can make it ambiguous).
  * A hit on a `swap` pair is a wrong answer served; a hit on a `paraphrase` pair is right.
  *
- *   node --import tsx scripts/eval-word-swap.ts [--split test|tune|all] [--thresholds 0.6,0.7,0.8]
+ *   node --import tsx scripts/eval-word-swap.ts [--split test|tune|all] [--thresholds 0.6,0.7,0.8] [--embedder local|hash]
+ *
+ * `--embedder hash` stands in for a stronger `providerEmbedder`: the bag-of-words vectors of
+ * `hashEmbedding` (llm-resilience/testing, the vectors the test provider server answers embedding
+ * calls with) ignore word order entirely, so every swap scores 1 and only the guards can refuse it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +22,7 @@ import { localEmbedder } from '../src/cache/local-embedder.js';
 import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import type { GuardOptions } from '../src/cache/question-guards.js';
 import { SemanticCache, type CachedAnswer } from '../src/cache/semantic-cache.js';
+import { hashEmbedding } from '../src/testing/hash-embedding.js';
 import { seededRandom } from '../src/testing/seeded-random.js';
 import { dedupeOrigins, filledStore, readPairs, tally } from './eval-cache.js';
 import type { WordSwapPair } from './generate-word-swap-pairs.js';
@@ -88,6 +93,11 @@ export async function tallySwaps(
   return { swaps, swapsServed, paraphrases, paraphrasesServed };
 }
 
+/** An order-blind stand-in for a neural embedder behind `providerEmbedder`: what it answers is what a server would. */
+export function bagOfWordsEmbedder(dimensions = 384): Embedder {
+  return { id: `hash-${dimensions}`, dimensions, embed: async (texts) => texts.map((text) => hashEmbedding(text, dimensions)) };
+}
+
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)} %`);
 
 async function main(): Promise<void> {
@@ -95,17 +105,18 @@ async function main(): Promise<void> {
     options: {
       split: { type: 'string', default: 'test' },
       thresholds: { type: 'string', default: '0.6,0.7,0.8,0.9' },
+      embedder: { type: 'string', default: 'local' },
     },
   });
   const all = readWordSwapPairs();
   const pairs = all.filter((pair) => values.split === 'all' || pair.split === values.split);
   const thresholds = values.thresholds.split(',').map(Number);
-  const embedder = localEmbedder();
+  const embedder = values.embedder === 'hash' ? bagOfWordsEmbedder() : localEmbedder();
   const defaults = new SemanticCache({ embedder });
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const swapCount = pairs.filter((pair) => pair.label === 'swap').length;
   out(`${pairs.length} word-swap pairs (${values.split}): ${swapCount} role swaps, ${pairs.length - swapCount} reorder paraphrases; ` +
-    `GPTCache: 999 paraphrase pairs; local embedder; margin ${defaults.minMargin} (default threshold ${defaults.threshold})\n`);
+    `GPTCache: 999 paraphrase pairs; ${values.embedder} embedder; margin ${defaults.minMargin} (default threshold ${defaults.threshold})\n`);
   const store = await wordSwapStore(embedder, pairs);
   const gptPairs = readPairs();
   const { origins, expectedOf } = dedupeOrigins(gptPairs);
