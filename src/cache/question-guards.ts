@@ -1,5 +1,6 @@
 import { compact, WORD_PATTERN } from './question-text.js';
-import { roleDifference, roleFacts, type RoleFacts } from './role-guard.js';
+import { roleFacts, type RoleFacts } from './role-facts.js';
+import { roleDifference } from './role-guard.js';
 
 /** Why a semantic candidate was turned down. */
 export type GuardRejection = 'negation' | 'number' | 'entity' | 'role';
