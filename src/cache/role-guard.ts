@@ -11,8 +11,10 @@
  *   X did Y"; "from A to B" = "to B from A");
  * - clauses, or the two sides of "A and B" / "A or B", in another order;
  * - a passive with "by" turned active ("B was beaten by A" = "A beat B").
- * Anything else that changes the order of the shared words refuses the hit. Text that does not read
- * as English (another script, or almost no English function words) gets no rewrites at all: any
+ * Two blocks exchanged around words that stay in place refuse the hit, and so does any other order
+ * change between near anagrams (95 % of content words shared); deeper rewordings are left to the
+ * other guards. Text that does not read
+ * as English gets no rewrites at all: any
  * change in the order of the shared words refuses (when unsure, refuse). "Not English" means a
  * letter outside the Latin script, a frequent French, Spanish, Portuguese, Italian, German or Dutch
  * function word (a keyword query with no function words at all still reads as English).
