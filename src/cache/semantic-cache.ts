@@ -359,7 +359,7 @@ const CACHE_KEYS = optionKeys<SemanticCacheOptions>()(
   'onEvent',
   'lookupTimeoutMs',
 );
-const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities');
+const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities', 'roles');
 
 function validateSemanticCacheOptions(options: SemanticCacheOptions): void {
   expectObject('cache', options);
