@@ -32,7 +32,7 @@ import type { RunToolsResult } from '../tools/run-tools.js';
 import type { AnyTool } from '../tools/tool.js';
 import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
-import { validateChatRequest } from './validate-request.js';
+import { validateRequestWithKnownTools } from './known-tool-specs.js';
 import { validateClientOptions } from './validate-client-options.js';
 
 const DEFAULT_DEADLINE_MS = 300_000;
@@ -247,7 +247,7 @@ export class ResilientLLM {
   private async run(input: CallInput): Promise<ChatResponse> {
     if (this.isClosed) throw new InvalidArgumentError('client', 'This ResilientLLM was closed; create a new one.');
     const { options, isStream, onPart } = input;
-    const request = validateChatRequest(input.request);
+    const request = validateRequestWithKnownTools(input.request);
     const signal: AbortSignalLike | undefined = input.token ?? options.signal;
     const requestId = this.generateId();
     const events = this.events;
