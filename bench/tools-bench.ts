@@ -34,7 +34,7 @@ async function perCallUs(run: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1000 / ITERATIONS;
 }
 
-/** Microseconds per `chat()` with a mock provider: no tools, then 50 zod tools. */
+/** Microseconds per `chat()` with a mock provider: no tools, 50 zod tools, 50 plain specs written inline. */
 export async function runToolsBench(library?: Library, testing?: Testing): Promise<Record<string, number>> {
   const lib = library ?? ((await import('../src/index.js')) as Library);
   const test = testing ?? ((await import('../src/testing/index.js')) as Testing);
@@ -49,14 +49,24 @@ export async function runToolsBench(library?: Library, testing?: Testing): Promi
     const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
     const plainRounds: number[] = [];
     const toolRounds: number[] = [];
+    const specRounds: number[] = [];
     for (let round = 0; round < rounds; round++) {
       plainRounds.push(await perCallUs(() => llm.chat({ model: 'main', messages })));
       toolRounds.push(await perCallUs(() => llm.chat({ model: 'main', messages, tools })));
+      // Plain JSON Schema specs written inline, as a caller without zod would: new objects per call.
+      specRounds.push(await perCallUs(() => llm.chat({ model: 'main', messages, tools: tools.map((item) => ({ name: item.name, description: item.description ?? '', parameters: item.jsonSchema })) })));
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const plain = median(plainRounds);
     const withTools = median(toolRounds);
-    return { 'chat() no tools (µs)': plain, [`chat() ${TOOL_COUNT} zod tools (µs)`]: withTools, 'added by tools (µs)': withTools - plain };
+    const withSpecs = median(specRounds);
+    return {
+      'chat() no tools (µs)': plain,
+      [`chat() ${TOOL_COUNT} zod tools (µs)`]: withTools,
+      'added by zod tools (µs)': withTools - plain,
+      [`chat() ${TOOL_COUNT} plain JSON Schema specs, inline (µs)`]: withSpecs,
+      'added by plain specs (µs)': withSpecs - plain,
+    };
   } finally {
     await llm.close();
   }
