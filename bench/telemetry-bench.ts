@@ -1,0 +1,69 @@
+/**
+ * What telemetry costs on `llm.chat()`: one client without it, one instrumented with
+ * `instrumentTelemetry()` while no OpenTelemetry SDK is registered (the API's no-op tracer and
+ * meter), and one recording into a real SDK (BasicTracerProvider with a no-op processor, a
+ * MeterProvider with a reader), in alternating rounds against the benchmark's loopback server in
+ * its own process. Prints CPU and wall time per call. `npm run bench:telemetry`.
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { openai, ResilientLLM } from '../src/index.js';
+import { instrumentTelemetry } from '../src/telemetry.js';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const child = fork(fileURLToPath(new URL('./loopback-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+const [portData] = (await once(child.stdout!, 'data')) as [Buffer];
+const baseURL = `http://127.0.0.1:${portData.toString().trim()}/v1`;
+const makeClient = () =>
+  new ResilientLLM({ providers: { openai: openai({ apiKey: 'sk-bench-key-000000', baseURL }) }, models: { chat: { provider: 'openai', model: 'gpt-bench' } } });
+const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];
+
+class Reader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+const plain = makeClient();
+const noSdk = makeClient();
+const withSdk = makeClient();
+const disposeNoSdk = await instrumentTelemetry(noSdk);
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
+const meterProvider = new MeterProvider({ readers: [new Reader()] });
+const disposeSdk = await instrumentTelemetry(withSdk, { tracer: tracerProvider.getTracer('bench'), meter: meterProvider.getMeter('bench') });
+
+type Sample = { cpuUs: number; wallUs: number };
+async function round(llm: ResilientLLM): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let index = 0; index < CALLS; index++) await llm.chat({ model: 'chat', messages });
+  const used = process.cpuUsage(cpu);
+  return { cpuUs: (used.user + used.system) / CALLS, wallUs: Number(process.hrtime.bigint() - start) / 1e3 / CALLS };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const results = { plain: [] as Sample[], noSdk: [] as Sample[], withSdk: [] as Sample[] };
+try {
+  for (const llm of [plain, noSdk, withSdk]) await round(llm); // warm-up
+  for (let index = 0; index < ROUNDS; index++) {
+    results.plain.push(await round(plain));
+    results.noSdk.push(await round(noSdk));
+    results.withSdk.push(await round(withSdk));
+  }
+  const cpuOf = (list: Sample[]) => median(list.map((item) => item.cpuUs));
+  const wallOf = (list: Sample[]) => median(list.map((item) => item.wallUs));
+  const line = (name: string, list: Sample[]) => `${name.padEnd(38)} cpu ${cpuOf(list).toFixed(1)} µs/call   wall ${wallOf(list).toFixed(1)} µs/call`;
+  console.log(line('chat() without telemetry', results.plain));
+  console.log(line('chat() with telemetry, no SDK', results.noSdk));
+  console.log(line('chat() with telemetry, SDK recording', results.withSdk));
+  console.log(`telemetry with no SDK adds: cpu ${(cpuOf(results.noSdk) - cpuOf(results.plain)).toFixed(1)} µs/call, wall ${(wallOf(results.noSdk) - wallOf(results.plain)).toFixed(1)} µs/call`);
+} finally {
+  disposeNoSdk();
+  disposeSdk();
+  await Promise.all([plain.close(), noSdk.close(), withSdk.close(), tracerProvider.shutdown(), meterProvider.shutdown()]);
+  child.kill();
+}
