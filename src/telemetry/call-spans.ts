@@ -5,7 +5,7 @@ import { outputMessages, semconvFinishReason } from './content.js';
 import type { OtelApi } from './otel-api.js';
 import * as sc from './semconv.js';
 import type { TelemetryMetrics } from './telemetry-metrics.js';
-import { loopOf } from './tool-loop-spans.js';
+import { loopOf, setPrompt, takePrompt } from './tool-loop-spans.js';
 
 type AttemptRecord = {
   readonly span: Span;
@@ -128,6 +128,10 @@ export class CallSpans {
     }
     const span = tracer.startSpan(`${sc.GEN_AI_OPERATION_NAME_VALUE_CHAT} ${event.model}`, { kind: api.SpanKind.INTERNAL, attributes }, parent);
     const isRecording = span.isRecording();
+    if (this.host.captureContent) {
+      const messages = takePrompt(parent);
+      if (messages && isRecording) setPrompt(span, messages);
+    }
     if (!isRecording && !this.host.metrics) return;
     this.calls.set(event.requestId, {
       span,

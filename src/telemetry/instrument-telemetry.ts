@@ -53,7 +53,7 @@ export function instrumentWith(api: OtelApi, llm: InstrumentableClient, options:
     if (handler) unsubscribes.push(llm.on(type as EventType, guard(api, handler) as (event: unknown) => void));
   }
   unsubscribes.push(llm.on('tool-repair', guard(api, (event: EventMap['tool-repair']) => noteRepair(api, api.context.active(), event, captureContent))));
-  unsubscribes.push(wrapToolLoops(api, tracer, llm));
+  unsubscribes.push(wrapToolLoops(api, tracer, llm, captureContent));
 
   let isDisposed = false;
   return () => {

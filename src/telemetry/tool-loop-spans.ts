@@ -2,7 +2,18 @@ import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { needsToolLoop } from '../client/tool-wiring.js';
 import type { ChatRequest } from '../client/types.js';
 import type { OtelApi } from './otel-api.js';
+import { inputMessages } from './content.js';
 import * as sc from './semconv.js';
+
+/** The prompt as `gen_ai.system_instructions` and `gen_ai.input.messages`. */
+export function setPrompt(span: Span, messages: ChatRequest['messages']): void {
+  const { system, input } = inputMessages(messages);
+  if (system !== undefined) span.setAttribute(sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, system);
+  span.setAttribute(sc.ATTR_GEN_AI_INPUT_MESSAGES, input);
+}
+
+/** The prompt of a call, for `captureContent`: taken by the first call span started in its context. */
+export type PromptRecord = { messages: ChatRequest['messages'] | undefined };
 
 /** A running tool loop (`chat()`/`stream()` with tools or a schema, `runTools()`). */
 export type LoopRecord = {
@@ -13,6 +24,7 @@ export type LoopRecord = {
 };
 
 let loopKey: symbol | undefined;
+let promptKey: symbol | undefined;
 
 function keyOf(api: OtelApi): symbol {
   loopKey ??= api.createContextKey('llm-resilience tool loop');
@@ -22,6 +34,14 @@ function keyOf(api: OtelApi): symbol {
 /** The tool loop `context` runs in, if any. */
 export function loopOf(api: OtelApi, context: Context): LoopRecord | undefined {
   return loopKey === undefined ? undefined : (context.getValue(loopKey) as LoopRecord | undefined);
+}
+
+/** The prompt of the call started in `context`, once: a nested call (the router's classifier) finds it taken. */
+export function takePrompt(context: Context): ChatRequest['messages'] | undefined {
+  const record = promptKey === undefined ? undefined : (context.getValue(promptKey) as PromptRecord | undefined);
+  const messages = record?.messages;
+  if (record) record.messages = undefined;
+  return messages;
 }
 
 type Methods = {
@@ -36,9 +56,16 @@ type Methods = {
  * (the first answer, every repair, every agent step) is its child. Plain calls pass straight
  * through. Returns the function that puts the original methods back.
  */
-export function wrapToolLoops(api: OtelApi, tracer: Tracer, client: object): () => void {
+export function wrapToolLoops(api: OtelApi, tracer: Tracer, client: object, captureContent: boolean): () => void {
   const target = client as Methods;
   const key = keyOf(api);
+  promptKey ??= api.createContextKey('llm-resilience prompt');
+  const prompts = promptKey;
+  /** With `captureContent`, a plain call's prompt rides in the context to its call span. */
+  const withPrompt = <T>(request: ChatRequest, run: () => T): T =>
+    captureContent && typeof request === 'object' && request !== null
+      ? api.context.with(api.context.active().setValue(prompts, { messages: request.messages } satisfies PromptRecord), run)
+      : run();
   const own = {
     chat: Object.getOwnPropertyDescriptor(client, 'chat'),
     stream: Object.getOwnPropertyDescriptor(client, 'stream'),
@@ -50,6 +77,7 @@ export function wrapToolLoops(api: OtelApi, tracer: Tracer, client: object): () 
     const parent = api.context.active();
     const model = typeof request.model === 'string' ? request.model : '';
     const span = tracer.startSpan(`${sc.SPAN_RLLM_TOOL_LOOP} ${model}`, { kind: api.SpanKind.INTERNAL, attributes: { [sc.ATTR_GEN_AI_REQUEST_MODEL]: model } }, parent);
+    if (captureContent && Array.isArray(request.messages)) setPrompt(span, request.messages);
     const record: LoopRecord = { span, repairs: 0, pendingRepair: undefined };
     return { span, context: api.trace.setSpan(parent, span).setValue(key, record) };
   };
@@ -66,14 +94,14 @@ export function wrapToolLoops(api: OtelApi, tracer: Tracer, client: object): () 
   };
 
   target.chat = function chat(this: unknown, request, options) {
-    if (!needsToolLoop(request)) return originals.chat.call(this, request, options);
+    if (!needsToolLoop(request)) return withPrompt(request, () => originals.chat.call(this, request, options));
     const { span, context } = start(request);
     const result = api.context.with(context, () => originals.chat.call(this, request, options));
     settle(span, result);
     return result;
   };
   target.stream = function stream(this: unknown, request, options) {
-    if (!needsToolLoop(request)) return originals.stream.call(this, request, options);
+    if (!needsToolLoop(request)) return withPrompt(request, () => originals.stream.call(this, request, options));
     const { span, context } = start(request);
     const result = api.context.with(context, () => originals.stream.call(this, request, options));
     settle(span, result.response);

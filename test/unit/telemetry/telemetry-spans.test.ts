@@ -197,6 +197,7 @@ describe('instrumentTelemetry: span trees', () => {
       ['chat main', 1, ['tool_call']],
     ]);
     for (const call of calls) expect(otel.childrenOf(call).map((span) => span.name)).toEqual(['chat gpt-x']);
+    expect(JSON.stringify(otel.spans().map((span) => [span.attributes, span.events]))).not.toContain('Weather in Paris');
   });
 
   it('a failed call: error status and type on the call span and the duration metric', async () => {
@@ -232,10 +233,15 @@ describe('instrumentTelemetry: content', () => {
     expect(otel.spans().length).toBe(2);
   });
 
-  it('records the answer with captureContent: true', async () => {
+  it('records the prompt and the answer with captureContent: true, for chat() and stream()', async () => {
     const { otel, llm } = await instrumented(options(), { captureContent: true });
     await llm.chat({ model: 'main', messages });
-    const [call] = otel.named('chat main');
+    for await (const part of llm.stream({ model: 'main', messages: [{ role: 'user', content: 'Streamed question?' }] })) void part;
+    const [call, streamed] = otel.named('chat main');
+    expect(JSON.parse(String(call!.attributes['gen_ai.system_instructions']))).toEqual([{ type: 'text', content: 'Be terse.' }]);
+    expect(JSON.parse(String(call!.attributes['gen_ai.input.messages']))).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'What is the secret?' }] }]);
+    expect(JSON.parse(String(streamed!.attributes['gen_ai.input.messages']))).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Streamed question?' }] }]);
+    expect(streamed!.attributes['gen_ai.system_instructions']).toBeUndefined();
     expect(JSON.parse(String(call!.attributes['gen_ai.output.messages']))).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: 'The secret is 42.' }], finish_reason: 'stop' },
     ]);
