@@ -214,6 +214,33 @@ describe('instrumentTelemetry: span trees', () => {
   });
 });
 
+describe('instrumentTelemetry: breaker state and cost', () => {
+  it('marks an attempt with its deployment’s breaker state, and attempts and calls with their cost', async () => {
+    const { otel, llm } = await instrumented({
+      providers: { openai: mockProvider([{ error: { status: 500, message: 'boom' } }, { text: 'recovered' }]), anthropic: mockProvider({ respond: () => ({ text: 'ok', usage: { inputTokens: 1000, outputTokens: 1000, totalTokens: 2000 } }) }) },
+      models: {
+        main: { provider: 'openai', model: 'gpt-x' },
+        backup: { provider: 'anthropic', model: 'claude-x' },
+      },
+      breaker: { consecutiveFailures: 1, openMs: 30 },
+      fallback: { chain: ['main', 'backup'] },
+      retry: { maxRetries: 0 },
+      prices: { 'claude-x': { inputPerMillion: 1, outputPerMillion: 2 } },
+    });
+    await llm.chat({ model: 'main', messages: ask('first') });
+    expect(llm.health().find((item) => item.id === 'main/openai/gpt-x')?.circuit).toMatchObject({ state: 'open' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await llm.chat({ model: 'main', messages: ask('second') })).text).toBe('recovered');
+    const [first, second] = otel.named('chat main');
+    const [probe] = otel.childrenOf(second!);
+    expect(probe!.attributes['llm_resilience.breaker.state']).toBe('half-open');
+    const [failed, served] = byAttempt(otel.childrenOf(first!));
+    expect(failed!.attributes['llm_resilience.breaker.state']).toBe('closed');
+    expect(served!.attributes['llm_resilience.cost.usd']).toBeCloseTo(0.003, 9);
+    expect(first!.attributes['llm_resilience.cost.usd']).toBeCloseTo(0.003, 9);
+  });
+});
+
 describe('instrumentTelemetry: content', () => {
   const options = (): ClientOptions => ({
     providers: { openai: mockProvider({ respond: () => ({ text: 'The secret is 42.' }) }) },
@@ -257,6 +284,27 @@ describe('instrumentTelemetry: lifecycle', () => {
     expect(Object.hasOwn(llm, 'chat')).toBe(false);
     await llm.chat({ model: 'main', messages: ask('hi') });
     expect(otel.spans()).toEqual([]);
+  });
+
+  it('with no SDK registered calls run as before; an SDK registered later starts receiving spans', async () => {
+    const api = await import('@opentelemetry/api');
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+    const weather = tool({ name: 'get_weather', parameters: z.object({ city: z.string() }) });
+    const llm = new ResilientLLM({ providers: { openai: mockProvider({ respond: () => ({ text: 'ok' }) }) }, models: { main: { provider: 'openai', model: 'gpt-x' } } });
+    const dispose = await instrumentTelemetry(llm);
+    onTestFinished(async () => {
+      dispose();
+      api.trace.disable();
+      await llm.close();
+    });
+    expect((await llm.chat({ model: 'main', messages: ask('hi') })).text).toBe('ok');
+    expect((await llm.stream({ model: 'main', messages: ask('hi') }).response).text).toBe('ok');
+    expect((await llm.chat({ model: 'main', messages: ask('hi'), tools: [weather] })).text).toBe('ok');
+
+    const exporter = new InMemorySpanExporter();
+    api.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    await llm.chat({ model: 'main', messages: ask('hi') });
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['chat gpt-x', 'chat main']);
   });
 
   it('never changes a call when the tracer throws', async () => {
