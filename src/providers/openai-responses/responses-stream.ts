@@ -61,6 +61,13 @@ async function* responsesStreamBatches(
           throw new InvalidResponseError('malformed stream event (not an object)', errorDetails());
         }
         const type = typeof event.type === 'string' ? event.type : sse.event;
+        if (type === undefined || type === 'raw') {
+          // A gateway's error envelope (`{"error": {…}}`) sent with 200 instead of a stream.
+          if (typeof event.error === 'object' && event.error !== null) {
+            throw responsesInBandError(event.error, context, { requestId, hasEmittedOutput: hasEmittedOutput || parts.some(isOutput) });
+          }
+          continue;
+        }
         switch (type) {
           case 'response.created':
           case 'response.in_progress':
