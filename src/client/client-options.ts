@@ -1,6 +1,6 @@
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetOptions } from '../cost/budget.js';
-import type { ModelPrice } from '../cost/price-table.js';
+import type { ModelPrice, PriceTable } from '../cost/price-table.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import type { StateStore } from '../state/state-store.js';
 import type { TaskRouterOptions } from '../routing/router.js';
@@ -85,8 +85,11 @@ export type ClientOptions = {
    * full router options (user classifier, LLM classifier, extra tiers).
    */
   readonly router?: Readonly<Record<string, string>> | TaskRouterOptions;
-  /** Price overrides and additions, USD per million tokens, by model id. */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /**
+   * Price overrides and additions, USD per million tokens, by model id; or a whole `PriceTable`,
+   * e.g. one loaded from a JSON file with `loadPriceTable()` to pick up new prices without a release.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | PriceTable;
   /** Spending limits; a call that would break one is refused before it is sent. */
   readonly budget?: BudgetOptions;
   /**
