@@ -31,6 +31,7 @@ export {
   type OpenAIResponsesOptions,
   type ResponsesReasoningOptions,
 } from './providers/openai-responses/openai-responses-adapter.js';
+export { azureOpenAI, type AzureOpenAIOptions } from './providers/azure/azure-openai-adapter.js';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/anthropic-adapter.js';
 export {
   readAnthropicRateLimits,

@@ -13,6 +13,8 @@ export type OpenAIStreamOptions = {
   readonly requestId: string | undefined;
   /** Whether the stream must end with `data: [DONE]`; when false, EOF after a finish reason is accepted. */
   readonly requireDone: boolean;
+  /** Sees every chunk before it is read, and may throw a typed error (Azure's prompt filter). */
+  readonly inspectChunk?: (chunk: unknown) => void;
 };
 
 type WireToolCallDelta = {
@@ -89,6 +91,7 @@ async function* openAIStreamBatches(response: TransportResponse, options: OpenAI
           throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
         }
         if (event.event === 'raw') continue;
+        options.inspectChunk?.(chunk);
         if (!hasEmittedMetadata) {
           const model = typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : undefined;
           const responseId = typeof chunk.id === 'string' && chunk.id !== '' ? chunk.id : undefined;
