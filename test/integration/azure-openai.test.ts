@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResilientLLM } from '../../src/client/resilient-llm.js';
-import { AllDeploymentsFailedError, ContentFilterError, InvalidArgumentError, RateLimitError } from '../../src/errors/errors.js';
+import { ContentFilterError, InvalidArgumentError, RateLimitError } from '../../src/errors/errors.js';
 import { azureOpenAI, type AzureOpenAIOptions } from '../../src/providers/azure/azure-openai-adapter.js';
 import { drain } from './helpers/fault-harness.js';
 import { httpError, rawBody, rateLimit, type ServerStep } from '../../src/testing/index.js';
@@ -79,8 +79,7 @@ describe('azureOpenAI: Chat Completions', () => {
   it('maps the content-filter 400 to ContentFilterError, not retried', async () => {
     const { server, llm } = await azureClient({}, { 'gpt-4o': [httpError(400, { body: FILTERED_PROMPT_400 })] }, 2);
     const error = await llm.chat({ model: 'main', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
-    const cause = error instanceof AllDeploymentsFailedError ? (error as { errors?: unknown[] }).errors?.[0] : error;
-    expect(cause ?? error).toBeInstanceOf(ContentFilterError);
+    expect(findCause(error, ContentFilterError)).toBeInstanceOf(ContentFilterError);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -155,7 +154,7 @@ function isContentFilter(error: unknown): boolean {
 
 function findCause<T>(error: unknown, errorClass: abstract new (...args: never[]) => T): T | undefined {
   if (error instanceof errorClass) return error;
-  const nested = (error as { errors?: unknown[]; attempts?: unknown[]; cause?: unknown } | null) ?? {};
+  const nested = (error as { errors?: readonly unknown[]; cause?: unknown } | null) ?? {};
   for (const candidate of [...(nested.errors ?? []), nested.cause]) {
     const found = candidate === undefined ? undefined : findCause(candidate, errorClass);
     if (found !== undefined) return found;
