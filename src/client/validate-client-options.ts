@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/errors.js';
 import { validateCircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
+import { expectInteger, expectOneOf } from '../policy/validate-option.js';
 import type { ClientOptions, DeploymentConfig, PoolConfig } from './client-options.js';
 
 const STRATEGIES = new Set(['weighted-random', 'round-robin', 'least-busy', 'lowest-latency', 'most-headroom']);
@@ -54,6 +55,7 @@ export function validateClientOptions(options: ClientOptions): void {
       fail(`models.${alias}.strategy`, `one of ${[...STRATEGIES].join(', ')}`, pool.strategy);
     }
     checkPositive(`models.${alias}.maxQueueMs`, pool.maxQueueMs);
+    if (pool.affinity !== undefined) validateAffinity(`models.${alias}.affinity`, pool.affinity);
     deployments.forEach((deployment, index) => {
       const field = deployments.length === 1 && !Array.isArray(config) && !('deployments' in config) ? `models.${alias}` : `models.${alias}.${index}`;
       if (typeof deployment !== 'object' || deployment === null) fail(field, 'a deployment { provider, model }', deployment);
@@ -90,4 +92,13 @@ export function validateClientOptions(options: ClientOptions): void {
       fail('hedge.maxExtra', 'a positive integer', options.hedge.maxExtra);
     }
   }
+}
+
+function validateAffinity(field: string, affinity: unknown): void {
+  if (affinity === 'prompt-prefix') return;
+  if (typeof affinity !== 'object' || affinity === null) fail(field, "'prompt-prefix' or { type: 'prompt-prefix', ttlMs?, maxEntries? }", affinity);
+  const { type, ttlMs, maxEntries } = affinity as { type?: unknown; ttlMs?: unknown; maxEntries?: unknown };
+  expectOneOf(`${field}.type`, type, ['prompt-prefix']);
+  if (ttlMs !== undefined) expectInteger(`${field}.ttlMs`, ttlMs, 1);
+  if (maxEntries !== undefined) expectInteger(`${field}.maxEntries`, maxEntries, 1);
 }
