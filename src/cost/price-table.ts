@@ -74,7 +74,7 @@ export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = Object.freez
   'text-embedding-3-large': { inputPerMillion: 0.13, outputPerMillion: 0, contextWindow: 8_191 },
   // Anthropic (docs.anthropic.com/en/docs/about-claude/pricing). Opus 4.6: $5 in, $6.25 5m write,
   // $10 1h write, $0.50 read, $25 out (checked 2026-12).
-  'claude-opus-4-6': anthropicPrice(5, 25, { contextWindow: 200_000, maxOutputTokens: 128_000 }),
+  'claude-opus-4-6': anthropicPrice(5, 25, { contextWindow: 200_000 }),
   'claude-opus-4-5': anthropicPrice(5, 25, { contextWindow: 200_000, maxOutputTokens: 64_000 }),
   'claude-opus-4-1': anthropicPrice(15, 75, { contextWindow: 200_000, maxOutputTokens: 32_000 }),
   'claude-opus-4': anthropicPrice(15, 75, { contextWindow: 200_000, maxOutputTokens: 32_000 }),
