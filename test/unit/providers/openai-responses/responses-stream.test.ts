@@ -133,3 +133,15 @@ describe('responsesStream: terminal events', () => {
     });
   });
 });
+
+describe('openaiResponses options', () => {
+  it('rejects bad options with InvalidArgumentError naming the field', async () => {
+    const { openaiResponses } = await import('../../../../src/providers/openai-responses/openai-responses-adapter.js');
+    expect(() => openaiResponses({ apiKey: '' })).toThrow(/apiKey/);
+    expect(() => openaiResponses({ apiKey: 'sk-test-options-key', baseURL: 'ftp://x' })).toThrow(/baseURL/);
+    expect(() => openaiResponses({ apiKey: 'sk-test-options-key', reasoning: { effort: 'extreme' as never } })).toThrow(/reasoning\.effort/);
+    expect(() => openaiResponses({ apiKey: 'sk-test-options-key', store: 'yes' as never })).toThrow(/`store`/);
+    expect(() => openaiResponses({ apiKey: 'sk-test-options-key', usePreviousResponseId: 1 as never })).toThrow(/usePreviousResponseId/);
+    expect(openaiResponses({ apiKey: 'sk-test-options-key' }).kind).toBe('openai-responses');
+  });
+});
