@@ -15,7 +15,7 @@ export type ToToolSpecOptions = {
 const strictSchemas = new WeakMap<AnyTool, ToolSpec['parameters'] | null>();
 
 function isStrictVendor(vendor: string | undefined): boolean {
-  return vendor === undefined || vendor === 'openai' || vendor === 'openai-compatible';
+  return vendor === undefined || vendor === 'openai' || vendor === 'openai-compatible' || vendor === 'openai-responses' || vendor === 'azure-openai';
 }
 
 /**

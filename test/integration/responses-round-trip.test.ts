@@ -41,3 +41,27 @@ describe('Responses API through the client: response.message carries what the ne
     expect(sent.input[3]).toMatchObject({ call_id: call.id, name: 'lookup', arguments: '{"city":"Lisbon"}', id: expect.stringMatching(/^fc_/) });
   });
 });
+
+describe('Responses and Azure deployments get OpenAI strict schemas', () => {
+  it('sends a zod schema as a strict json_schema text.format, and tool({ strict: true }) as a strict tool', async () => {
+    const { z } = await import('zod');
+    const { tool } = await import('../../src/tools/tool.js');
+    const { server, track } = await serverForTest({ 'gpt-5': [{ text: '{"city":"Lisbon","sunny":true}' }, { toolCalls: [{ name: 'lookup', args: { city: 'Lisbon' } }] }] });
+    const llm = track(
+      new ResilientLLM({
+        providers: { responses: openaiResponses({ apiKey: 'sk-test-round-trip', baseURL: server.baseURL('openai-responses') }) },
+        models: { main: { provider: 'responses', model: 'gpt-5' } },
+      }),
+    );
+    const response = await llm.chat({ model: 'main', messages: [{ role: 'user', content: 'Weather?' }], schema: z.object({ city: z.string(), sunny: z.boolean().optional() }) });
+    expect(response.object).toEqual({ city: 'Lisbon', sunny: true });
+    const format = (server.requests[0]!.body as { text: { format: Record<string, unknown> } }).text.format;
+    expect(format).toMatchObject({ type: 'json_schema', strict: true });
+    // Strict mode: every property required, optional ones made nullable.
+    expect((format.schema as { required: string[] }).required).toEqual(['city', 'sunny']);
+    await llm.chat({ model: 'main', messages: [{ role: 'user', content: 'Look it up.' }], tools: [tool({ name: 'lookup', parameters: z.object({ city: z.string(), units: z.string().optional() }), strict: true })] });
+    const sentTool = (server.requests[1]!.body as { tools: Record<string, unknown>[] }).tools[0]!;
+    expect(sentTool).toMatchObject({ type: 'function', name: 'lookup', strict: true });
+    expect((sentTool.parameters as { required: string[] }).required).toEqual(['city', 'units']);
+  });
+});
