@@ -29,6 +29,12 @@ export { AbortToken, type AbortSignalLike } from './transport/abort-token.js';
 export type { ProviderAdapter, ProviderCallContext, ProviderCapabilities, Clock } from './providers/provider.js';
 export { systemClock } from './providers/provider.js';
 export { openai, openaiCompatible, type OpenAIOptions, type OpenAICompatibleOptions } from './providers/openai/openai-adapter.js';
+export {
+  openaiResponses,
+  type OpenAIResponsesOptions,
+  type ResponsesReasoningOptions,
+} from './providers/openai-responses/openai-responses-adapter.js';
+export { azureOpenAI, type AzureOpenAIOptions } from './providers/azure/azure-openai-adapter.js';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/anthropic-adapter.js';
 export {
   readAnthropicRateLimits,
@@ -67,7 +73,7 @@ export type {
 export { buildClassifierPrompt, DEFAULT_TIER_DESCRIPTIONS, DEFAULT_MAX_PROMPT_CHARS } from './routing/classifier-prompt.js';
 export type { ClassifierPromptOptions } from './routing/classifier-prompt.js';
 // --- cost
-export { PriceTable, DEFAULT_PRICES } from './cost/price-table.js';
+export { PriceTable, DEFAULT_PRICES, loadPriceTable } from './cost/price-table.js';
 export type { ModelPrice, PriceTableOptions } from './cost/price-table.js';
 export { computeCost, estimateCost } from './cost/compute-cost.js';
 export { formatUsd } from './cost/format-usd.js';

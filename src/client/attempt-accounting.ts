@@ -172,6 +172,7 @@ export function buildResponse(result: GenerateResult, state: CallState, candidat
   const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = { role: 'assistant', content: text.length > 0 ? text : null };
   if (result.toolCalls.length > 0) message.toolCalls = result.toolCalls;
   if (result.reasoning.length > 0) message.reasoning = result.reasoning;
+  if (result.messageMetadata !== undefined) message.providerMetadata = result.messageMetadata;
   // Built field by field: optional fields are absent rather than undefined, without the
   // temporary objects of conditional spreads on the hot path.
   const response: { -readonly [K in keyof ChatResponse]: ChatResponse[K] } = {

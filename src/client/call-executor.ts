@@ -28,8 +28,8 @@ export type CostHooks = {
   costOf(model: string, usage: Usage): number | undefined;
   /** USD a call of `estimatedTokens` prompt tokens may cost on `model` (for budgets), when known. */
   estimateOf(model: string, estimatedTokens: number, maxOutputTokens: number | undefined): number | undefined;
-  /** Relative price of `model` (for the fallback cost cap), when known. */
-  priceIndexOf(model: string): number | undefined;
+  /** Relative price of `model` (for the fallback cost cap), when known; `cachedInputFraction` of the input at the cached rate. */
+  priceIndexOf(model: string, cachedInputFraction?: number): number | undefined;
 };
 
 /** What the executor needs from the client; built once per client. */
@@ -181,7 +181,10 @@ export class CallExecutor {
           : await this.attempt(plan, state, candidate, undefined);
         const { outcome } = settled;
         const deployment = settled.candidate.deployment;
-        if (outcome.ok) return buildResponse(outcome.result, state, settled.candidate);
+        if (outcome.ok) {
+          this.env.pools.get(settled.candidate.alias)?.served(plan.request, settled.candidate.deployment, clock.now());
+          return buildResponse(outcome.result, state, settled.candidate);
+        }
 
         const error = outcome.error;
         if (!(error instanceof ResilientLLMError)) throw error;
@@ -250,7 +253,7 @@ export class CallExecutor {
     now: number,
     fits?: (deployment: DeploymentState) => boolean,
   ): Candidate | undefined {
-    const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
+    const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens, request: plan.request });
     if (!deployment || banned.has(deployment.id)) return undefined;
     if (fits && !fits(deployment)) return undefined;
     if (!deployment.acquire(now, plan.estimatedTokens, plan.deadlineAt - now)) return undefined;

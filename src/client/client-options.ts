@@ -1,6 +1,7 @@
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetOptions } from '../cost/budget.js';
-import type { ModelPrice } from '../cost/price-table.js';
+import type { ModelPrice, PriceTable } from '../cost/price-table.js';
+import type { PromptPrefixAffinityOptions } from '../policy/pool/prompt-prefix-affinity.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import type { StateStore } from '../state/state-store.js';
 import type { TaskRouterOptions } from '../routing/router.js';
@@ -38,6 +39,13 @@ export type PoolConfig = {
   readonly strategy?: PoolStrategyName;
   /** Longest wait for client-side rate-limit headroom before failing over. @default 0 */
   readonly maxQueueMs?: number;
+  /**
+   * Cache-aware routing: `'prompt-prefix'` keeps a conversation (same system prompt, tools and
+   * opening turn) on the deployment that last served it for `ttlMs` (default 5 minutes), where its
+   * prompt cache is warm; it still moves on when that deployment is unhealthy or over its limits.
+   * @default none (the strategy picks every time)
+   */
+  readonly affinity?: 'prompt-prefix' | PromptPrefixAffinityOptions;
 };
 
 export type ModelConfig = DeploymentConfig | readonly DeploymentConfig[] | PoolConfig;
@@ -85,8 +93,11 @@ export type ClientOptions = {
    * full router options (user classifier, LLM classifier, extra tiers).
    */
   readonly router?: Readonly<Record<string, string>> | TaskRouterOptions;
-  /** Price overrides and additions, USD per million tokens, by model id. */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /**
+   * Price overrides and additions, USD per million tokens, by model id; or a whole `PriceTable`,
+   * e.g. one loaded from a JSON file with `loadPriceTable()` to pick up new prices without a release.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | PriceTable;
   /** Spending limits; a call that would break one is refused before it is sent. */
   readonly budget?: BudgetOptions;
   /**

@@ -18,9 +18,9 @@ export function costHooks(prices: PriceTable): CostHooks {
       if (!price) return undefined;
       return estimateCost(inputTokens, maxOutputTokens ?? Math.min(price.maxOutputTokens ?? ESTIMATED_OUTPUT_TOKENS, ESTIMATED_OUTPUT_TOKENS), price);
     },
-    priceIndexOf(model) {
+    priceIndexOf(model, cachedInputFraction) {
       const price = prices.lookup(model);
-      return price ? blendedPricePerMillion(price) : undefined;
+      return price ? blendedPricePerMillion(price, cachedInputFraction) : undefined;
     },
   };
 }

@@ -7,6 +7,7 @@ import { StateScope } from '../state/state-scope.js';
 import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
 import type { ClientOptions } from './client-options.js';
 import { deploymentsOf } from './validate-client-options.js';
+import { PromptPrefixAffinity } from '../policy/pool/prompt-prefix-affinity.js';
 
 /** The client's resolved models: one pool per alias, one shared state per deployment. */
 export type ModelRegistry = {
@@ -70,7 +71,11 @@ export function buildModelRegistry(
         },
       });
     });
-    pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random'));
+    const affinity =
+      pool.affinity === undefined
+        ? undefined
+        : new PromptPrefixAffinity(pool.affinity === 'prompt-prefix' ? {} : { ...(pool.affinity.ttlMs !== undefined ? { ttlMs: pool.affinity.ttlMs } : {}), ...(pool.affinity.maxEntries !== undefined ? { maxEntries: pool.affinity.maxEntries } : {}) });
+    pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random', affinity));
   }
 
   const capabilitiesOf = (alias: string): { capabilities: Required<Pick<ProviderCapabilities, 'tools' | 'images' | 'jsonOutput'>>; contextWindow: number | undefined } => {

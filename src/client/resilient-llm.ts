@@ -121,7 +121,7 @@ export class ResilientLLM {
       maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
     };
     this.hedge = options.hedge;
-    this.prices = new PriceTable(options.prices);
+    this.prices = options.prices instanceof PriceTable ? options.prices : new PriceTable(options.prices);
     const state = StateScope.forClient(options.stateStore, this.clock);
     this.budget = options.budget ? new Budget(options.budget, state.child('budget')) : undefined;
     checkBudgetPrices(options, this.budget, this.prices);

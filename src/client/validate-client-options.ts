@@ -34,7 +34,8 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()(
   'generateId',
 );
 const DEPLOYMENT_KEYS = optionKeys<DeploymentConfig>()('provider', 'model', 'weight', 'id', 'headers', 'rpm', 'tpm', 'contextWindow');
-const POOL_KEYS = optionKeys<PoolConfig>()('deployments', 'strategy', 'maxQueueMs');
+const POOL_KEYS = optionKeys<PoolConfig>()('deployments', 'strategy', 'maxQueueMs', 'affinity');
+const AFFINITY_KEYS = new Set(['type', 'ttlMs', 'maxEntries']);
 const RETRY_KEYS = optionKeys<RetryOptions>()('maxRetries', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs');
 const HEDGE_KEYS = optionKeys<HedgeOptions>()('afterMs', 'maxExtra');
 const BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()(
@@ -113,6 +114,7 @@ function validateModels(models: unknown, providers: Readonly<Record<string, unkn
     if (!Array.isArray(deployments) || deployments.length === 0) failOption(isPool ? `models.${alias}.deployments` : `models.${alias}`, 'at least one deployment', deployments);
     if (pool.strategy !== undefined) expectOneOf(`models.${alias}.strategy`, pool.strategy, STRATEGIES);
     checkNonNegative(`models.${alias}.maxQueueMs`, pool.maxQueueMs);
+    if (pool.affinity !== undefined) validateAffinity(`models.${alias}.affinity`, pool.affinity);
     deployments.forEach((deployment, index) => {
       const field = Array.isArray(config) ? `models.${alias}.${index}` : isPool ? `models.${alias}.deployments.${index}` : `models.${alias}`;
       validateDeployment(deployment, field, providers);
@@ -167,4 +169,14 @@ export function validateCallOptions(options: CallOptions): void {
   if (options.cache !== undefined && options.cache !== false && options.cache !== 'refresh') expectOneOf('cache', options.cache, [false, 'refresh']);
   if (options.tenant !== undefined && typeof options.tenant !== 'string') failOption('tenant', 'a string', options.tenant);
   if (options.coalesce !== undefined && typeof options.coalesce !== 'boolean') failOption('coalesce', 'a boolean', options.coalesce);
+}
+
+function validateAffinity(field: string, affinity: unknown): void {
+  if (affinity === 'prompt-prefix') return;
+  expectObject(field, affinity);
+  expectKnownKeys(affinity, AFFINITY_KEYS, field);
+  const { type, ttlMs, maxEntries } = affinity as { type?: unknown; ttlMs?: unknown; maxEntries?: unknown };
+  expectOneOf(`${field}.type`, type, ['prompt-prefix']);
+  if (ttlMs !== undefined) expectInteger(`${field}.ttlMs`, ttlMs, 1);
+  if (maxEntries !== undefined) expectInteger(`${field}.maxEntries`, maxEntries, 1);
 }
