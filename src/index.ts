@@ -15,6 +15,7 @@ export type {
   PoolStrategyName,
   RetryOptions,
 } from './client/client-options.js';
+export type { AttemptHook, AttemptHookContext, AttemptPriority } from './client/attempt-hook.js';
 export type { LanguageModelOptions, LanguageModelCallOptions, RestartMode } from './interop/language-model-options.js';
 // --- types
 export type * from './client/types.js';

@@ -4,7 +4,7 @@ import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { addUsage } from '../cost/add-usage.js';
 import type { Clock } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
-import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './call-executor.js';
+import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './executor-types.js';
 import { HedgeLostError } from './hedge-race.js';
 import type { AttemptOutcome } from './run-attempt.js';
 import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
@@ -66,7 +66,9 @@ export function recordAttempt(
     return;
   }
   const error = outcome.error;
-  deployment.endRequest(breakerVerdictFor(error), candidate.generation);
+  // An attempt a hook refused was never sent: like a local refusal, it gives its permits back.
+  if (outcome.isRefused) deployment.cancel(plan.estimatedTokens, candidate.generation);
+  else deployment.endRequest(breakerVerdictFor(error), candidate.generation);
   const isLibraryError = error instanceof ResilientLLMError && !isCancellation(error);
   const usage = outcome.result?.usage ?? outcome.usage;
   const cost = accountUsage(env, plan, state, candidate, usage, isLibraryError);

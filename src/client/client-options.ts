@@ -8,6 +8,7 @@ import type { TaskRouterOptions } from '../routing/router.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';
 import type { Transport } from '../transport/transport.js';
+import type { AttemptHook } from './attempt-hook.js';
 import type { UndiciTransportOptions } from '../transport/undici-transport.js';
 
 /** One place a model is served: an adapter, a model id, and how much traffic it takes. */
@@ -116,6 +117,13 @@ export type ClientOptions = {
   readonly random?: () => number;
   /** Injected request id generator. */
   readonly generateId?: () => string;
+  /**
+   * Run around every attempt, the first outermost: each may gate the attempt, refuse it (throw a
+   * `ResilientLLMError`: the call fails over), or run it inside an async context (a tracing span).
+   * See `AttemptHook`.
+   * @default []
+   */
+  readonly attemptHooks?: readonly AttemptHook[];
 };
 
 /** Options for one call. */

@@ -1,6 +1,6 @@
 import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { stablePrefixTokens } from '../policy/pool/prompt-prefix-affinity.js';
-import type { CallPlan, ExecutorEnvironment } from './call-executor.js';
+import type { CallPlan, ExecutorEnvironment } from './executor-types.js';
 
 /** Whether a call may move to another alias: `skip` it (cost cap), `refuse` (stop there), or `allow`. */
 export type FallbackVerdict = 'allow' | 'skip' | 'refuse';

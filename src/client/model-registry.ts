@@ -15,6 +15,8 @@ export type ModelRegistry = {
   /** Adapters by provider name. */
   readonly adapters: ReadonlyMap<string, ProviderAdapter>;
   readonly deploymentHeaders: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Each pool's `maxQueueMs`, by alias, where set. */
+  readonly maxQueueMs: ReadonlyMap<string, number>;
   /** Checks a fallback policy against the models: unknown aliases, capability gaps. */
   checkPolicy(policy: FallbackPolicy): void;
   health(now: number): DeploymentSnapshot[];
@@ -35,10 +37,12 @@ export function buildModelRegistry(
   const adapters = new Map<string, ProviderAdapter>(Object.entries(options.providers));
   const pools = new Map<string, DeploymentPool>();
   const deploymentHeaders = new Map<string, Readonly<Record<string, string>>>();
+  const maxQueueMs = new Map<string, number>();
   const usedIds = new Set<string>();
   const deploymentScope = state.child('deployment');
   for (const [alias, config] of Object.entries(options.models)) {
     const { deployments, pool } = deploymentsOf(config);
+    if (pool.maxQueueMs !== undefined) maxQueueMs.set(alias, pool.maxQueueMs);
     const states = deployments.map((deployment) => {
       let id = deployment.id ?? `${alias}/${deployment.provider}/${deployment.model}`;
       if (usedIds.has(id)) {
@@ -94,6 +98,7 @@ export function buildModelRegistry(
     pools,
     adapters,
     deploymentHeaders,
+    maxQueueMs,
     checkPolicy(policy) {
       const problems: string[] = [];
       for (const alias of policy.chain) {

@@ -2,6 +2,7 @@ import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-br
 import { validateCircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import {
   expectDurationMs,
+  expectFunction,
   expectInteger,
   expectKnownKeys,
   expectNumber,
@@ -32,6 +33,7 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()(
   'clock',
   'random',
   'generateId',
+  'attemptHooks',
 );
 const DEPLOYMENT_KEYS = optionKeys<DeploymentConfig>()('provider', 'model', 'weight', 'id', 'headers', 'rpm', 'tpm', 'contextWindow');
 const POOL_KEYS = optionKeys<PoolConfig>()('deployments', 'strategy', 'maxQueueMs', 'affinity');
@@ -148,6 +150,10 @@ export function validateClientOptions(options: ClientOptions): void {
     failOption('stateStore', 'a StateStore with get, set, increment and delete (e.g. new MemoryStateStore())', store);
   }
   if (options.hedge !== undefined) validateHedgeOptions(options.hedge);
+  if (options.attemptHooks !== undefined) {
+    if (!Array.isArray(options.attemptHooks)) failOption('attemptHooks', 'an array of functions', options.attemptHooks);
+    options.attemptHooks.forEach((hook, index) => expectFunction(`attemptHooks[${index}]`, hook));
+  }
   for (const key of ['clock', 'random', 'generateId', 'fetch'] as const) {
     const value = options[key];
     if (value !== undefined && (key === 'clock' ? typeof value !== 'object' || value === null : typeof value !== 'function')) {
