@@ -10,6 +10,8 @@ import {
   failOption,
   optionKeys,
 } from '../policy/validate-option.js';
+import { validatePriority } from '../policy/admission/priority-queue.js';
+import { validateAdmissionOptions } from './admission-options.js';
 import type { CallOptions, ClientOptions, DeploymentConfig, HedgeOptions, PoolConfig, RetryOptions } from './client-options.js';
 
 const STRATEGIES = ['weighted-random', 'round-robin', 'least-busy', 'lowest-latency', 'most-headroom'] as const;
@@ -29,6 +31,7 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()(
   'prices',
   'budget',
   'stateStore',
+  'admission',
   'clock',
   'random',
   'generateId',
@@ -47,7 +50,7 @@ const BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()(
   'halfOpenSuccesses',
   'probeLeaseMs',
 );
-const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce');
+const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce', 'priority');
 const STATE_STORE_METHODS = ['get', 'set', 'increment', 'delete'] as const;
 
 /** Normalizes an alias's config to a list of deployments plus pool settings. */
@@ -146,6 +149,7 @@ export function validateClientOptions(options: ClientOptions): void {
     failOption('stateStore', 'a StateStore with get, set, increment and delete (e.g. new MemoryStateStore())', store);
   }
   if (options.hedge !== undefined) validateHedgeOptions(options.hedge);
+  if (options.admission !== undefined) validateAdmissionOptions(options.admission);
   for (const key of ['clock', 'random', 'generateId', 'fetch'] as const) {
     const value = options[key];
     if (value !== undefined && (key === 'clock' ? typeof value !== 'object' || value === null : typeof value !== 'function')) {
@@ -167,4 +171,5 @@ export function validateCallOptions(options: CallOptions): void {
   if (options.cache !== undefined && options.cache !== false && options.cache !== 'refresh') expectOneOf('cache', options.cache, [false, 'refresh']);
   if (options.tenant !== undefined && typeof options.tenant !== 'string') failOption('tenant', 'a string', options.tenant);
   if (options.coalesce !== undefined && typeof options.coalesce !== 'boolean') failOption('coalesce', 'a boolean', options.coalesce);
+  if (options.priority !== undefined) validatePriority('priority', options.priority);
 }

@@ -19,7 +19,14 @@ export type QueueOptions = {
 /** What changed at a deployment's admission, for the `admission` event. */
 export type AdmissionChange =
   | { readonly kind: 'limit'; readonly previousLimit: number; readonly reason: LimitChangeReason }
-  | { readonly kind: 'shed'; readonly priority: number; readonly reason: ShedReason; readonly retryAfterMs: number };
+  | {
+      readonly kind: 'shed';
+      readonly priority: number;
+      readonly reason: ShedReason;
+      readonly retryAfterMs: number;
+      /** Calls of a lower priority still waiting when this one was shed (0 unless its deadline forced it). */
+      readonly queuedBelow: number;
+    };
 
 /** A deployment's admission, as `llm.health()` reports it. */
 export type AdmissionSnapshot = {
@@ -59,7 +66,7 @@ export function validateQueueOptions(options: QueueOptions, prefix = ''): void {
  * (`RLLM_SHED`, with `retryAfterMs`): when its share of the queue is full, when a higher priority
  * displaces it, or as soon as the expected wait plus the expected attempt time would end past its
  * deadline. A waiting call is shed when that point comes, never admitted too late to finish.
- * `release()` ends an admitted attempt, teaches the limit, and admits the next.
+ * `release()` ends an admitted attempt and admits the next; `observe()` teaches the limit.
  */
 export class DeploymentAdmission {
   readonly deploymentId: string;
@@ -94,6 +101,13 @@ export class DeploymentAdmission {
   }
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** Admits one attempt now if there is room and nobody waits; the cheap first step before `acquire()`. */
+  tryAcquire(): boolean {
+    if (this.active >= this.adaptive.limit || this.queue.size > 0) return false;
+    this.active++;
+    return true;
   }
 
   /**
@@ -136,19 +150,27 @@ export class DeploymentAdmission {
   }
 
   /**
-   * Ends an attempt `acquire()` admitted: how it ended for the limit (`overload` for 429, 503 and
-   * 529), its time to first token, when it started. Then admits waiting calls while there is room.
+   * Ends an attempt `acquire()` admitted, `startedAt` being when it was admitted (a success's
+   * duration is the expected service time the deadline checks use), and admits waiting calls.
    */
-  release(verdict: LimitVerdict, timeToFirstTokenMs: number | undefined, startedAt: number, now: number): void {
-    const inFlight = this.active;
+  release(isSuccess: boolean, startedAt: number, now: number): void {
     if (this.active > 0) this.active--;
-    if (verdict === 'success') {
+    if (isSuccess) {
       const durationMs = now - startedAt;
       this.serviceMs = this.serviceMs === 0 ? durationMs : this.serviceMs + SERVICE_SMOOTHING * (durationMs - this.serviceMs);
     }
+    this.admitWaiting(now);
+  }
+
+  /**
+   * Teaches the limit how an attempt ended (`overload` for 429, 503 and 529), with its time to first
+   * token and start time; admits waiting calls if the limit grew.
+   */
+  observe(verdict: LimitVerdict, timeToFirstTokenMs: number | undefined, startedAt: number, now: number): void {
     const previousLimit = this.adaptive.limit;
-    const reason = this.adaptive.update(verdict, timeToFirstTokenMs, startedAt, inFlight, now);
-    if (reason !== undefined && this.onChange) this.onChange({ kind: 'limit', previousLimit, reason }, this);
+    const reason = this.adaptive.update(verdict, timeToFirstTokenMs, startedAt, this.active + 1, now);
+    if (reason === undefined) return;
+    if (this.onChange) this.onChange({ kind: 'limit', previousLimit, reason }, this);
     this.admitWaiting(now);
   }
 
@@ -184,7 +206,7 @@ export class DeploymentAdmission {
 
   private shed(priority: number, reason: ShedReason, ahead: number): ShedError {
     const retryAfterMs = Math.max(MIN_RETRY_AFTER_MS, Math.ceil(this.expectedWaitMs(ahead + 1) + this.serviceMs));
-    if (this.onChange) this.onChange({ kind: 'shed', priority, reason, retryAfterMs }, this);
+    if (this.onChange) this.onChange({ kind: 'shed', priority, reason, retryAfterMs, queuedBelow: this.queue.countBelow(priority) }, this);
     return new ShedError(`${this.deploymentId}: shed at the concurrency limit (${reason})`, reason, priority, { retryAfterMs });
   }
 

@@ -20,10 +20,10 @@ describe('DeploymentAdmission', () => {
     void gate.acquire(0, FAR, undefined, 0)!.then(() => order.push('batch'));
     void gate.acquire(2, FAR, undefined, 0)!.then(() => order.push('interactive'));
     expect(gate.snapshot()).toMatchObject({ limit: 2, inFlight: 2, queued: 2 });
-    gate.release('success', 10, 0, 20);
+    gate.release(true, 0, 20);
     await settle();
     expect(order).toEqual(['interactive']);
-    gate.release('success', 10, 0, 20);
+    gate.release(true, 0, 20);
     await settle();
     expect(order).toEqual(['interactive', 'batch']);
   });
@@ -56,7 +56,7 @@ describe('DeploymentAdmission', () => {
     const { gate, clock } = admission({ initialLimit: 1, maxLimit: 1 });
     // Teach it that an attempt takes 100 ms.
     gate.acquire(1, FAR, undefined, 0);
-    gate.release('success', 20, 0, 100);
+    gate.release(true, 0, 100);
     gate.acquire(1, FAR, undefined, clock.now());
     // Expected wait 100 + service 100 > 150: shed at once.
     await expect(gate.acquire(1, 150, undefined, 0)!).rejects.toMatchObject({ code: 'RLLM_SHED', reason: 'deadline' });
@@ -82,7 +82,7 @@ describe('DeploymentAdmission', () => {
   it('reports limit changes with their reason', () => {
     const { gate, changes } = admission({ initialLimit: 8, backoffRatio: 0.5 });
     for (let index = 0; index < 8; index++) gate.acquire(1, FAR, undefined, 0);
-    gate.release('overload', undefined, 0, 10);
+    gate.observe('overload', undefined, 0, 10);
     expect(changes).toEqual([{ kind: 'limit', previousLimit: 8, reason: 'overload' }]);
     expect(gate.limit).toBe(4);
   });
