@@ -20,6 +20,7 @@ import { HeaderObservers } from './header-observers.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
 import type { AttemptAdmission } from './shared-admission.js';
+import type { AttemptHook } from './attempt-hook.js';
 import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
 
 /** Spending hooks; absent when the client has no prices or budget. */
@@ -47,6 +48,7 @@ export type ExecutorEnvironment = {
   readonly ledger: UsageLedger;
   /** Counts each attempt against limits shared across processes before it is sent (see `sharedAttemptAdmission`). */
   readonly admitAttempt?: AttemptAdmission | undefined;
+  readonly attemptHooks?: readonly AttemptHook[] | undefined;
 };
 
 /** One call, as the client prepared it. */
@@ -72,6 +74,7 @@ export type CallPlan = {
   readonly spending: { usd: number };
   /** Clock time the plan was made; the first pick reads it instead of the clock. */
   readonly plannedAt: number;
+  readonly priority?: import('./client-options.js').CallOptions['priority'];
 };
 
 /** A deployment chosen for one attempt, with what it takes to run it. */
@@ -215,7 +218,7 @@ export class CallExecutor {
         ) {
           decision = 'failover';
         }
-        if (decision === 'retry' && retries < plan.maxRetries) {
+        if (decision === 'retry' && retries < plan.maxRetries && deployment.retryBudget?.tryWithdraw(clock.now()) !== false) {
           // Another healthy deployment of the pool is tried at once; the wait is for this one.
           const now = clock.now();
           const isOtherReady = hasAvailable(pool, now, tried, plan.estimatedTokens);
@@ -269,6 +272,7 @@ export class CallExecutor {
     const { alias, deployment, adapter } = candidate;
     state.attemptNumber++;
     const attemptNumber = state.attemptNumber;
+    if (attemptNumber === 1) deployment.retryBudget?.deposit();
     if (events.has('attempt-start')) events.emit('attempt-start', attemptRef(plan, attemptNumber, candidate));
     const startPart: StreamPart | undefined =
       plan.isStream && plan.onPart
@@ -307,6 +311,8 @@ export class CallExecutor {
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       admit: this.env.admitAttempt ? () => this.env.admitAttempt!(deployment, plan.estimatedTokens) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
+      hooks: this.env.attemptHooks,
+      hookInfo: { requestId: plan.requestId, alias, deploymentId: deployment.id, provider: deployment.providerName, model: deployment.model, attempt: attemptNumber, hop: plan.aliases.indexOf(alias), isStream: plan.isStream, estimatedTokens: plan.estimatedTokens, priority: plan.priority, deadlineAt: plan.deadlineAt },
     });
     state.inFlightUsd -= estimateUsd;
     recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);

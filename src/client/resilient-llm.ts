@@ -35,6 +35,8 @@ import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
 import { validateChatRequest } from './validate-request.js';
 import { checkBudgetPrices } from './check-budget-prices.js';
+import { buildAdmission } from './client-admission.js';
+const admissionHooks = (hook: ReturnType<typeof buildAdmission>) => (hook ? [hook] : undefined);
 import { validateCallOptions, validateClientOptions } from './validate-client-options.js';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { LanguageModelOptions } from '../interop/language-model-options.js';
@@ -159,6 +161,7 @@ export class ResilientLLM {
       ledger: this.ledger,
       cost: this.cost,
       admitAttempt: this.shared?.admitAttempt,
+      attemptHooks: admissionHooks(buildAdmission(options.admission, this.registry.pools, this.clock, this.events)),
     });
     this.tools = new ToolWiring({
       clock: this.clock,
@@ -392,6 +395,7 @@ export class ResilientLLM {
       tenant: options.tenant,
       spending,
       plannedAt: now,
+      priority: options.priority,
     };
   }
 

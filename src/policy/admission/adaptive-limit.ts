@@ -19,7 +19,7 @@ export type AdaptiveLimitOptions = {
   readonly maxLimit?: number;
   /**
    * What the limit is multiplied by on a 429, 503/529 or a latency rise (at most once per round trip).
-   * @default 0.75
+   * @default 0.9
    */
   readonly backoffRatio?: number;
   /**
@@ -35,11 +35,11 @@ export type LimitVerdict = 'success' | 'overload' | 'neutral';
 /** Why the limit last moved. */
 export type LimitChangeReason = 'healthy' | 'overload' | 'latency';
 
-const DEFAULTS = { initialLimit: 8, minLimit: 1, maxLimit: 128, backoffRatio: 0.75, latencyTolerance: 2 } as const;
+const DEFAULTS = { initialLimit: 8, minLimit: 1, maxLimit: 128, backoffRatio: 0.9, latencyTolerance: 1.5 } as const;
 /** The weight of the newest latency sample in the smoothed latency. */
 const LATENCY_SMOOTHING = 0.2;
 /** How fast the baseline follows latency upwards (downwards it follows at once). */
-const BASELINE_DRIFT = 0.01;
+const BASELINE_DRIFT = 0.002;
 
 /** Validates adaptive-limit options; throws `InvalidArgumentError` naming the field. */
 export function validateAdaptiveLimitOptions(options: AdaptiveLimitOptions, prefix = ''): void {

@@ -51,6 +51,8 @@ type Waiter = {
 const DEFAULT_MAX_QUEUED = 64;
 /** The weight of the newest attempt duration in the expected service time. */
 const SERVICE_SMOOTHING = 0.2;
+/** The share of the limit calls below `'default'` may fill: the rest stays free for interactive calls to start at once. */
+const LOW_PRIORITY_SHARE = 0.75;
 /** The shortest retry time suggested to a shed call. */
 const MIN_RETRY_AFTER_MS = 100;
 
@@ -62,7 +64,8 @@ export function validateQueueOptions(options: QueueOptions, prefix = ''): void {
 /**
  * Deadline-aware, prioritized admission to one deployment under an adaptive concurrency limit
  * (a bulkhead whose size is an `AdaptiveLimit`). `acquire()` admits at once while fewer than
- * `limit` attempts run; else the call waits, highest priority first, or is shed with `ShedError`
+ * `limit` attempts run (priorities below `'default'`: three quarters of it, so interactive calls
+ * find a free slot); else the call waits, highest priority first, or is shed with `ShedError`
  * (`RLLM_SHED`, with `retryAfterMs`): when its share of the queue is full, when a higher priority
  * displaces it, or as soon as the expected wait plus the expected attempt time would end past its
  * deadline. A waiting call is shed when that point comes, never admitted too late to finish.
@@ -104,8 +107,8 @@ export class DeploymentAdmission {
   }
 
   /** Admits one attempt now if there is room and nobody waits; the cheap first step before `acquire()`. */
-  tryAcquire(): boolean {
-    if (this.active >= this.adaptive.limit || this.queue.size > 0) return false;
+  tryAcquire(priority: number): boolean {
+    if (this.active >= this.slotsFor(priority) || this.queue.size > 0) return false;
     this.active++;
     return true;
   }
@@ -116,7 +119,7 @@ export class DeploymentAdmission {
    * `ShedError` or the signal's reason. Every admitted attempt is ended with `release()`.
    */
   acquire(priority: number, deadlineAt: number, signal: AbortSignalLike | undefined, now: number): Promise<void> | undefined {
-    if (this.active < this.adaptive.limit && this.queue.size === 0) {
+    if (this.active < this.slotsFor(priority) && this.queue.size === 0) {
       this.active++;
       return undefined;
     }
@@ -180,9 +183,10 @@ export class DeploymentAdmission {
   }
 
   private admitWaiting(now: number): void {
-    while (this.active < this.adaptive.limit) {
-      const next = this.queue.shift();
-      if (next === undefined) return;
+    for (;;) {
+      const head = this.queue.peek();
+      if (head === undefined || this.active >= this.slotsFor(head.priority)) return;
+      const next = this.queue.shift()!;
       if (now + this.serviceMs > next.deadlineAt) {
         this.drop(next, this.shed(next.priority, 'deadline', 0));
         continue;
@@ -191,6 +195,12 @@ export class DeploymentAdmission {
       this.settle(next);
       next.resolve();
     }
+  }
+
+  /** Attempts of `priority` may start while fewer than this run: the whole limit, or its low-priority share. */
+  private slotsFor(priority: number): number {
+    const limit = this.adaptive.limit;
+    return priority >= PRIORITY_VALUES.default ? limit : Math.max(1, Math.floor(limit * LOW_PRIORITY_SHARE));
   }
 
   /** The queue share of a priority: all of it for interactive, half for default, a quarter below. */

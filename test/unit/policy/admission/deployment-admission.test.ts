@@ -12,20 +12,25 @@ function admission(options: ConstructorParameters<typeof DeploymentAdmission>[1]
 }
 
 describe('DeploymentAdmission', () => {
-  it('admits at once below the limit and queues above it, highest priority first', async () => {
-    const { gate } = admission({ initialLimit: 2, maxLimit: 2 });
-    expect(gate.acquire(1, FAR, undefined, 0)).toBeUndefined();
-    expect(gate.acquire(1, FAR, undefined, 0)).toBeUndefined();
+  it('admits at once below the limit, queues above it, highest priority first, and keeps a quarter of the limit from batch', async () => {
+    const { gate } = admission({ initialLimit: 4, maxLimit: 4 });
+    for (let index = 0; index < 4; index++) expect(gate.acquire(1, FAR, undefined, 0)).toBeUndefined();
     const order: string[] = [];
     void gate.acquire(0, FAR, undefined, 0)!.then(() => order.push('batch'));
     void gate.acquire(2, FAR, undefined, 0)!.then(() => order.push('interactive'));
-    expect(gate.snapshot()).toMatchObject({ limit: 2, inFlight: 2, queued: 2 });
+    expect(gate.snapshot()).toMatchObject({ limit: 4, inFlight: 4, queued: 2 });
+    gate.release(true, 0, 20);
+    await settle();
+    expect(order).toEqual(['interactive']);
+    // Four in flight less one: batch may use only three of the four slots.
     gate.release(true, 0, 20);
     await settle();
     expect(order).toEqual(['interactive']);
     gate.release(true, 0, 20);
     await settle();
     expect(order).toEqual(['interactive', 'batch']);
+    expect(gate.tryAcquire(0)).toBe(false);
+    expect(gate.tryAcquire(2)).toBe(true);
   });
 
   it('sheds batch calls past their queue share with RLLM_SHED and a retry time, while interactive ones still queue', async () => {
