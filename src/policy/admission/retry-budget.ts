@@ -13,7 +13,8 @@ export type RetryBudgetOptions = {
    */
   readonly minRetriesPerSecond?: number;
   /**
-   * The most retries saved up from calls (the burst a healthy period buys).
+   * The most retries saved up from calls (the burst a healthy period buys), and the savings a
+   * new budget starts with. Savings hold at least one retry whatever this says.
    * @default 10
    */
   readonly maxSaved?: number;
@@ -49,8 +50,10 @@ export class RetryBudget {
     this.ratio = options.ratio ?? DEFAULTS.ratio;
     this.reserveCapacity = options.minRetriesPerSecond ?? DEFAULTS.minRetriesPerSecond;
     this.reservePerMs = this.reserveCapacity / 1000;
-    this.maxSaved = options.maxSaved ?? DEFAULTS.maxSaved;
-    this.saved = this.maxSaved;
+    const maxSaved = options.maxSaved ?? DEFAULTS.maxSaved;
+    this.saved = maxSaved;
+    // Savings must reach one retry for a retry to be taken from them.
+    this.maxSaved = Math.max(1, maxSaved);
     this.reserve = this.reserveCapacity;
   }
 
