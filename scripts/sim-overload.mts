@@ -23,6 +23,7 @@ row('goodput (calls/s)', (result) => fixed(result.goodput, 2));
 row('upstream requests per call (all)', (result) => fixed(result.upstreamPerCall, 2));
 row('upstream requests per call (partial outage)', (result) => fixed(result.phases[1]!.upstreamPerCall, 2));
 row('429s received', (result) => String(result.rateLimited));
+row('succeeded calls (interactive / batch)', (result) => `${sum(result, 'interactive', 'ok')} / ${sum(result, 'batch', 'ok')}`);
 row('shed calls (interactive / batch)', (result) => `${sum(result, 'interactive', 'shed')} / ${sum(result, 'batch', 'shed')}`);
 row('failed calls (interactive / batch)', (result) => `${sum(result, 'interactive', 'failed')} / ${sum(result, 'batch', 'failed')}`);
 for (const phase of results[0]!.phases.map((item) => item.name)) {
@@ -46,6 +47,6 @@ console.log(`- interactive calls shed while batch calls queued: ${adaptive.inter
 console.log('');
 console.log(`Run time ${fixed(runSeconds, 1)} s; load average ${loadavg().map((value) => fixed(value, 2)).join(' ')} (simulated time: figures do not depend on load).`);
 
-function sum(result: ArmResult, priority: 'interactive' | 'batch', field: 'shed' | 'failed'): number {
+function sum(result: ArmResult, priority: 'interactive' | 'batch', field: 'ok' | 'shed' | 'failed'): number {
   return result.phases.reduce((total, phase) => total + phase[priority][field], 0);
 }
