@@ -1,11 +1,14 @@
 /**
  * The benchmark's provider: a plain node:http server on 127.0.0.1 that answers Chat Completions
- * with a fixed body, or a stream of `CHUNKS` deltas. Runs in its own process so the client's CPU
+ * with a fixed body, or a stream of `BENCH_CHUNKS` deltas (all at once, or one every
+ * `BENCH_CHUNK_INTERVAL_MS`). Runs in its own process so the client's CPU
  * time is measured alone. Prints its port on stdout.
  */
 import { createServer } from 'node:http';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100);
+/** With a positive value, streams send one event every this many ms instead of all at once. */
+const CHUNK_INTERVAL_MS = Number(process.env.BENCH_CHUNK_INTERVAL_MS ?? 0);
 const completion = JSON.stringify({
   id: 'chatcmpl-bench',
   object: 'chat.completion',
@@ -29,7 +32,19 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => parts.push(chunk));
   request.on('end', () => {
     const body = Buffer.concat(parts).toString();
-    if (body.includes('"stream":true')) {
+    if (body.includes('"stream":true') && CHUNK_INTERVAL_MS > 0) {
+      // A slow stream: one event every CHUNK_INTERVAL_MS, as a model generating tokens.
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' });
+      let index = 0;
+      const timer = setInterval(() => {
+        response.write(events[index++]);
+        if (index === events.length) {
+          clearInterval(timer);
+          response.end();
+        }
+      }, CHUNK_INTERVAL_MS);
+      response.on('close', () => clearInterval(timer));
+    } else if (body.includes('"stream":true')) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' });
       let index = 0;
       const writeSome = () => {
@@ -56,7 +71,8 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 60_000;
 let connections = 0;
 server.on('connection', () => connections++);
-server.listen(0, '127.0.0.1', () => {
+// A deep backlog: the stream-scale bench opens 1,000 connections at once.
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   const address = server.address();
   process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
 });

@@ -1,178 +1,116 @@
 /**
- * `npm run bench`: the library against raw undici on the same loopback server, in one run.
- * Prints added latency (p50/p99, one request in flight), throughput at 32 concurrent requests,
- * CPU time per request and the stream chunk rate, each next to raw undici, then the other
- * benchmarks (deployment pick, cache). Not part of `npm test`.
+ * `npm run bench`: this library beside raw undici, openai-node and the AI SDK on the same loopback
+ * server, under Node 20 and Node 22 (one fresh process each), then streams at scale, cold start,
+ * a chat with 50 tools, and the other benchmarks (deployment pick, cache). Not part of `npm test`.
+ *
+ * `node --import tsx bench/run.ts [peers] [scale] [cold] [tools] [others]` runs only those parts
+ * (`npm run bench:peers` is `peers`). Counts: BENCH_ROUNDS, BENCH_SEQUENTIAL,
+ * BENCH_CONCURRENT_TOTAL, BENCH_STREAMS, BENCH_SCALE_STREAMS, BENCH_COLD_RUNS,
+ * BENCH_TOOLS_ITERATIONS; BENCH_NODE22 names a Node 22 binary (else `node@22` is installed once
+ * into the OS temp folder).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
+import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createParser } from 'eventsource-parser';
-import { Pool } from 'undici';
-// The built package, as users get it (run `npm run build` first; `npm run bench` does).
-const distEntry: string = '../dist/index.js';
-const { ResilientLLM, openai } = (await import(distEntry)) as typeof import('../src/index.js');
+import { promisify } from 'node:util';
+import { IMPORT_TARGET_MS, runColdStart } from './cold-start.js';
+import { findNode22 } from './node22.js';
+import { CONCURRENCY, STREAM_CHUNKS, STREAM_CONCURRENCY, type PeerResult, type Spread } from './peer-table.js';
+import { runStreamScale, SCALE_CHUNK_INTERVAL_MS, SCALE_CHUNKS, SCALE_TARGETS } from './stream-scale.js';
 
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 2000);
-const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT_TOTAL ?? 5000);
-const CONCURRENCY = 32;
-const STREAMS = Number(process.env.BENCH_STREAMS ?? 200);
-
-type Runner = { chat: () => Promise<unknown>; stream: () => Promise<number> };
-
-// The raw side serializes its request per call, as any real caller must; the body is the same.
-const rawRequest = { model: 'gpt-bench', messages: [{ role: 'user', content: 'What is the capital of France?' }], temperature: 0 };
-const rawStreamRequest = { ...rawRequest, stream: true, stream_options: { include_usage: true } };
-const headers = { authorization: 'Bearer sk-bench-key-000000', 'content-type': 'application/json', accept: 'application/json' };
-const streamHeaders = { ...headers, accept: 'text/event-stream' };
-
-function rawRunner(origin: string): Runner & { close: () => Promise<void> } {
-  const pool = new Pool(origin, { connections: 64 });
-  return {
-    async chat() {
-      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body: JSON.stringify(rawRequest) });
-      const json = (await response.body.json()) as { choices: { message: { content: string } }[] };
-      return json.choices[0]!.message.content;
-    },
-    async stream() {
-      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: streamHeaders, body: JSON.stringify(rawStreamRequest) });
-      let chunks = 0;
-      let text = '';
-      const parser = createParser({
-        onEvent(event) {
-          if (event.data === '[DONE]') return;
-          const json = JSON.parse(event.data) as { choices: { delta?: { content?: string } }[] };
-          const content = json.choices[0]?.delta?.content;
-          if (content) {
-            text += content;
-            chunks++;
-          }
-        },
-      });
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-      return chunks;
-    },
-    close: () => pool.close(),
-  };
-}
-
-function libraryRunner(origin: string): Runner & { close: () => Promise<void> } {
-  const llm = new ResilientLLM({
-    providers: { local: openai({ apiKey: 'sk-bench-key-000000', baseURL: `${origin}/v1` }) },
-    models: { main: { provider: 'local', model: 'gpt-bench' } },
-    transport: { connections: 64 },
-  });
-  const request = { model: 'main', messages: [{ role: 'user' as const, content: 'What is the capital of France?' }], temperature: 0 };
-  return {
-    async chat() {
-      return (await llm.chat(request)).text;
-    },
-    async stream() {
-      let chunks = 0;
-      for await (const part of llm.stream(request)) if (part.type === 'text-delta') chunks++;
-      return chunks;
-    },
-    close: () => llm.close(),
-  };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function latency(run: () => Promise<unknown>, count: number): Promise<{ p50: number; p99: number; cpuUs: number }> {
-  for (let index = 0; index < 300; index++) await run();
-  const samples = new Array<number>(count);
-  const cpuStart = process.cpuUsage();
-  for (let index = 0; index < count; index++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples[index] = Number(process.hrtime.bigint() - start) / 1000;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), cpuUs: (cpu.user + cpu.system) / count };
-}
-
-async function throughput(run: () => Promise<unknown>, total: number): Promise<number> {
-  let started = 0;
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      await run();
-    }
-  };
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return total / seconds;
-}
-
-async function chunkRate(run: () => Promise<number>, count: number): Promise<number> {
-  for (let index = 0; index < 20; index++) await run();
-  let chunks = 0;
-  const start = process.hrtime.bigint();
-  for (let index = 0; index < count; index++) chunks += await run();
-  return chunks / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-async function startServer(): Promise<{ origin: string; child: ChildProcess }> {
-  const child = fork(fileURLToPath(new URL('./loopback-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const [data] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { origin: `http://127.0.0.1:${data.toString().trim()}`, child };
-}
+const run = promisify(execFile);
+const PARTS = ['peers', 'scale', 'cold', 'tools', 'others'] as const;
+const asked = process.argv.slice(2).filter((part): part is (typeof PARTS)[number] => (PARTS as readonly string[]).includes(part));
+const parts = new Set(asked.length > 0 ? asked : PARTS);
 
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const cell = (spread: Spread, digits: number, suffix = '') =>
+  `${fmt(spread.median, digits)}${suffix} [${fmt(spread.min, digits)}–${fmt(spread.max, digits)}]`;
+const signed = (spread: Spread) => `${spread.median >= 0 ? '+' : ''}${fmt(spread.median, 0)} [${fmt(spread.min, 0)}–${fmt(spread.max, 0)}]`;
 
-async function main(): Promise<void> {
-  const { origin, child } = await startServer();
-  const raw = rawRunner(origin);
-  const library = libraryRunner(origin);
-  try {
-    // Rounds alternate raw and library so drift on a shared machine hits both sides alike; each
-    // figure is the median of its rounds (latency: the round with the median p50).
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const medianRound = (list: Awaited<ReturnType<typeof latency>>[]) => [...list].sort((a, b) => a.p50 - b.p50)[Math.floor(list.length / 2)]!;
-    const latencies = { raw: [] as Awaited<ReturnType<typeof latency>>[], lib: [] as Awaited<ReturnType<typeof latency>>[] };
-    const throughputs = { raw: [] as number[], lib: [] as number[] };
-    const chunkRates = { raw: [] as number[], lib: [] as number[] };
-    for (let round = 0; round < rounds; round++) {
-      latencies.raw.push(await latency(raw.chat, SEQUENTIAL));
-      latencies.lib.push(await latency(library.chat, SEQUENTIAL));
-      throughputs.raw.push(await throughput(raw.chat, CONCURRENT_TOTAL));
-      throughputs.lib.push(await throughput(library.chat, CONCURRENT_TOTAL));
-      chunkRates.raw.push(await chunkRate(raw.stream, STREAMS));
-      chunkRates.lib.push(await chunkRate(library.stream, STREAMS));
+function printMachine(): void {
+  const [one, five] = loadavg();
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${fmt(one!, 2)} (1 min) ${fmt(five!, 2)} (5 min)`);
+}
+
+async function peerResult(nodePath: string): Promise<PeerResult> {
+  const script = fileURLToPath(new URL('./peer-table.ts', import.meta.url));
+  const { stdout } = await run(nodePath, ['--import', 'tsx', script], { maxBuffer: 1 << 22 });
+  const line = stdout.split('\n').find((item) => item.startsWith('RESULT '));
+  if (!line) throw new Error(`peer table under ${nodePath} printed no result:\n${stdout}`);
+  return JSON.parse(line.slice('RESULT '.length)) as PeerResult;
+}
+
+async function runPeers(): Promise<void> {
+  const node22 = findNode22();
+  const nodes = [process.execPath, ...(node22.path && node22.path !== process.execPath ? [node22.path] : [])];
+  if (!node22.path) console.log(`(Node 22 skipped: ${node22.reason})`);
+  const results: PeerResult[] = [];
+  for (const nodePath of nodes) results.push(await peerResult(nodePath));
+  console.log(
+    `\nclients on one loopback server (own process), ${results[0]?.rounds ?? 0} interleaved rounds: median [min–max] of the rounds; ratios per round to raw undici\n`,
+  );
+  console.log(
+    `node | client | added p50 (µs) | added p99 (µs) | CPU per call (× raw) | throughput @${CONCURRENCY} in flight (× raw) | ${STREAM_CHUNKS}-chunk stream rate @${STREAM_CONCURRENCY} in flight (× raw)`,
+  );
+  console.log('--- | --- | --- | --- | --- | --- | ---');
+  for (const result of results) {
+    for (const row of result.rows) {
+      const isRaw = row.client === 'raw undici';
+      console.log(
+        [
+          result.node,
+          row.client,
+          isRaw ? '0' : signed(row.addedP50),
+          isRaw ? '0' : signed(row.addedP99),
+          isRaw ? `${fmt(row.cpuUs.median, 0)} µs` : cell(row.cpuRatio, 2, '×'),
+          isRaw ? `${fmt(row.throughput.median, 0)} req/s` : cell(row.throughputRatio, 2, '×'),
+          isRaw ? `${fmt(row.chunkRate.median, 0)} chunks/s` : cell(row.chunkRateRatio, 2, '×'),
+        ].join(' | '),
+      );
     }
-    const rawLatency = medianRound(latencies.raw);
-    const libLatency = medianRound(latencies.lib);
-    const rawThroughput = median(throughputs.raw);
-    const libThroughput = median(throughputs.lib);
-    const rawChunks = median(chunkRates.raw);
-    const libChunks = median(chunkRates.lib);
-
-    const rows = [
-      ['chat latency p50 (µs)', fmt(rawLatency.p50), fmt(libLatency.p50), `+${fmt(libLatency.p50 - rawLatency.p50)} µs`, 'added ≤ 50 µs'],
-      ['chat latency p99 (µs)', fmt(rawLatency.p99), fmt(libLatency.p99), `+${fmt(libLatency.p99 - rawLatency.p99)} µs`, ''],
-      ['CPU per request (µs)', fmt(rawLatency.cpuUs), fmt(libLatency.cpuUs), `${fmt(libLatency.cpuUs / rawLatency.cpuUs, 2)}×`, ''],
-      [`throughput @${CONCURRENCY} (req/s)`, fmt(rawThroughput, 0), fmt(libThroughput, 0), `${fmt((libThroughput / rawThroughput) * 100)} %`, '≥ 85 %'],
-      ['stream chunks/s', fmt(rawChunks, 0), fmt(libChunks, 0), `${fmt((libChunks / rawChunks) * 100)} %`, '≥ 80 %'],
-    ];
-    console.log(`\nllm-resilience vs raw undici (node ${process.version}, loopback, server in its own process, median of ${rounds} alternating rounds)\n`);
-    console.log(['metric', 'raw undici', 'llm-resilience', 'difference', 'target'].join(' | '));
-    console.log('--- | --- | --- | --- | ---');
-    for (const row of rows) console.log(row.join(' | '));
-  } finally {
-    await raw.close();
-    await library.close();
-    child.send('stop');
   }
+  console.log('targets for llm-resilience: throughput ≥ 0.9×, stream rate ≥ 0.9×, added p99 ≤ 150 µs');
+}
 
+async function runScale(): Promise<void> {
+  const results = await runStreamScale();
+  const raw = results.find((result) => result.client === 'raw undici');
+  console.log(
+    `\nstreams at scale: ${results[0]?.streams ?? 0} concurrent streams, one event every ${SCALE_CHUNK_INTERVAL_MS} ms (${SCALE_CHUNKS} chunks), each client in its own process (node ${process.version})\n`,
+  );
+  console.log('client | RSS per stream (KiB) | × raw undici | event-loop delay p99 (ms) | max (ms) | chunks received');
+  console.log('--- | --- | --- | --- | --- | ---');
+  for (const result of results) {
+    const ratio = raw ? result.rssPerStreamKiB / raw.rssPerStreamKiB : Number.NaN;
+    console.log(
+      [result.client, fmt(result.rssPerStreamKiB), `${fmt(ratio, 2)}×`, fmt(result.eventLoopDelayP99Ms), fmt(result.eventLoopDelayMaxMs), String(result.chunks)].join(' | '),
+    );
+  }
+  console.log(`targets for llm-resilience: ≤ ${SCALE_TARGETS.rssRatio}× raw undici's RSS per stream, event-loop delay p99 < ${SCALE_TARGETS.eventLoopDelayP99Ms} ms`);
+}
+
+async function runCold(): Promise<void> {
+  const result = await runColdStart();
+  console.log(`\ncold start (node ${process.version}): import in a fresh process, median [min–max]\n`);
+  console.log('package | import (ms)');
+  console.log('--- | ---');
+  for (const [name, spread] of Object.entries(result.importMs)) console.log(`${name} | ${cell(spread, 0)}`);
+  console.log(`target for llm-resilience: < ${IMPORT_TARGET_MS} ms\n`);
+  console.log('bundle (ESM, esbuild --minify) | minified (KiB) | gzipped (KiB)');
+  console.log('--- | --- | ---');
+  for (const [name, size] of Object.entries(result.bundleBytes)) console.log(`${name} | ${fmt(size.minified / 1024)} | ${fmt(size.gzipped / 1024)}`);
+}
+
+async function runTools(): Promise<void> {
+  // The built package, as users get it.
+  const [library, testing] = await Promise.all([import('../dist/index.js' as string), import('../dist/testing/index.js' as string)]);
+  const { runToolsBench } = await import('./tools-bench.js');
+  console.log(`\nchat() with a mock provider (node ${process.version}):`);
+  for (const [key, value] of Object.entries(await runToolsBench(library, testing))) console.log(`  ${key}: ${fmt(value)}`);
+}
+
+async function runOthers(): Promise<void> {
   for (const [file, name] of [
     ['./pick-bench.ts', 'runPickBench'],
     ['./cache-bench.ts', 'runCacheBench'],
@@ -181,10 +119,10 @@ async function main(): Promise<void> {
   ] as const) {
     try {
       const module = (await import(file)) as Record<string, () => Promise<Record<string, number | string>>>;
-      const run = module[name];
-      if (!run) continue;
+      const bench = module[name];
+      if (!bench) continue;
       console.log(`\n${name}:`);
-      for (const [key, value] of Object.entries(await run())) console.log(`  ${key}: ${typeof value === 'number' ? fmt(value, 3) : value}`);
+      for (const [key, value] of Object.entries(await bench())) console.log(`  ${key}: ${typeof value === 'number' ? fmt(value, 3) : value}`);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
       throw error;
@@ -192,4 +130,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+printMachine();
+if (parts.has('peers')) await runPeers();
+if (parts.has('scale')) await runScale();
+if (parts.has('cold')) await runCold();
+if (parts.has('tools')) await runTools();
+if (parts.has('others')) await runOthers();
+printMachine();

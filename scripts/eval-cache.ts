@@ -23,6 +23,7 @@ import { MemoryVectorStore } from '../src/cache/memory-vector-store.js';
 import { compact } from '../src/cache/question-text.js';
 import { SemanticCache, type CachedAnswer } from '../src/cache/semantic-cache.js';
 import type { Embedder } from '../src/cache/embedder.js';
+import type { GuardOptions } from '../src/cache/question-guards.js';
 import { seededRandom } from '../src/testing/seeded-random.js';
 
 export type Pair = { readonly origin: string; readonly similar: string };
@@ -70,8 +71,9 @@ export async function tally(
   store: MemoryVectorStore<CachedAnswer>,
   settings: CacheSettings,
   questions: readonly Question[],
+  guardOptions?: GuardOptions,
 ): Promise<Tally> {
-  const guards = settings.isGuarded ? {} : { negation: false, numbers: false, entities: false };
+  const guards = guardOptions ?? (settings.isGuarded ? {} : { negation: false, numbers: false, entities: false, roles: false });
   const cache = new SemanticCache({ embedder, store, threshold: settings.threshold, minMargin: settings.minMargin, guards });
   let right = 0;
   let wrong = 0;

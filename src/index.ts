@@ -95,14 +95,14 @@ export {
   type UncacheableReason,
   type CandidateRejection,
 } from './cache/semantic-cache.js';
-export type { ResponseCache, CacheContext, CacheLookup } from './cache/response-cache.js';
+export type { ResponseCache, CacheContext, CacheLookup, CacheRejection } from './cache/response-cache.js';
 export type { Embedder } from './cache/embedder.js';
 export type { VectorStore, VectorRecord, VectorMatch, VectorSearchOptions } from './cache/vector-store.js';
 export { MemoryVectorStore, type MemoryVectorStoreOptions } from './cache/memory-vector-store.js';
 export { localEmbedder, type LocalEmbedderOptions } from './cache/local-embedder.js';
 export { providerEmbedder, type ProviderEmbedderOptions } from './cache/provider-embedder.js';
 export { CacheError, type CacheOperation } from './cache/cache-error.js';
-export type { GuardOptions, GuardRejection } from './cache/question-guards.js';
+export type { GuardOptions, GuardRejection, GuardVerdict } from './cache/question-guards.js';
 // --- tools
 export * from './tools/index.js';
 // --- relay (server side of llm-resilience/browser)

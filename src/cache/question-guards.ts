@@ -1,7 +1,12 @@
 import { compact, WORD_PATTERN } from './question-text.js';
+import { roleFacts, type RoleFacts } from './role-facts.js';
+import { roleDifference } from './role-guard.js';
 
 /** Why a semantic candidate was turned down. */
-export type GuardRejection = 'negation' | 'number' | 'entity';
+export type GuardRejection = 'negation' | 'number' | 'entity' | 'role';
+
+/** A guard that refused, and what differed ("numbers differ: 3 vs 5"). */
+export type GuardVerdict = { readonly guard: GuardRejection; readonly detail: string };
 
 /** Which guards run on a semantic candidate. All default to on. */
 export type GuardOptions = {
@@ -11,6 +16,12 @@ export type GuardOptions = {
   readonly numbers?: boolean;
   /** Reject when a named entity of one question (capitalized, acronym, camelCase, quoted) is absent from the other. @default true */
   readonly entities?: boolean;
+  /**
+   * Reject when the two questions share (nearly) the same content words in different roles: "from
+   * Paris to London" vs "from London to Paris", subject and object swapped, the sides of "A vs B".
+   * English first; other languages refuse any change of word order (see docs/cache.md). @default true
+   */
+  readonly roles?: boolean;
 };
 
 const NEGATIONS = new Set([
@@ -36,6 +47,7 @@ export type QuestionFacts = {
   readonly numbers: string;
   readonly entities: readonly string[];
   readonly compactText: string;
+  readonly roles: RoleFacts;
 };
 
 export function questionFacts(question: string): QuestionFacts {
@@ -57,18 +69,53 @@ export function questionFacts(question: string): QuestionFacts {
   }
   for (const quoted of text.matchAll(/["“`]([^"”`]{2,})["”`]/g)) entities.push(compact(quoted[1]!));
   numbers.sort();
-  return { negations, numbers: numbers.join(' '), entities, compactText: compact(text) };
+  return { negations, numbers: numbers.join(' '), entities, compactText: compact(text), roles: roleFacts(text) };
 }
 
 /** Returns why `candidate` must not answer `question`, or undefined when the guards pass. */
 export function checkGuards(question: QuestionFacts, candidate: QuestionFacts, options: GuardOptions = {}): GuardRejection | undefined {
-  if (options.negation !== false && question.negations !== candidate.negations) return 'negation';
-  if (options.numbers !== false && question.numbers !== candidate.numbers) return 'number';
-  if (options.entities !== false) {
-    for (const entity of question.entities) if (entity && !candidate.compactText.includes(entity)) return 'entity';
-    for (const entity of candidate.entities) if (entity && !question.compactText.includes(entity)) return 'entity';
+  return guardVerdicts(question, candidate, options, false)[0]?.guard;
+}
+
+/**
+ * The guards that refuse `candidate` as an answer to `question`, with what differed: the first one
+ * only, or with `isExhaustive` every guard that would (for shadow-mode counts). Empty when they pass.
+ */
+export function guardVerdicts(question: QuestionFacts, candidate: QuestionFacts, options: GuardOptions, isExhaustive: boolean): GuardVerdict[] {
+  const verdicts: GuardVerdict[] = [];
+  if (options.negation !== false && question.negations !== candidate.negations) {
+    verdicts.push({ guard: 'negation', detail: `negations differ: ${question.negations} in the question, ${candidate.negations} in the cached one` });
+    if (!isExhaustive) return verdicts;
   }
+  if (options.numbers !== false && question.numbers !== candidate.numbers) {
+    verdicts.push({ guard: 'number', detail: `numbers differ: "${clip(question.numbers)}" vs "${clip(candidate.numbers)}"` });
+    if (!isExhaustive) return verdicts;
+  }
+  if (options.entities !== false) {
+    const missing = missingEntity(question, candidate);
+    if (missing) {
+      verdicts.push({ guard: 'entity', detail: missing });
+      if (!isExhaustive) return verdicts;
+    }
+  }
+  if (options.roles !== false) {
+    const difference = roleDifference(question.roles, candidate.roles);
+    if (difference) {
+      const words = difference.words.length > 0 ? ` (${difference.words.join(', ')})` : '';
+      verdicts.push({ guard: 'role', detail: `roles differ${words}: "${difference.question}" vs "${difference.candidate}"` });
+    }
+  }
+  return verdicts;
+}
+
+function missingEntity(question: QuestionFacts, candidate: QuestionFacts): string | undefined {
+  for (const entity of question.entities) if (entity && !candidate.compactText.includes(entity)) return `"${clip(entity)}" is missing from the cached question`;
+  for (const entity of candidate.entities) if (entity && !question.compactText.includes(entity)) return `"${clip(entity)}" is missing from the question`;
   return undefined;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 function numberOf(lower: string): string | undefined {

@@ -6,6 +6,16 @@ export type CacheContext = {
   /** The tenant or namespace key; answers are never shared across namespaces. */
   readonly namespace?: string;
   readonly signal: AbortSignal;
+  /** Called for each candidate the cache turns down and why; the client sets it for `cache-rejected`. */
+  readonly onRejected?: (rejection: CacheRejection) => void;
+};
+
+/** A candidate the cache turned down: which check (`'role'`, `'number'`, `'ambiguous'`, …) and what differed. */
+export type CacheRejection = {
+  readonly tier: 'exact' | 'semantic';
+  readonly similarity: number;
+  readonly reason: string;
+  readonly detail: string;
 };
 
 /** A cache hit. */

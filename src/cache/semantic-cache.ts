@@ -5,7 +5,7 @@ import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
 import type { Embedder } from './embedder.js';
 import { localEmbedder } from './local-embedder.js';
 import { MemoryVectorStore } from './memory-vector-store.js';
-import { checkGuards, questionFacts, type GuardOptions, type GuardRejection } from './question-guards.js';
+import { guardVerdicts, questionFacts, type GuardOptions, type GuardRejection } from './question-guards.js';
 import { compact } from './question-text.js';
 import type { CacheContext, CacheLookup, ResponseCache } from './response-cache.js';
 import type { VectorMatch, VectorStore } from './vector-store.js';
@@ -48,7 +48,17 @@ export type CandidateRejection = GuardRejection | 'ambiguous' | 'verify';
 /** Observations for metrics and shadow-mode analysis; the client emits its own cache-hit/miss events. */
 export type SemanticCacheEvent =
   | { readonly type: 'hit'; readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean; readonly question: string; readonly cachedQuestion: string }
-  | { readonly type: 'rejected'; readonly requestId: string; readonly similarity: number; readonly reason: CandidateRejection; readonly question: string; readonly cachedQuestion: string }
+  | {
+      readonly type: 'rejected';
+      readonly requestId: string;
+      readonly tier: 'exact' | 'semantic';
+      readonly similarity: number;
+      readonly reason: CandidateRejection;
+      /** What differed: `numbers differ: "3" vs "5"`, `roles differ (paris, london): "…" vs "…"`. */
+      readonly detail: string;
+      readonly question: string;
+      readonly cachedQuestion: string;
+    }
   | { readonly type: 'skipped'; readonly requestId: string; readonly operation: 'lookup' | 'store'; readonly reason: UncacheableReason }
   | { readonly type: 'stored'; readonly requestId: string; readonly isSemantic: boolean };
 
@@ -115,6 +125,7 @@ export class SemanticCache implements ResponseCache {
   private readonly maxTemperature: number;
   private readonly candidates: number;
   private readonly now: () => number;
+  private readonly counts: Record<CandidateRejection, number> = { negation: 0, number: 0, entity: 0, role: 0, ambiguous: 0, verify: 0 };
 
   constructor(options: SemanticCacheOptions = {}) {
     validateSemanticCacheOptions(options);
@@ -169,19 +180,23 @@ export class SemanticCache implements ResponseCache {
     const matches = found.filter((match) => match.id !== key.id);
     if (matches.length === 0 || matches[0]!.score < this.threshold) return undefined;
     const facts = questionFacts(question);
+    const isShadow = (this.options.shadow ?? false) !== false;
     for (let index = 0; index < matches.length && index < this.candidates; index++) {
       const match = matches[index]!;
       if (match.score < this.threshold) break;
       if (minMargin > 0) {
         const rivalScore = strongestRival(matches, index);
         if (match.score - rivalScore < minMargin) {
-          this.emitRejected(context, match.score, 'ambiguous', question, match.payload.question);
+          const detail = `another stored question scored within ${minMargin} of it (${rivalScore.toFixed(3)} vs ${match.score.toFixed(3)})`;
+          this.emitRejected(context, 'semantic', match.score, 'ambiguous', detail, question, match.payload.question);
           continue;
         }
       }
-      const rejection = checkGuards(facts, questionFacts(match.payload.question), this.options.guards);
-      if (rejection) {
-        this.emitRejected(context, match.score, rejection, question, match.payload.question);
+      // In shadow mode every guard runs, so that each one's count says how often it alone would fire.
+      const verdicts = guardVerdicts(facts, questionFacts(match.payload.question), this.options.guards ?? {}, isShadow);
+      if (verdicts.length > 0) {
+        for (let verdict = 1; verdict < verdicts.length; verdict++) this.counts[verdicts[verdict]!.guard]++;
+        this.emitRejected(context, 'semantic', match.score, verdicts[0]!.guard, verdicts[0]!.detail, question, match.payload.question);
         continue;
       }
       const hit = await this.accept(match.payload, 'semantic', match.score, request, context, key);
@@ -214,6 +229,15 @@ export class SemanticCache implements ResponseCache {
     this.emit({ type: 'stored', requestId: context.requestId, isSemantic });
   }
 
+  /**
+   * How many candidates each guard, the ambiguity margin and `verify` turned down since the cache was
+   * made. In shadow mode every guard runs on every candidate, so a candidate that two guards refuse
+   * counts for both: each count is how often that guard alone would fire on your traffic.
+   */
+  guardCounts(): Readonly<Record<CandidateRejection, number>> {
+    return { ...this.counts };
+  }
+
   /** Removes every entry (through the store). */
   async clear(): Promise<void> {
     await this.vectorStore.clear();
@@ -233,7 +257,7 @@ export class SemanticCache implements ResponseCache {
       const candidate: CacheCandidate = { ...cached, tier, similarity, ageMs };
       const isAccepted = await this.attempt('verify', context, async () => verify(candidate, request));
       if (!isAccepted) {
-        this.emitRejected(context, similarity, 'verify', key.question ?? '', cached.question);
+        this.emitRejected(context, tier, similarity, 'verify', 'the verify hook returned false', key.question ?? '', cached.question);
         return undefined;
       }
     }
@@ -271,8 +295,24 @@ export class SemanticCache implements ResponseCache {
     }
   }
 
-  private emitRejected(context: CacheContext, similarity: number, reason: CandidateRejection, question: string, cachedQuestion: string): void {
-    this.emit({ type: 'rejected', requestId: context.requestId, similarity, reason, question, cachedQuestion });
+  private emitRejected(
+    context: CacheContext,
+    tier: 'exact' | 'semantic',
+    similarity: number,
+    reason: CandidateRejection,
+    detail: string,
+    question: string,
+    cachedQuestion: string,
+  ): void {
+    this.counts[reason]++;
+    if (context.onRejected) {
+      try {
+        context.onRejected({ tier, similarity, reason, detail });
+      } catch {
+        // An observer's failure must never change what the cache returns.
+      }
+    }
+    this.emit({ type: 'rejected', requestId: context.requestId, tier, similarity, reason, detail, question, cachedQuestion });
   }
 
   private emit(event: SemanticCacheEvent): void {
@@ -319,7 +359,7 @@ const CACHE_KEYS = optionKeys<SemanticCacheOptions>()(
   'onEvent',
   'lookupTimeoutMs',
 );
-const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities');
+const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities', 'roles');
 
 function validateSemanticCacheOptions(options: SemanticCacheOptions): void {
   expectObject('cache', options);

@@ -45,6 +45,7 @@ export async function lookupInCache(
   const context: CacheContext = {
     requestId,
     ...(scope.namespace !== undefined ? { namespace: scope.namespace } : {}),
+    ...(events.has('cache-rejected') ? { onRejected: (rejection) => events.emit('cache-rejected', { requestId, ...rejection }) } : {}),
     get signal() {
       if (!controller) {
         controller = new AbortController();

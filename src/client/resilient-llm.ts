@@ -33,7 +33,7 @@ import type { RunToolsResult } from '../tools/run-tools.js';
 import type { AnyTool } from '../tools/tool.js';
 import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
-import { validateChatRequest } from './validate-request.js';
+import { validateRequestWithKnownTools } from './known-tool-specs.js';
 import { checkBudgetPrices } from './check-budget-prices.js';
 import { buildAdmission } from './client-admission.js';
 const admissionHooks = (hook: ReturnType<typeof buildAdmission>) => (hook ? [hook] : undefined);
@@ -266,7 +266,7 @@ export class ResilientLLM {
     if (!lifecycle.canStart(input.isFollowUp === true)) throw lifecycle.refusal();
     const { options, isStream, onPart } = input;
     validateCallOptions(options);
-    const request = validateChatRequest(input.request);
+    const request = validateRequestWithKnownTools(input.request);
     // Every call gets a token: the caller's signal and `close()` abort it, and it aborts the call.
     const token = input.token ?? new AbortToken();
     const signal: AbortSignalLike = token;

@@ -101,11 +101,21 @@ function estimateMessageTokens(message: Message, imageTokens: number): number {
   }
 }
 
+// A frozen spec (every spec made from a `tool()` is) cannot change, so its estimate, which
+// serializes the whole JSON Schema, is made once instead of on every call.
+const frozenToolTokens = new WeakMap<ToolSpec, number>();
+
 function estimateToolTokens(tool: ToolSpec): number {
-  return (
+  const isFrozen = Object.isFrozen(tool);
+  if (isFrozen) {
+    const cached = frozenToolTokens.get(tool);
+    if (cached !== undefined) return cached;
+  }
+  const tokens =
     TOOL_OVERHEAD_TOKENS +
     estimateTextTokens(tool.name) +
     (tool.description ? estimateTextTokens(tool.description) : 0) +
-    estimateTextTokens(JSON.stringify(tool.parameters))
-  );
+    estimateTextTokens(JSON.stringify(tool.parameters));
+  if (isFrozen) frozenToolTokens.set(tool, tokens);
+  return tokens;
 }

@@ -49,6 +49,12 @@ export type EventMap = {
   'tool-repair': { readonly requestId: string; readonly repair: number; readonly toolName: string; readonly issues: string };
   'cache-hit': { readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly isShadow: boolean };
   'cache-miss': { readonly requestId: string };
+  /**
+   * The cache turned a candidate down (before its `cache-miss`, or before a hit on a later candidate):
+   * `reason` names the guard (`negation`, `number`, `entity`, `role`), `ambiguous` or `verify`, and
+   * `detail` says what differed (`roles differ (paris, london): "…" vs "…"`, quoting question words).
+   */
+  'cache-rejected': { readonly requestId: string; readonly tier: 'exact' | 'semantic'; readonly similarity: number; readonly reason: string; readonly detail: string };
   'cache-error': { readonly requestId: string; readonly error: Error };
   'route': {
     readonly requestId: string;

@@ -5,7 +5,8 @@ import { checkResponse } from './check-response.js';
 import { mergeRepairResponses } from './merge-responses.js';
 import { applyStructuredOutput, structuredOutput, type StructuredOutput } from './structured-output.js';
 import { toToolSpec } from './to-tool-spec.js';
-import { isTool, tool as defineTool, type AnyTool, type ToolCallFor } from './tool.js';
+import { isTool, type AnyTool, type ToolCallFor } from './tool.js';
+import { toolFromSpec } from './tool-from-spec.js';
 import { indexTools } from './validate-tool-call.js';
 
 /** What the loop tells `call` about the call it asks for. */
@@ -65,16 +66,7 @@ export type ValidatedChatResponse<TTools extends readonly (AnyTool | ToolSpec)[]
 
 /** Turns a plain `ToolSpec` into a tool validated through its JSON Schema. */
 export function normalizeTools(tools: readonly (AnyTool | ToolSpec)[]): AnyTool[] {
-  return tools.map((item) =>
-    isTool(item)
-      ? item
-      : defineTool({
-          name: item.name,
-          ...(item.description !== undefined ? { description: item.description } : {}),
-          parameters: item.parameters,
-          ...(item.strict !== undefined ? { strict: item.strict } : {}),
-        }),
-  );
+  return tools.map((item) => (isTool(item) ? item : toolFromSpec(item)));
 }
 
 /**

@@ -12,24 +12,53 @@ export type ToToolSpecOptions = {
   readonly vendor?: string;
 };
 
-const strictSchemas = new WeakMap<AnyTool, ToolSpec['parameters'] | null>();
+/** The two specs a tool can have (plain, and strict for OpenAI-style vendors), made on first use. */
+type CachedSpecs = { plain?: ToolSpec; strict?: ToolSpec };
+
+// A tool is immutable once made, so its specs depend on the tool object alone: built once, frozen,
+// and handed to every call (the request validation and token estimate then cache by spec too).
+const specsByTool = new WeakMap<AnyTool, CachedSpecs>();
+const builtSpecs = new WeakSet<ToolSpec>();
 
 function isStrictVendor(vendor: string | undefined): boolean {
   return vendor === undefined || vendor === 'openai' || vendor === 'openai-compatible';
 }
 
+function buildSpec(tool: AnyTool, isStrict: boolean): ToolSpec {
+  const base = tool.description === undefined ? { name: tool.name } : { name: tool.name, description: tool.description };
+  let spec: ToolSpec;
+  if (!isStrict) {
+    spec = { ...base, parameters: tool.jsonSchema };
+  } else {
+    const strict = toStrictJsonSchema(tool.jsonSchema);
+    spec = strict === undefined ? { ...base, parameters: tool.jsonSchema, strict: false } : { ...base, parameters: strict, strict: true };
+  }
+  Object.freeze(spec);
+  builtSpecs.add(spec);
+  return spec;
+}
+
 /**
  * The `ToolSpec` an adapter sends for a tool. With `strict: true` (and an OpenAI-style or
  * unknown vendor), the schema is rewritten for OpenAI strict mode (see `toStrictJsonSchema`);
- * a schema that cannot be strict is sent as it is with `strict: false`.
+ * a schema that cannot be strict is sent as it is with `strict: false`. The spec is made once per
+ * tool and frozen: the same object comes back on every call.
  */
 export function toToolSpec(tool: AnyTool, options: ToToolSpecOptions = {}): ToolSpec {
-  const base = tool.description === undefined ? { name: tool.name } : { name: tool.name, description: tool.description };
-  if (!tool.strict || !isStrictVendor(options.vendor)) return { ...base, parameters: tool.jsonSchema };
-  let strict = strictSchemas.get(tool);
-  if (strict === undefined) {
-    strict = toStrictJsonSchema(tool.jsonSchema) ?? null;
-    strictSchemas.set(tool, strict);
+  const isStrict = tool.strict === true && isStrictVendor(options.vendor);
+  let cached = specsByTool.get(tool);
+  if (cached === undefined) {
+    cached = {};
+    specsByTool.set(tool, cached);
   }
-  return strict === null ? { ...base, parameters: tool.jsonSchema, strict: false } : { ...base, parameters: strict, strict: true };
+  if (isStrict) return (cached.strict ??= buildSpec(tool, true));
+  return (cached.plain ??= buildSpec(tool, false));
+}
+
+/**
+ * Whether `spec` was made by `toToolSpec` from a `tool()`: valid by construction (the tool's
+ * name, description and JSON Schema were checked when it was defined) and frozen.
+ */
+export function isBuiltToolSpec(spec: unknown): boolean {
+  return typeof spec === 'object' && spec !== null && builtSpecs.has(spec as ToolSpec);
 }

@@ -147,7 +147,9 @@ export function tool(options: ZodToolOptions<string, z.ZodType, unknown> | JsonS
   if (jsonSchema.type !== undefined && jsonSchema.type !== 'object') {
     throw new InvalidArgumentError('parameters', `Expected \`parameters\` of tool "${name}" to describe an object, got type ${JSON.stringify(jsonSchema.type)}.`);
   }
-  return {
+  // Frozen: what is derived from a tool (its vendor specs, their validation and token estimate) is
+  // cached by the tool object, so the object must not change.
+  return Object.freeze({
     type: 'tool',
     name,
     ...(description !== undefined ? { description } : {}),
@@ -156,5 +158,5 @@ export function tool(options: ZodToolOptions<string, z.ZodType, unknown> | JsonS
     ...(execute !== undefined ? { execute: execute as NonNullable<AnyTool['execute']> } : {}),
     inputSchema,
     jsonSchema,
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
+import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 import type { AbortSignalLike } from './abort-token.js';
 import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
@@ -213,6 +214,7 @@ export class UndiciTransport implements Transport {
   private isClosed = false;
 
   constructor(options: UndiciTransportOptions = {}) {
+    validateUndiciTransportOptions(options);
     this.options = {
       connections: options.connections ?? 64,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -292,5 +294,18 @@ export class UndiciTransport implements Transport {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => closeWithin(pool, graceMs)));
+  }
+}
+
+const TRANSPORT_KEYS = optionKeys<UndiciTransportOptions>()('connections', 'connectTimeoutMs', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'warmupConnections');
+
+/** Checks the default transport's options (client option `transport`), naming the field. */
+function validateUndiciTransportOptions(options: UndiciTransportOptions): void {
+  expectObject('transport', options);
+  expectKnownKeys(options, TRANSPORT_KEYS, 'transport', 'a transport option');
+  if (options.connections !== undefined) expectInteger('transport.connections', options.connections, 1);
+  if (options.warmupConnections !== undefined) expectInteger('transport.warmupConnections', options.warmupConnections, 0);
+  for (const key of ['connectTimeoutMs', 'headersTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    if (options[key] !== undefined) expectNumber(`transport.${key}`, options[key], 0);
   }
 }

@@ -65,12 +65,21 @@ export function buildGeminiRequestBody(request: ProviderRequest): GeminiRequestB
   return body;
 }
 
+// A frozen spec (every spec made from a `tool()` is) cannot change: its declaration, whose schema
+// conversion walks the whole JSON Schema, is made once and shared by every request body.
+const frozenDeclarations = new WeakMap<ToolSpec, GeminiFunctionDeclaration>();
+
 function convertTool(tool: ToolSpec): GeminiFunctionDeclaration {
-  return {
+  const isFrozen = Object.isFrozen(tool);
+  const cached = isFrozen ? frozenDeclarations.get(tool) : undefined;
+  if (cached) return cached;
+  const declaration: GeminiFunctionDeclaration = {
     name: tool.name,
     ...(tool.description !== undefined ? { description: tool.description } : {}),
     parameters: convertToGeminiSchema(tool.parameters),
   };
+  if (isFrozen) frozenDeclarations.set(tool, Object.freeze(declaration));
+  return declaration;
 }
 
 function convertToolChoice(choice: ToolChoice): { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] } {

@@ -274,6 +274,32 @@ describe('SemanticCache', () => {
     });
   });
 
+  describe('role guard', () => {
+    it('refuses a question whose words swap roles and says which words and clauses differed', async () => {
+      const events: SemanticCacheEvent[] = [];
+      const rejections: unknown[] = [];
+      const cache = await primed({ threshold: 0.5, onEvent: (event) => events.push(event) }, ask('Flights from Paris to London'));
+      const context = { ...contextFor(), onRejected: (rejection: unknown) => rejections.push(rejection) };
+      expect(await cache.lookup(ask('flights from London to Paris'), context)).toBeUndefined();
+      const detail = 'roles differ (london, pari): "flight from london to pari" vs "flight from pari to london"';
+      expect(events).toContainEqual(expect.objectContaining({ type: 'rejected', tier: 'semantic', reason: 'role', detail }));
+      expect(rejections).toEqual([expect.objectContaining({ tier: 'semantic', reason: 'role', detail })]);
+      expect((await cache.lookup(ask('Flights to London from Paris'), contextFor()))?.tier).toBe('semantic');
+    });
+
+    it('says what differed for the other guards too', async () => {
+      const events: SemanticCacheEvent[] = [];
+      const cache = await primed({ threshold: 0.5, onEvent: (event) => events.push(event) }, ask('Top 3 laptops of 2024'));
+      await cache.lookup(ask('Top 3 laptops of 2025'), contextFor());
+      expect(events).toContainEqual(expect.objectContaining({ type: 'rejected', reason: 'number', detail: 'numbers differ: "2025 3" vs "2024 3"' }));
+    });
+
+    it('can be switched off', async () => {
+      const cache = await primed({ threshold: 0.5, guards: { roles: false } }, ask('Flights from Paris to London'));
+      expect((await cache.lookup(ask('flights from London to Paris'), contextFor()))?.tier).toBe('semantic');
+    });
+  });
+
   describe('shadow mode', () => {
     it('marks semantic hits as shadow and still serves exact hits', async () => {
       const events: SemanticCacheEvent[] = [];
@@ -281,6 +307,17 @@ describe('SemanticCache', () => {
       expect(await cache.lookup(ask(PARAPHRASE), contextFor())).toMatchObject({ tier: 'semantic', isShadow: true });
       expect(await cache.lookup(ask(QUESTION), contextFor())).toMatchObject({ tier: 'exact', isShadow: false });
       expect(events.filter((event) => event.type === 'hit').map((event) => event.type === 'hit' && event.isShadow)).toEqual([true, false]);
+    });
+
+    it('counts how often each guard alone would fire', async () => {
+      const cache = await primed({ threshold: 0.5, shadow: 'semantic' }, ask('Can a tenant sue the landlord in 2 weeks?'));
+      // Refused by the number guard and the role guard at once: in shadow mode both are counted.
+      expect(await cache.lookup(ask('Can the landlord sue a tenant in 3 weeks?'), contextFor())).toBeUndefined();
+      expect(await cache.lookup(ask('Can the landlord sue a tenant in 2 weeks?'), contextFor())).toBeUndefined();
+      expect(cache.guardCounts()).toEqual({ negation: 0, number: 1, entity: 0, role: 2, ambiguous: 0, verify: 0 });
+      const plain = await primed({ threshold: 0.5 }, ask('Can a tenant sue the landlord in 2 weeks?'));
+      await plain.lookup(ask('Can the landlord sue a tenant in 3 weeks?'), contextFor());
+      expect(plain.guardCounts()).toEqual({ negation: 0, number: 1, entity: 0, role: 0, ambiguous: 0, verify: 0 });
     });
 
     it("marks every hit as shadow with 'all'", async () => {

@@ -22,6 +22,24 @@ function client(steps: Parameters<typeof mockProvider>[0], cache = new SemanticC
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('the cache through ResilientLLM', () => {
+  it('emits cache-rejected with the guard and what differed, then cache-miss', async () => {
+    const { llm, provider } = client([{ text: 'Paris to London: 2h20.' }, { text: 'London to Paris: 2h20 too.' }], new SemanticCache({ threshold: 0.5 }));
+    const events: unknown[] = [];
+    llm.on('cache-rejected', (event) => events.push(event));
+    llm.on('cache-miss', () => events.push('miss'));
+    await llm.chat({ model: 'main', messages: ask('Trains from Paris to London') });
+    await settle();
+    const second = await llm.chat({ model: 'main', messages: ask('Trains from London to Paris') });
+    expect(second.text).toBe('London to Paris: 2h20 too.');
+    expect(provider.calls).toHaveLength(2);
+    expect(events).toEqual([
+      'miss',
+      expect.objectContaining({ tier: 'semantic', reason: 'role', detail: expect.stringContaining('roles differ (london, pari)') }),
+      'miss',
+    ]);
+    await llm.close();
+  });
+
   it('answers a repeated question from the exact tier without calling the provider', async () => {
     const { llm, provider } = client([{ text: 'Rotate it in the dashboard.' }]);
     const events: string[] = [];

@@ -76,6 +76,9 @@ describe('unknown keys: one error shape for every option object', () => {
     ['openaiCompatible capabilities', () => openaiCompatible({ baseURL: 'http://127.0.0.1:1/v1', capabilities: { tool: true } } as never), 'capabilities.tool', 'tools'],
     ['anthropic()', () => anthropic({ apiKey: KEY, maxTokens: 5 } as never), 'maxTokens', 'defaultMaxTokens'],
     ['gemini()', () => gemini({ apiKey: KEY, header: {} } as never), 'header', 'headers'],
+    ['transport', () => build({ transport: { connectTimeout: 5 } }), 'transport.connectTimeout', 'connectTimeoutMs'],
+    ['response limits', () => openai({ apiKey: KEY, maxResponseByte: 5 } as never), 'maxResponseByte', 'maxResponseBytes'],
+    ['tenant quota', () => build({ budget: { tenants: { acme: { rmp: 5 } } } }), 'budget.tenants.acme.rmp', 'rpm'],
   ];
 
   it.each(cases)('%s: names the key with its path and the closest valid name', (_where, action, field, suggestion) => {

@@ -72,6 +72,28 @@ describe('toToolSpec', () => {
   });
 });
 
+describe('toToolSpec caching', () => {
+  it('returns one frozen spec per tool and mode, so what depends on the spec is computed once', () => {
+    const strict = tool({ name: 'get_weather', parameters: weather.parameters as z.ZodType, strict: true });
+    expect(Object.isFrozen(strict)).toBe(true);
+    const first = toToolSpec(strict, { vendor: 'openai' });
+    expect(toToolSpec(strict, { vendor: 'openai' })).toBe(first);
+    expect(toToolSpec(strict)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const plain = toToolSpec(strict, { vendor: 'anthropic' });
+    expect(plain).not.toBe(first);
+    expect(plain.strict).toBeUndefined();
+    expect(toToolSpec(strict, { vendor: 'gemini' })).toBe(plain);
+  });
+
+  it('cannot be changed behind its cache: a tool is frozen', () => {
+    expect(() => {
+      (weather as { description?: string }).description = 'changed';
+    }).toThrow(TypeError);
+    expect(toToolSpec(weather).description).toBe('Current weather');
+  });
+});
+
 describe('toStrictJsonSchema', () => {
   it('makes nested objects, arrays, refs and optional objects strict', () => {
     const schema = z.toJSONSchema(
