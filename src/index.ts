@@ -17,6 +17,11 @@ export type {
 } from './client/client-options.js';
 export type { AttemptHook, AttemptHookContext, AttemptPriority } from './client/attempt-hook.js';
 export type { LanguageModelOptions, LanguageModelCallOptions, RestartMode } from './interop/language-model-options.js';
+export type { AdmissionOptions } from './client/admission-options.js';
+export type { Priority } from './policy/admission/priority-queue.js';
+export type { AdaptiveLimitOptions } from './policy/admission/adaptive-limit.js';
+export type { QueueOptions, AdmissionSnapshot } from './policy/admission/deployment-admission.js';
+export type { RetryBudgetOptions } from './policy/admission/retry-budget.js';
 // --- types
 export type * from './client/types.js';
 // --- errors

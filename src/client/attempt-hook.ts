@@ -22,6 +22,8 @@ export type AttemptHookContext = {
   readonly estimatedTokens: number;
   /** The call's `priority` option, if given. */
   readonly priority: AttemptPriority | undefined;
+  /** Clock time the call's deadline ends. */
+  readonly deadlineAt: number;
   /** Aborts when the attempt ends early: a watchdog, the caller's abort, a lost hedge, `close()`. */
   readonly signal: AbortSignal;
 };
@@ -68,6 +70,7 @@ class HookContext implements AttemptHookContext {
   readonly isStream: boolean;
   readonly estimatedTokens: number;
   readonly priority: AttemptPriority | undefined;
+  readonly deadlineAt: number;
   private readonly token: AbortToken;
 
   constructor(info: AttemptHookInfo, token: AbortToken) {
@@ -81,6 +84,7 @@ class HookContext implements AttemptHookContext {
     this.isStream = info.isStream;
     this.estimatedTokens = info.estimatedTokens;
     this.priority = info.priority;
+    this.deadlineAt = info.deadlineAt;
     this.token = token;
   }
 

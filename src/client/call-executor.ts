@@ -162,6 +162,25 @@ export class CallExecutor {
     retries: number,
   ): NextStep {
     const now = this.env.clock.now();
+    const step = this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, plan.maxRetries, now);
+    // A retry spends the deployment's retry budget; with the budget spent the call fails over (or
+    // gives up) as if its retries here were used up, so retries cannot storm a struggling vendor.
+    if (step.kind !== 'retry' || deployment.retryBudget?.tryWithdraw(now) !== false) return step;
+    return this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, retries, now);
+  }
+
+  private decideAfterFailure(
+    plan: CallPlan,
+    outcome: AttemptFailure,
+    error: ResilientLLMError,
+    pool: DeploymentPool,
+    deployment: DeploymentState,
+    tried: ReadonlySet<string>,
+    aliasIndex: number,
+    retries: number,
+    maxRetries: number,
+    now: number,
+  ): NextStep {
     return decideAfterFailure({
       error,
       isRefused: outcome.isRefused,
@@ -172,7 +191,7 @@ export class CallExecutor {
       hasOtherUntried: hasAvailable(pool, now, tried, plan.estimatedTokens),
       isBreakerOpen: !deployment.breaker.canAcquire(now),
       retries,
-      maxRetries: plan.maxRetries,
+      maxRetries,
       cooldownUntil: deployment.cooldownUntil,
       retry: this.env.retry,
       random: this.env.random,
@@ -209,6 +228,7 @@ export class CallExecutor {
     const { alias, deployment, adapter } = candidate;
     state.attemptNumber++;
     const attemptNumber = state.attemptNumber;
+    if (attemptNumber === 1) deployment.retryBudget?.deposit();
     if (events.has('attempt-start')) events.emit('attempt-start', attemptRef(plan, attemptNumber, candidate));
     const startPart: StreamPart | undefined =
       plan.isStream && plan.onPart
@@ -359,6 +379,7 @@ function hookInfo(plan: CallPlan, candidate: Candidate, attempt: number): Attemp
     isStream: plan.isStream,
     estimatedTokens: plan.estimatedTokens,
     priority: plan.priority,
+    deadlineAt: plan.deadlineAt,
   };
 }
 

@@ -62,7 +62,7 @@ export function buildCallPlan(defaults: PlanDefaults, input: PlanInput): CallPla
     tenant: options.tenant,
     spending: input.spending,
     plannedAt: input.now,
-    priority: (options as { readonly priority?: unknown }).priority,
+    priority: options.priority,
   };
 }
 

@@ -9,6 +9,8 @@ import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';
 import type { Transport } from '../transport/transport.js';
 import type { AttemptHook } from './attempt-hook.js';
+import type { Priority } from '../policy/admission/priority-queue.js';
+import type { AdmissionOptions } from './admission-options.js';
 import type { UndiciTransportOptions } from '../transport/undici-transport.js';
 
 /** One place a model is served: an adapter, a model id, and how much traffic it takes. */
@@ -111,6 +113,8 @@ export type ClientOptions = {
    * @default a `MemoryStateStore` of this client's own
    */
   readonly stateStore?: StateStore;
+  /** Adaptive concurrency with priorities and shedding (off by default), and retry budgets (on). */
+  readonly admission?: AdmissionOptions;
   /** Injected clock (tests). */
   readonly clock?: Clock;
   /** Injected random source in [0, 1) (tests). */
@@ -149,4 +153,10 @@ export type CallOptions = {
    * never shared. @default false
    */
   readonly coalesce?: boolean;
+  /**
+   * Who goes first at a deployment's concurrency limit (`admission.concurrency`): higher first;
+   * lower priorities are shed first (`ShedError`). `'interactive'` is 2, `'default'` 1, `'batch'` 0.
+   * @default 'default'
+   */
+  readonly priority?: Priority;
 };

@@ -37,6 +37,13 @@ import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
 import { validateRequestWithKnownTools } from './known-tool-specs.js';
 import { checkBudgetPrices } from './check-budget-prices.js';
+import { buildAdmission } from './client-admission.js';
+import type { AttemptHook } from './attempt-hook.js';
+/** The user's attempt hooks, then admission's gate (innermost, so a hook's span covers the wait): none is undefined. */
+const withAdmission = (hooks: readonly AttemptHook[] | undefined, gate: AttemptHook | undefined): readonly AttemptHook[] | undefined => {
+  const all = [...(hooks ?? []), ...(gate ? [gate] : [])];
+  return all.length > 0 ? all : undefined;
+};
 import { validateCallOptions, validateClientOptions } from './validate-client-options.js';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { LanguageModelOptions } from '../interop/language-model-options.js';
@@ -142,7 +149,7 @@ export class ResilientLLM {
       ledger: this.ledger,
       cost: this.cost,
       admitAttempt: this.shared?.admitAttempt,
-      attemptHooks: options.attemptHooks && options.attemptHooks.length > 0 ? [...options.attemptHooks] : undefined,
+      attemptHooks: withAdmission(options.attemptHooks, buildAdmission(options.admission, this.registry.pools, this.clock, this.events)),
     });
     this.routing = { registry: this.registry, router: this.router, events: this.events };
     this.planDefaults = {

@@ -11,6 +11,8 @@ import {
   failOption,
   optionKeys,
 } from '../policy/validate-option.js';
+import { validatePriority } from '../policy/admission/priority-queue.js';
+import { validateAdmissionOptions } from './admission-options.js';
 import type { CallOptions, ClientOptions, DeploymentConfig, HedgeOptions, PoolConfig, RetryOptions } from './client-options.js';
 
 const STRATEGIES = ['weighted-random', 'round-robin', 'least-busy', 'lowest-latency', 'most-headroom'] as const;
@@ -30,6 +32,7 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()(
   'prices',
   'budget',
   'stateStore',
+  'admission',
   'clock',
   'random',
   'generateId',
@@ -50,7 +53,7 @@ const BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()(
   'halfOpenSuccesses',
   'probeLeaseMs',
 );
-const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce');
+const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce', 'priority');
 const STATE_STORE_METHODS = ['get', 'set', 'increment', 'delete'] as const;
 
 /** Normalizes an alias's config to a list of deployments plus pool settings. */
@@ -154,6 +157,7 @@ export function validateClientOptions(options: ClientOptions): void {
     if (!Array.isArray(options.attemptHooks)) failOption('attemptHooks', 'an array of functions', options.attemptHooks);
     options.attemptHooks.forEach((hook, index) => expectFunction(`attemptHooks[${index}]`, hook));
   }
+  if (options.admission !== undefined) validateAdmissionOptions(options.admission);
   for (const key of ['clock', 'random', 'generateId', 'fetch'] as const) {
     const value = options[key];
     if (value !== undefined && (key === 'clock' ? typeof value !== 'object' || value === null : typeof value !== 'function')) {
@@ -175,6 +179,7 @@ export function validateCallOptions(options: CallOptions): void {
   if (options.cache !== undefined && options.cache !== false && options.cache !== 'refresh') expectOneOf('cache', options.cache, [false, 'refresh']);
   if (options.tenant !== undefined && typeof options.tenant !== 'string') failOption('tenant', 'a string', options.tenant);
   if (options.coalesce !== undefined && typeof options.coalesce !== 'boolean') failOption('coalesce', 'a boolean', options.coalesce);
+  if (options.priority !== undefined) validatePriority('priority', options.priority);
 }
 
 function validateAffinity(field: string, affinity: unknown): void {
