@@ -15,7 +15,13 @@ export type {
   PoolStrategyName,
   RetryOptions,
 } from './client/client-options.js';
+export type { AttemptHook, AttemptHookContext, AttemptPriority } from './client/attempt-hook.js';
 export type { LanguageModelOptions, LanguageModelCallOptions, RestartMode } from './interop/language-model-options.js';
+export type { AdmissionOptions } from './client/admission-options.js';
+export type { Priority } from './policy/admission/priority-queue.js';
+export type { AdaptiveLimitOptions } from './policy/admission/adaptive-limit.js';
+export type { QueueOptions, AdmissionSnapshot } from './policy/admission/deployment-admission.js';
+export type { RetryBudgetOptions } from './policy/admission/retry-budget.js';
 // --- types
 export type * from './client/types.js';
 // --- errors
@@ -29,6 +35,12 @@ export { AbortToken, type AbortSignalLike } from './transport/abort-token.js';
 export type { ProviderAdapter, ProviderCallContext, ProviderCapabilities, Clock } from './providers/provider.js';
 export { systemClock } from './providers/provider.js';
 export { openai, openaiCompatible, type OpenAIOptions, type OpenAICompatibleOptions } from './providers/openai/openai-adapter.js';
+export {
+  openaiResponses,
+  type OpenAIResponsesOptions,
+  type ResponsesReasoningOptions,
+} from './providers/openai-responses/openai-responses-adapter.js';
+export { azureOpenAI, type AzureOpenAIOptions } from './providers/azure/azure-openai-adapter.js';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/anthropic-adapter.js';
 export {
   readAnthropicRateLimits,
@@ -67,7 +79,7 @@ export type {
 export { buildClassifierPrompt, DEFAULT_TIER_DESCRIPTIONS, DEFAULT_MAX_PROMPT_CHARS } from './routing/classifier-prompt.js';
 export type { ClassifierPromptOptions } from './routing/classifier-prompt.js';
 // --- cost
-export { PriceTable, DEFAULT_PRICES } from './cost/price-table.js';
+export { PriceTable, DEFAULT_PRICES, loadPriceTable } from './cost/price-table.js';
 export type { ModelPrice, PriceTableOptions } from './cost/price-table.js';
 export { computeCost, estimateCost } from './cost/compute-cost.js';
 export { formatUsd } from './cost/format-usd.js';

@@ -4,7 +4,7 @@ import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { addUsage } from '../cost/add-usage.js';
 import type { Clock } from '../providers/provider.js';
 import type { AbortSignalLike } from '../transport/abort-token.js';
-import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './call-executor.js';
+import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './executor-types.js';
 import { HedgeLostError } from './hedge-race.js';
 import type { AttemptOutcome } from './run-attempt.js';
 import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
@@ -66,7 +66,9 @@ export function recordAttempt(
     return;
   }
   const error = outcome.error;
-  deployment.endRequest(breakerVerdictFor(error), candidate.generation);
+  // An attempt a hook refused was never sent: like a local refusal, it gives its permits back.
+  if (outcome.isRefused) deployment.cancel(plan.estimatedTokens, candidate.generation);
+  else deployment.endRequest(breakerVerdictFor(error), candidate.generation);
   const isLibraryError = error instanceof ResilientLLMError && !isCancellation(error);
   const usage = outcome.result?.usage ?? outcome.usage;
   const cost = accountUsage(env, plan, state, candidate, usage, isLibraryError);
@@ -172,6 +174,7 @@ export function buildResponse(result: GenerateResult, state: CallState, candidat
   const message: { -readonly [K in keyof AssistantMessage]: AssistantMessage[K] } = { role: 'assistant', content: text.length > 0 ? text : null };
   if (result.toolCalls.length > 0) message.toolCalls = result.toolCalls;
   if (result.reasoning.length > 0) message.reasoning = result.reasoning;
+  if (result.messageMetadata !== undefined) message.providerMetadata = result.messageMetadata;
   // Built field by field: optional fields are absent rather than undefined, without the
   // temporary objects of conditional spreads on the hot path.
   const response: { -readonly [K in keyof ChatResponse]: ChatResponse[K] } = {

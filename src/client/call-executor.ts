@@ -1,104 +1,21 @@
-import { AllDeploymentsFailedError, callFailure, CircuitOpenError, StreamInterruptedError, TimeoutError } from '../errors/errors.js';
+import { AllDeploymentsFailedError, callFailure, CircuitOpenError, TimeoutError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { ZERO_USAGE } from '../cost/add-usage.js';
-import type { UsageLedger } from '../cost/usage-ledger.js';
-import type { EventHub } from '../events/events.js';
-import type { AttemptTimeouts, FallbackPolicy } from '../policy/fallback/fallback-policy.js';
+import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
 import type { DeploymentPool } from '../policy/pool/deployment-pool.js';
 import type { DeploymentState } from '../policy/pool/deployment-state.js';
-import { classifyError, isUnreachable } from '../policy/retry/classify-error.js';
-import type { Clock, ProviderAdapter } from '../providers/provider.js';
-import type { AbortSignalLike } from '../transport/abort-token.js';
-import type { Transport } from '../transport/transport.js';
-import type { RetryOptions } from './client-options.js';
+import { classifyError } from '../policy/retry/classify-error.js';
 import { attemptRef, budgetAllows, buildResponse, checkBudget, estimateAttemptUsd, recordAttempt, sleep } from './attempt-accounting.js';
+import type { AttemptHookInfo } from './attempt-hook.js';
+import type { CallPlan, CallState, Candidate, CostHooks, ExecutorEnvironment } from './executor-types.js';
 import { checkFallback, emitFallback, priceIndexOfAlias } from './fallback-guard.js';
 import { HedgeLostError, runHedgedRace, type HedgeRace } from './hedge-race.js';
 import { emitReset, resolveMidStream } from './mid-stream.js';
-import { poolWaitMs, sameDeploymentWaitMs } from './retry-wait.js';
+import { decideAfterFailure, decideWhenUnavailable, type NextStep } from './next-step.js';
 import { HeaderObservers } from './header-observers.js';
 import { hasAvailable, maxContextWindow, nextAvailable } from './pool-availability.js';
 import { runAttempt, type AttemptFailure, type AttemptOutcome } from './run-attempt.js';
-import type { AttemptAdmission } from './shared-admission.js';
-import type { Attempt, NormalizedChatRequest as ChatRequest, ChatResponse, ProviderRequest, StreamPart, Usage } from './types.js';
-
-/** Spending hooks; absent when the client has no prices or budget. */
-export type CostHooks = {
-  /** USD for `usage` on `model`, when its price is known. */
-  costOf(model: string, usage: Usage): number | undefined;
-  /** USD a call of `estimatedTokens` prompt tokens may cost on `model` (for budgets), when known. */
-  estimateOf(model: string, estimatedTokens: number, maxOutputTokens: number | undefined): number | undefined;
-  /** Relative price of `model` (for the fallback cost cap), when known. */
-  priceIndexOf(model: string): number | undefined;
-};
-
-/** What the executor needs from the client; built once per client. */
-export type ExecutorEnvironment = {
-  readonly pools: ReadonlyMap<string, DeploymentPool>;
-  readonly adapters: ReadonlyMap<string, ProviderAdapter>;
-  readonly deploymentHeaders: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  readonly maxQueueMs: ReadonlyMap<string, number>;
-  readonly transport: Transport;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly events: EventHub;
-  readonly retry: Required<RetryOptions>;
-  readonly cost: CostHooks;
-  readonly ledger: UsageLedger;
-  /** Counts each attempt against limits shared across processes before it is sent (see `sharedAttemptAdmission`). */
-  readonly admitAttempt?: AttemptAdmission | undefined;
-};
-
-/** One call, as the client prepared it. */
-export type CallPlan = {
-  readonly requestId: string;
-  readonly request: ChatRequest;
-  readonly aliases: readonly string[];
-  readonly policy: FallbackPolicy;
-  readonly maxRetries: number;
-  readonly deadlineAt: number;
-  readonly deadlineMs: number;
-  readonly signal: AbortSignalLike | undefined;
-  readonly isStream: boolean;
-  readonly onPart: ((part: StreamPart) => void) | undefined;
-  readonly hedge: { readonly afterMs: number; readonly maxExtra: number } | undefined;
-  /** Estimated prompt tokens (rate limits, budgets); 0 when nothing needs it. */
-  readonly estimatedTokens: number;
-  /** USD this call may spend over all its attempts. */
-  readonly maxCostUsd: number | undefined;
-  /** Tenant for usage totals. */
-  readonly tenant: string | undefined;
-  /** Running USD spent by this call's attempts (read by the client for budgets). */
-  readonly spending: { usd: number };
-  /** Clock time the plan was made; the first pick reads it instead of the clock. */
-  readonly plannedAt: number;
-};
-
-/** A deployment chosen for one attempt, with what it takes to run it. */
-export type Candidate = {
-  readonly alias: string;
-  readonly deployment: DeploymentState;
-  readonly adapter: ProviderAdapter;
-  /** The breaker generation at acquire time, so a verdict that arrives late is not misread. */
-  readonly generation: number;
-  /** Clock time it was picked and acquired; its attempt starts right away, so this is the attempt's start. */
-  readonly pickedAt: number;
-};
-
-/** Per-call accounting, shared by every attempt of the call. */
-export type CallState = {
-  readonly attempts: Attempt[];
-  readonly errors: ResilientLLMError[];
-  usage: Usage;
-  cost: number | undefined;
-  attemptNumber: number;
-  /** Text already emitted and kept (mid-stream `continue`). */
-  carriedText: string;
-  /** Whether the consumer was sent a `reset` part: the answer is then never cached. */
-  hasReset: boolean;
-  /** USD the attempts still running may cost (estimated), for the per-request budget of a hedge. */
-  inFlightUsd: number;
-};
+import type { ChatResponse, ProviderRequest, StreamPart } from './types.js';
 
 type Settled = { readonly candidate: Candidate; readonly outcome: AttemptOutcome };
 
@@ -157,17 +74,11 @@ export class CallExecutor {
         if (now >= plan.deadlineAt) throw this.deadlineError(plan, state);
         const candidate = this.pickCandidate(plan, alias, pool, tried, banned, now);
         if (!candidate) {
-          // Everything here is cooling down, open or out of rate-limit headroom: wait if allowed.
-          // Only the last alias of the chain waits as a retry; an earlier one is skipped for the next.
-          const next = nextAvailable(pool, now, banned, plan.estimatedTokens);
           queuedSince ??= now;
-          const isCooldownRetry = next !== undefined && !next.isRateLimit && aliasIndex === plan.aliases.length - 1 && retries < plan.maxRetries;
-          const queueLeftMs = (this.env.maxQueueMs.get(alias) ?? 0) - (now - queuedSince);
-          const jitterMs = next !== undefined && !next.isRateLimit ? TIMER_JITTER_MS : 0;
-          const waitMs = poolWaitMs(next, { isCooldownRetry, queueLeftMs, jitterMs }, this.waitLimits(plan, now));
-          if (waitMs !== undefined) {
-            if (isCooldownRetry && waitMs > queueLeftMs) retries++;
-            await sleep(this.env.clock, waitMs, plan.signal);
+          const step = this.whenUnavailable(plan, alias, pool, banned, aliasIndex, retries, now - queuedSince, now);
+          if (step.kind === 'wait') {
+            if (step.isRetry) retries++;
+            await sleep(clock, step.waitMs, plan.signal);
             continue;
           }
           // A skipped alias still moves the call along the chain (the policy sees why).
@@ -181,51 +92,28 @@ export class CallExecutor {
           : await this.attempt(plan, state, candidate, undefined);
         const { outcome } = settled;
         const deployment = settled.candidate.deployment;
-        if (outcome.ok) return buildResponse(outcome.result, state, settled.candidate);
+        if (outcome.ok) {
+          this.env.pools.get(settled.candidate.alias)?.served(plan.request, settled.candidate.deployment, clock.now());
+          return buildResponse(outcome.result, state, settled.candidate);
+        }
 
         const error = outcome.error;
         if (!(error instanceof ResilientLLMError)) throw error;
         lastError = error;
-        let decision = classifyError(error, { isContentPolicyFailover: plan.policy.isContentPolicyFallback });
-        if (decision === 'stop') {
-          if (error instanceof TimeoutError && error.phase === 'total') throw this.deadlineError(plan, state, error);
-          throw error;
-        }
+        tried.add(deployment.id);
+        const step = this.afterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries);
+        if (step.kind === 'give-up') throw step.isDeadline ? this.deadlineError(plan, state, error) : error;
         // After content was emitted the policy decides: throw, restart (a `reset` part) or continue.
-        // After output, or when the deployment could not be reached at all (refused, DNS), another
-        // deployment is preferred; the same one is retried only when it is the last left.
         if (outcome.hasEmitted && resolveMidStream(this.env, plan, state, outcome, error) === 'continue') state.carriedText += outcome.partialText;
-        if (outcome.hasEmitted || isUnreachable(error)) {
-          const hasOther = aliasIndex < plan.aliases.length - 1 || hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens);
-          if (hasOther) decision = 'failover';
-        }
-        if (error.code === 'RLLM_CONTEXT_WINDOW_EXCEEDED') {
+        if (step.kind === 'next-alias') {
           previousContextWindow = deployment.contextWindow;
           break;
         }
-        tried.add(deployment.id);
-        // The failure opened this deployment's circuit and no other deployment of the pool can
-        // serve: a later alias answers now instead of after a pointless wait. (A cooldown from
-        // Retry-After is different: that wait is the retry.)
-        if (
-          decision === 'retry' &&
-          aliasIndex < plan.aliases.length - 1 &&
-          !deployment.breaker.canAcquire(clock.now()) &&
-          !hasAvailable(pool, clock.now(), new Set([deployment.id]), plan.estimatedTokens)
-        ) {
-          decision = 'failover';
-        }
-        if (decision === 'retry' && retries < plan.maxRetries) {
-          // Another healthy deployment of the pool is tried at once; the wait is for this one.
-          const now = clock.now();
-          const isOtherReady = hasAvailable(pool, now, tried, plan.estimatedTokens);
-          const waitMs = sameDeploymentWaitMs(error, retries, deployment.cooldownUntil, isOtherReady, this.env.retry, this.env.random, this.waitLimits(plan, now));
-          if (waitMs !== undefined) {
-            retries++;
-            if (events.has('retry')) events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: waitMs, error });
-            if (waitMs > 0) await sleep(clock, waitMs, plan.signal);
-            continue;
-          }
+        if (step.kind === 'retry') {
+          retries++;
+          if (events.has('retry')) events.emit('retry', { ...attemptRef(plan, state.attemptNumber, settled.candidate), delayMs: step.waitMs, error });
+          if (step.waitMs > 0) await sleep(clock, step.waitMs, plan.signal);
+          continue;
         }
         banned.add(deployment.id);
         if (hasAvailable(pool, clock.now(), banned, plan.estimatedTokens)) continue;
@@ -240,6 +128,77 @@ export class CallExecutor {
     throw callFailure(state.attempts, state.errors);
   }
 
+  /** Waiting for availability: what to do when nothing in `pool` can take the call now. */
+  private whenUnavailable(
+    plan: CallPlan,
+    alias: string,
+    pool: DeploymentPool,
+    banned: ReadonlySet<string>,
+    aliasIndex: number,
+    retries: number,
+    queuedMs: number,
+    now: number,
+  ): NextStep {
+    return decideWhenUnavailable({
+      next: nextAvailable(pool, now, banned, plan.estimatedTokens),
+      isLastAlias: aliasIndex === plan.aliases.length - 1,
+      retries,
+      maxRetries: plan.maxRetries,
+      queueLeftMs: (this.env.maxQueueMs.get(alias) ?? 0) - queuedMs,
+      timerJitterMs: TIMER_JITTER_MS,
+      limits: this.waitLimits(plan, now),
+    });
+  }
+
+  /** Reads the facts a failed attempt is judged on, and decides (see `decideAfterFailure`). */
+  private afterFailure(
+    plan: CallPlan,
+    outcome: AttemptFailure,
+    error: ResilientLLMError,
+    pool: DeploymentPool,
+    deployment: DeploymentState,
+    tried: ReadonlySet<string>,
+    aliasIndex: number,
+    retries: number,
+  ): NextStep {
+    const now = this.env.clock.now();
+    const step = this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, plan.maxRetries, now);
+    // A retry spends the deployment's retry budget; with the budget spent the call fails over (or
+    // gives up) as if its retries here were used up, so retries cannot storm a struggling vendor.
+    if (step.kind !== 'retry' || deployment.retryBudget?.tryWithdraw(now) !== false) return step;
+    return this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, retries, now);
+  }
+
+  private decideAfterFailure(
+    plan: CallPlan,
+    outcome: AttemptFailure,
+    error: ResilientLLMError,
+    pool: DeploymentPool,
+    deployment: DeploymentState,
+    tried: ReadonlySet<string>,
+    aliasIndex: number,
+    retries: number,
+    maxRetries: number,
+    now: number,
+  ): NextStep {
+    return decideAfterFailure({
+      error,
+      isRefused: outcome.isRefused,
+      hasEmitted: outcome.hasEmitted,
+      isContentPolicyFailover: plan.policy.isContentPolicyFallback,
+      isLastAlias: aliasIndex === plan.aliases.length - 1,
+      hasOtherDeployment: hasAvailable(pool, now, new Set([deployment.id]), plan.estimatedTokens),
+      hasOtherUntried: hasAvailable(pool, now, tried, plan.estimatedTokens),
+      isBreakerOpen: !deployment.breaker.canAcquire(now),
+      retries,
+      maxRetries,
+      cooldownUntil: deployment.cooldownUntil,
+      retry: this.env.retry,
+      random: this.env.random,
+      limits: this.waitLimits(plan, now),
+    });
+  }
+
   /** Picks and acquires a deployment of `pool`, or undefined when none can take the call now. */
   private pickCandidate(
     plan: CallPlan,
@@ -250,7 +209,7 @@ export class CallExecutor {
     now: number,
     fits?: (deployment: DeploymentState) => boolean,
   ): Candidate | undefined {
-    const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens });
+    const deployment = pool.pick({ now, random: this.env.random, exclude: tried, estimatedTokens: plan.estimatedTokens, request: plan.request });
     if (!deployment || banned.has(deployment.id)) return undefined;
     if (fits && !fits(deployment)) return undefined;
     if (!deployment.acquire(now, plan.estimatedTokens, plan.deadlineAt - now)) return undefined;
@@ -269,6 +228,7 @@ export class CallExecutor {
     const { alias, deployment, adapter } = candidate;
     state.attemptNumber++;
     const attemptNumber = state.attemptNumber;
+    if (attemptNumber === 1) deployment.retryBudget?.deposit();
     if (events.has('attempt-start')) events.emit('attempt-start', attemptRef(plan, attemptNumber, candidate));
     const startPart: StreamPart | undefined =
       plan.isStream && plan.onPart
@@ -289,6 +249,7 @@ export class CallExecutor {
     }
     const headers = this.env.deploymentHeaders.get(deployment.id);
     const estimateUsd = plan.maxCostUsd === undefined ? 0 : estimateAttemptUsd(this.env, plan, deployment.model);
+    const hooks = this.env.attemptHooks;
     state.inFlightUsd += estimateUsd;
     const outcome = await runAttempt({
       adapter,
@@ -307,6 +268,8 @@ export class CallExecutor {
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       admit: this.env.admitAttempt ? () => this.env.admitAttempt!(deployment, plan.estimatedTokens) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,
+      hooks,
+      hookInfo: hooks ? hookInfo(plan, candidate, attemptNumber) : undefined,
     });
     state.inFlightUsd -= estimateUsd;
     recordAttempt(this.env, plan, state, candidate, outcome, attemptNumber, startedAt);
@@ -402,4 +365,22 @@ function attemptTimeouts(plan: CallPlan, alias: string): Required<AttemptTimeout
   return shareMs < timeouts.attemptTimeoutMs ? { ...timeouts, attemptTimeoutMs: shareMs } : timeouts;
 }
 
-export type { AttemptOutcome };
+/** What attempt hooks are told about this attempt. */
+function hookInfo(plan: CallPlan, candidate: Candidate, attempt: number): AttemptHookInfo {
+  const { deployment } = candidate;
+  return {
+    requestId: plan.requestId,
+    alias: candidate.alias,
+    deploymentId: deployment.id,
+    provider: deployment.providerName,
+    model: deployment.model,
+    attempt,
+    hop: plan.aliases.indexOf(candidate.alias),
+    isStream: plan.isStream,
+    estimatedTokens: plan.estimatedTokens,
+    priority: plan.priority,
+    deadlineAt: plan.deadlineAt,
+  };
+}
+
+export type { AttemptOutcome, CallPlan, CallState, Candidate, CostHooks, ExecutorEnvironment };

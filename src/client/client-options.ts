@@ -1,12 +1,16 @@
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetOptions } from '../cost/budget.js';
-import type { ModelPrice } from '../cost/price-table.js';
+import type { ModelPrice, PriceTable } from '../cost/price-table.js';
+import type { PromptPrefixAffinityOptions } from '../policy/pool/prompt-prefix-affinity.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import type { StateStore } from '../state/state-store.js';
 import type { TaskRouterOptions } from '../routing/router.js';
 import type { Clock, ProviderAdapter } from '../providers/provider.js';
 import type { FallbackPolicy, FallbackPolicyOptions } from '../policy/fallback/fallback-policy.js';
 import type { Transport } from '../transport/transport.js';
+import type { AttemptHook } from './attempt-hook.js';
+import type { Priority } from '../policy/admission/priority-queue.js';
+import type { AdmissionOptions } from './admission-options.js';
 import type { UndiciTransportOptions } from '../transport/undici-transport.js';
 
 /** One place a model is served: an adapter, a model id, and how much traffic it takes. */
@@ -38,6 +42,13 @@ export type PoolConfig = {
   readonly strategy?: PoolStrategyName;
   /** Longest wait for client-side rate-limit headroom before failing over. @default 0 */
   readonly maxQueueMs?: number;
+  /**
+   * Cache-aware routing: `'prompt-prefix'` keeps a conversation (same system prompt, tools and
+   * opening turn) on the deployment that last served it for `ttlMs` (default 5 minutes), where its
+   * prompt cache is warm; it still moves on when that deployment is unhealthy or over its limits.
+   * @default none (the strategy picks every time)
+   */
+  readonly affinity?: 'prompt-prefix' | PromptPrefixAffinityOptions;
 };
 
 export type ModelConfig = DeploymentConfig | readonly DeploymentConfig[] | PoolConfig;
@@ -85,8 +96,11 @@ export type ClientOptions = {
    * full router options (user classifier, LLM classifier, extra tiers).
    */
   readonly router?: Readonly<Record<string, string>> | TaskRouterOptions;
-  /** Price overrides and additions, USD per million tokens, by model id. */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /**
+   * Price overrides and additions, USD per million tokens, by model id; or a whole `PriceTable`,
+   * e.g. one loaded from a JSON file with `loadPriceTable()` to pick up new prices without a release.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | PriceTable;
   /** Spending limits; a call that would break one is refused before it is sent. */
   readonly budget?: BudgetOptions;
   /**
@@ -99,12 +113,21 @@ export type ClientOptions = {
    * @default a `MemoryStateStore` of this client's own
    */
   readonly stateStore?: StateStore;
+  /** Adaptive concurrency with priorities and shedding (off by default), and retry budgets (on). */
+  readonly admission?: AdmissionOptions;
   /** Injected clock (tests). */
   readonly clock?: Clock;
   /** Injected random source in [0, 1) (tests). */
   readonly random?: () => number;
   /** Injected request id generator. */
   readonly generateId?: () => string;
+  /**
+   * Run around every attempt, the first outermost: each may gate the attempt, refuse it (throw a
+   * `ResilientLLMError`: the call fails over), or run it inside an async context (a tracing span).
+   * See `AttemptHook`.
+   * @default []
+   */
+  readonly attemptHooks?: readonly AttemptHook[];
 };
 
 /** Options for one call. */
@@ -130,4 +153,10 @@ export type CallOptions = {
    * never shared. @default false
    */
   readonly coalesce?: boolean;
+  /**
+   * Who goes first at a deployment's concurrency limit (`admission.concurrency`): higher first;
+   * lower priorities are shed first (`ShedError`). `'interactive'` is 2, `'default'` 1, `'batch'` 0.
+   * @default 'default'
+   */
+  readonly priority?: Priority;
 };

@@ -1,7 +1,7 @@
 import { blendedPricePerMillion } from '../cost/cost-multiplier.js';
 import { computeCost, estimateCost } from '../cost/compute-cost.js';
 import type { PriceTable } from '../cost/price-table.js';
-import type { CostHooks } from './call-executor.js';
+import type { CostHooks } from './executor-types.js';
 
 /** Output tokens assumed for a budget estimate when a request sets no `maxTokens` (capped by the model's limit). */
 const ESTIMATED_OUTPUT_TOKENS = 4_096;
@@ -18,9 +18,9 @@ export function costHooks(prices: PriceTable): CostHooks {
       if (!price) return undefined;
       return estimateCost(inputTokens, maxOutputTokens ?? Math.min(price.maxOutputTokens ?? ESTIMATED_OUTPUT_TOKENS, ESTIMATED_OUTPUT_TOKENS), price);
     },
-    priceIndexOf(model) {
+    priceIndexOf(model, cachedInputFraction) {
       const price = prices.lookup(model);
-      return price ? blendedPricePerMillion(price) : undefined;
+      return price ? blendedPricePerMillion(price, cachedInputFraction) : undefined;
     },
   };
 }

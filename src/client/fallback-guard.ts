@@ -1,5 +1,6 @@
 import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
-import type { CallPlan, ExecutorEnvironment } from './call-executor.js';
+import { stablePrefixTokens } from '../policy/pool/prompt-prefix-affinity.js';
+import type { CallPlan, ExecutorEnvironment } from './executor-types.js';
 
 /** Whether a call may move to another alias: `skip` it (cost cap), `refuse` (stop there), or `allow`. */
 export type FallbackVerdict = 'allow' | 'skip' | 'refuse';
@@ -17,6 +18,20 @@ export function priceIndexOfAlias(env: ExecutorEnvironment, alias: string): numb
 }
 
 /**
+ * The primary's price index for this request, counting the prompt cache a move would lose: when a
+ * primary deployment holds the conversation's warm prefix (prompt-prefix affinity), that share of
+ * the prompt is priced at its cache-read rate, so a fallback must be cheap enough against that.
+ */
+export function warmPrimaryPrice(env: ExecutorEnvironment, plan: CallPlan, primaryPrice: number): number {
+  const pool = env.pools.get(plan.aliases[0]!);
+  if (pool?.affinity === undefined) return primaryPrice;
+  const warm = pool.warmDeployment(plan.request, env.clock.now());
+  if (warm === undefined) return primaryPrice;
+  const fraction = stablePrefixTokens(plan.request) / Math.max(1, plan.estimatedTokens);
+  return env.cost.priceIndexOf(warm.model, fraction) ?? primaryPrice;
+}
+
+/**
  * The guards every move to another alias passes, a fallback after a failure and a hedge alike:
  * the cost cap (`maxCostMultiplier` over the primary's price) skips the alias; the policy (`on`
  * codes and `shouldFallback`) may refuse the move. The caller emits `fallback` once it moves.
@@ -29,7 +44,7 @@ export function checkFallback(
   const multiplier = plan.policy.maxCostMultiplier;
   if (multiplier !== undefined && move.primaryPrice !== undefined) {
     const price = priceIndexOfAlias(env, move.to);
-    if (price !== undefined && price > move.primaryPrice * multiplier) return 'skip';
+    if (price !== undefined && price > warmPrimaryPrice(env, plan, move.primaryPrice) * multiplier) return 'skip';
   }
   if (!plan.policy.allows({ error: move.error, fromAlias: move.from, toAlias: move.to, attempt: move.attempt })) return 'refuse';
   return 'allow';

@@ -1,6 +1,6 @@
 import { StreamInterruptedError } from '../errors/errors.js';
 import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
-import type { CallPlan, CallState, ExecutorEnvironment } from './call-executor.js';
+import type { CallPlan, CallState, ExecutorEnvironment } from './executor-types.js';
 import type { AttemptFailure } from './run-attempt.js';
 
 /**

@@ -7,6 +7,7 @@ import { StateScope } from '../state/state-scope.js';
 import type { Clock, ProviderAdapter, ProviderCapabilities } from '../providers/provider.js';
 import type { ClientOptions } from './client-options.js';
 import { deploymentsOf } from './validate-client-options.js';
+import { PromptPrefixAffinity } from '../policy/pool/prompt-prefix-affinity.js';
 
 /** The client's resolved models: one pool per alias, one shared state per deployment. */
 export type ModelRegistry = {
@@ -14,6 +15,8 @@ export type ModelRegistry = {
   /** Adapters by provider name. */
   readonly adapters: ReadonlyMap<string, ProviderAdapter>;
   readonly deploymentHeaders: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Each pool's `maxQueueMs`, by alias, where set. */
+  readonly maxQueueMs: ReadonlyMap<string, number>;
   /** Checks a fallback policy against the models: unknown aliases, capability gaps. */
   checkPolicy(policy: FallbackPolicy): void;
   health(now: number): DeploymentSnapshot[];
@@ -34,10 +37,12 @@ export function buildModelRegistry(
   const adapters = new Map<string, ProviderAdapter>(Object.entries(options.providers));
   const pools = new Map<string, DeploymentPool>();
   const deploymentHeaders = new Map<string, Readonly<Record<string, string>>>();
+  const maxQueueMs = new Map<string, number>();
   const usedIds = new Set<string>();
   const deploymentScope = state.child('deployment');
   for (const [alias, config] of Object.entries(options.models)) {
     const { deployments, pool } = deploymentsOf(config);
+    if (pool.maxQueueMs !== undefined) maxQueueMs.set(alias, pool.maxQueueMs);
     const states = deployments.map((deployment) => {
       let id = deployment.id ?? `${alias}/${deployment.provider}/${deployment.model}`;
       if (usedIds.has(id)) {
@@ -70,7 +75,11 @@ export function buildModelRegistry(
         },
       });
     });
-    pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random'));
+    const affinity =
+      pool.affinity === undefined
+        ? undefined
+        : new PromptPrefixAffinity(pool.affinity === 'prompt-prefix' ? {} : { ...(pool.affinity.ttlMs !== undefined ? { ttlMs: pool.affinity.ttlMs } : {}), ...(pool.affinity.maxEntries !== undefined ? { maxEntries: pool.affinity.maxEntries } : {}) });
+    pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random', affinity));
   }
 
   const capabilitiesOf = (alias: string): { capabilities: Required<Pick<ProviderCapabilities, 'tools' | 'images' | 'jsonOutput'>>; contextWindow: number | undefined } => {
@@ -89,6 +98,7 @@ export function buildModelRegistry(
     pools,
     adapters,
     deploymentHeaders,
+    maxQueueMs,
     checkPolicy(policy) {
       const problems: string[] = [];
       for (const alias of policy.chain) {

@@ -3,7 +3,6 @@ import { Budget, type BudgetReservation } from '../cost/budget.js';
 import { estimateTokens } from '../cost/estimate-tokens.js';
 import { PriceTable } from '../cost/price-table.js';
 import { UsageLedger, type UsageReport } from '../cost/usage-ledger.js';
-import { InvalidArgumentError } from '../errors/errors.js';
 import { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import { EventHub, type EventType, type Listener } from '../events/events.js';
 import { FallbackPolicy, NO_FALLBACK } from '../policy/fallback/fallback-policy.js';
@@ -12,10 +11,12 @@ import { systemClock, type Clock } from '../providers/provider.js';
 import { buildRouter } from '../routing/build-router.js';
 import type { TaskRouter } from '../routing/router.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
-import { FetchTransport } from '../transport/fetch-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { UndiciTransport } from '../transport/undici-transport.js';
-import { CallExecutor, type CallPlan, type CostHooks } from './call-executor.js';
+import { CallExecutor, type CostHooks } from './call-executor.js';
+import { buildCallPlan, estimateFirstAttempt, type PlanDefaults } from './call-plan.js';
+import { clientTransport } from './client-transport.js';
+import { retryOptionsOf } from './retry-wait.js';
+import { resolveRoute, type RouteContext } from './resolve-route.js';
 import { ClientLifecycle, type CloseOptions } from './client-lifecycle.js';
 import type { CallOptions, ClientOptions, HedgeOptions, RetryOptions } from './client-options.js';
 import { CacheStores, lookupInCache } from './cache-step.js';
@@ -27,7 +28,8 @@ import { replayCached } from './replay-cached.js';
 import { sharedStateHooks, type SharedStateHooks } from './shared-state-hooks.js';
 import { requestIdGenerator } from './request-ids.js';
 import { SharedCalls, type PrefetchOptions } from './shared-calls.js';
-import { StreamResult } from './stream-result.js';
+import type { StreamResult } from './stream-result.js';
+import { startStream } from './start-stream.js';
 import type { ValidatedChatResponse } from '../tools/run-with-tool-repairs.js';
 import type { RunToolsResult } from '../tools/run-tools.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -35,6 +37,13 @@ import { needsToolLoop, ToolWiring } from './tool-wiring.js';
 import type { ChatRequest, ChatResponse, EmbedResult, NormalizedChatRequest, RouteInfo, StreamPart, ToolSpec } from './types.js';
 import { validateRequestWithKnownTools } from './known-tool-specs.js';
 import { checkBudgetPrices } from './check-budget-prices.js';
+import { buildAdmission } from './client-admission.js';
+import type { AttemptHook } from './attempt-hook.js';
+/** The user's attempt hooks, then admission's gate (innermost, so a hook's span covers the wait): none is undefined. */
+const withAdmission = (hooks: readonly AttemptHook[] | undefined, gate: AttemptHook | undefined): readonly AttemptHook[] | undefined => {
+  const all = [...(hooks ?? []), ...(gate ? [gate] : [])];
+  return all.length > 0 ? all : undefined;
+};
 import { validateCallOptions, validateClientOptions } from './validate-client-options.js';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { LanguageModelOptions } from '../interop/language-model-options.js';
@@ -44,10 +53,6 @@ const DEFAULT_DEADLINE_MS = 300_000;
 
 /** Health of one deployment, as `llm.health()` reports it. */
 export type DeploymentHealth = ReturnType<ModelRegistry['health']>[number];
-
-function isTransport(value: unknown): value is Transport {
-  return typeof value === 'object' && value !== null && typeof (value as Transport).request === 'function';
-}
 
 /** Everything one call carries from `chat()`/`stream()` into `run()`. */
 type CallInput = {
@@ -91,22 +96,17 @@ export class ResilientLLM {
   private readonly tools: ToolWiring;
   private readonly sharedCalls = new SharedCalls(this.events, (request, options) => this.streamNormalized(request, options));
   private readonly lifecycle = new ClientLifecycle();
+  private readonly planDefaults: PlanDefaults;
+  private readonly routing: RouteContext;
 
   constructor(options: ClientOptions) {
     validateClientOptions(options);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.generateId = options.generateId ?? requestIdGenerator();
-    if (options.fetch) {
-      this.transport = new FetchTransport({ fetch: options.fetch });
-      this.ownsTransport = true;
-    } else if (isTransport(options.transport)) {
-      this.transport = options.transport;
-      this.ownsTransport = false;
-    } else {
-      this.transport = new UndiciTransport(options.transport ?? {});
-      this.ownsTransport = true;
-    }
+    const { transport, isOwned } = clientTransport(options);
+    this.transport = transport;
+    this.ownsTransport = isOwned;
     this.policy =
       options.fallback === undefined
         ? NO_FALLBACK
@@ -114,14 +114,9 @@ export class ResilientLLM {
           ? options.fallback
           : new FallbackPolicy(options.fallback);
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    this.retry = {
-      maxRetries: options.retry?.maxRetries ?? 2,
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 8000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
-    };
+    this.retry = retryOptionsOf(options.retry);
     this.hedge = options.hedge;
-    this.prices = new PriceTable(options.prices);
+    this.prices = options.prices instanceof PriceTable ? options.prices : new PriceTable(options.prices);
     const state = StateScope.forClient(options.stateStore, this.clock);
     this.budget = options.budget ? new Budget(options.budget, state.child('budget')) : undefined;
     checkBudgetPrices(options, this.budget, this.prices);
@@ -140,17 +135,12 @@ export class ResilientLLM {
             this.run({ request, options: callOptions, isStream: false, onPart: undefined, token: undefined, isFollowUp: true }),
         })
       : undefined;
-    const maxQueueMs = new Map<string, number>();
-    for (const [alias, config] of Object.entries(options.models)) {
-      const queue = (config as { maxQueueMs?: number }).maxQueueMs;
-      if (queue !== undefined) maxQueueMs.set(alias, queue);
-    }
     this.cost = costHooks(this.prices);
     this.executor = new CallExecutor({
       pools: this.registry.pools,
       adapters: this.registry.adapters,
       deploymentHeaders: this.registry.deploymentHeaders,
-      maxQueueMs,
+      maxQueueMs: this.registry.maxQueueMs,
       transport: this.transport,
       clock: this.clock,
       random: this.random,
@@ -159,7 +149,17 @@ export class ResilientLLM {
       ledger: this.ledger,
       cost: this.cost,
       admitAttempt: this.shared?.admitAttempt,
+      attemptHooks: withAdmission(options.attemptHooks, buildAdmission(options.admission, this.registry.pools, this.clock, this.events)),
     });
+    this.routing = { registry: this.registry, router: this.router, events: this.events };
+    this.planDefaults = {
+      policy: this.policy,
+      registry: this.registry,
+      deadlineMs: this.deadlineMs,
+      maxRetries: this.retry.maxRetries,
+      hedge: this.hedge,
+      maxCostUsd: this.budget?.perRequestUsd,
+    };
     this.tools = new ToolWiring({
       clock: this.clock,
       deadlineMs: this.deadlineMs,
@@ -236,26 +236,9 @@ export class ResilientLLM {
   }
 
   private streamNormalized(request: NormalizedChatRequest, options: CallOptions, deadlineAt?: number, isFollowUp = false): StreamResult {
-    const token = new AbortToken();
-    const unfollow = token.follow(options.signal);
-    let result: StreamResult | undefined;
-    const pending: StreamPart[] = [];
-    const onPart = (part: StreamPart) => {
-      if (result) result.push(part);
-      else pending.push(part);
-    };
-    const response = Promise.resolve()
-      .then(() => this.run({ request, options, isStream: true, onPart, token, isFollowUp, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }))
-      .then((value) => {
-        onPart({ type: 'finish', response: value });
-        return value;
-      });
-    if (unfollow) response.then(unfollow, unfollow);
-    result = new StreamResult(response, (reason?: unknown) => {
-      if (!token.aborted) token.abort(reason ?? new DOMException('The stream was cancelled by its consumer', 'AbortError'));
-    });
-    for (const part of pending) result.push(part);
-    return result;
+    return startStream(options.signal, (token, onPart) =>
+      this.run({ request, options, isStream: true, onPart, token, isFollowUp, ...(deadlineAt !== undefined ? { deadlineAt } : {}) }),
+    );
   }
 
   private async run(input: CallInput): Promise<ChatResponse> {
@@ -283,20 +266,9 @@ export class ResilientLLM {
       const estimatedTokens = estimateTokens(request);
       let alias = request.model;
       let route: RouteInfo | undefined;
-      if (alias === 'auto') {
-        if (!this.router) throw new InvalidArgumentError('model', 'Expected `model` to be an alias: "auto" needs the client option `router`.');
-        const decision = await this.router.route(request, estimatedTokens, token.signal, { tenant: options.tenant, requestId });
+      if (alias === 'auto' || !this.registry.pools.has(alias)) {
+        ({ alias, route } = await resolveRoute(request, this.routing, { estimatedTokens, token, options, requestId }));
         hasWaited = true;
-        alias = decision.alias;
-        const { tier, reason, source, classifierCost, classifierUsage } = decision;
-        const spent = { ...(classifierCost !== undefined ? { classifierCost } : {}), ...(classifierUsage ? { classifierUsage } : {}) };
-        route = { tier, reason, source, ...spent };
-        if (events.has('route')) events.emit('route', { requestId, tier, alias, reason, ...spent });
-      } else if (!this.registry.pools.has(alias)) {
-        throw new InvalidArgumentError(
-          'model',
-          `Expected \`model\` to be one of ${[...this.registry.pools.keys(), ...(this.router ? ['auto'] : [])].map((key) => JSON.stringify(key)).join(', ')}, got ${JSON.stringify(alias)}.`,
-        );
       }
       const resolved: NormalizedChatRequest = alias === request.model ? request : { ...request, model: alias };
 
@@ -320,9 +292,20 @@ export class ResilientLLM {
         if (admitted) await admitted;
         shared = this.shared;
       }
-      const plan = this.plan(resolved, options, requestId, isStream, onPart, signal, estimatedTokens, spending, deadlineAt, plannedAt);
+      const plan = buildCallPlan(this.planDefaults, {
+        request: resolved,
+        options,
+        requestId,
+        isStream,
+        onPart,
+        signal,
+        estimatedTokens,
+        spending,
+        deadlineAt,
+        now: plannedAt,
+      });
       if (this.budget) {
-        const estimate = this.estimateFirstAttempt(plan);
+        const estimate = estimateFirstAttempt(this.registry, this.cost, plan);
         if (estimate !== undefined) reservation = this.budget.reserve(estimate, this.clock.now());
       }
       const executed = await this.executor.execute(plan);
@@ -349,60 +332,6 @@ export class ResilientLLM {
       lifecycle.delete(token);
       unfollow?.();
     }
-  }
-
-  private plan(
-    request: NormalizedChatRequest,
-    options: CallOptions,
-    requestId: string,
-    isStream: boolean,
-    onPart: ((part: StreamPart) => void) | undefined,
-    signal: AbortSignalLike | undefined,
-    estimatedTokens: number,
-    spending: { usd: number },
-    sharedDeadlineAt: number | undefined,
-    now: number,
-  ): CallPlan {
-    const policy =
-      options.fallback === false
-        ? NO_FALLBACK
-        : options.fallback === undefined
-          ? this.policy
-          : options.fallback instanceof FallbackPolicy
-            ? options.fallback
-            : new FallbackPolicy(options.fallback);
-    if (policy !== this.policy && policy !== NO_FALLBACK) this.registry.checkPolicy(policy);
-    const deadlineMs = options.deadlineMs ?? this.deadlineMs;
-    const maxRetries = options.maxRetries ?? this.retry.maxRetries;
-    const hedge = options.hedge === false ? undefined : (options.hedge ?? this.hedge);
-    return {
-      requestId,
-      request,
-      aliases: policy.chainFor(request.model),
-      policy,
-      maxRetries,
-      deadlineAt: sharedDeadlineAt ?? now + deadlineMs,
-      deadlineMs,
-      signal,
-      isStream,
-      onPart,
-      hedge: hedge ? { afterMs: hedge.afterMs, maxExtra: hedge.maxExtra ?? 1 } : undefined,
-      estimatedTokens,
-      maxCostUsd: this.budget?.perRequestUsd,
-      tenant: options.tenant,
-      spending,
-      plannedAt: now,
-    };
-  }
-
-  /** The dearest deployment of the first alias, for the budget to reserve. */
-  private estimateFirstAttempt(plan: CallPlan): number | undefined {
-    let estimate: number | undefined;
-    for (const deployment of this.registry.pools.get(plan.aliases[0]!)!.deployments) {
-      const cost = this.cost.estimateOf(deployment.model, plan.estimatedTokens, plan.request.maxTokens);
-      if (cost !== undefined) estimate = Math.max(estimate ?? 0, cost);
-    }
-    return estimate;
   }
 
   /** Counts a tool loop as running until it settles, so `close()` waits for it between its calls. */

@@ -24,6 +24,7 @@ export class ResultAccumulator {
   private model: string | undefined;
   private requestId: string | undefined;
   private responseId: string | undefined;
+  private messageMetadata: Readonly<Record<string, unknown>> | undefined;
   /** True once any content (text, reasoning, tool call) arrived. */
   hasContent = false;
 
@@ -61,6 +62,7 @@ export class ResultAccumulator {
         if (part.model !== undefined) this.model = part.model;
         if (part.requestId !== undefined) this.requestId = part.requestId;
         if (part.responseId !== undefined) this.responseId = part.responseId;
+        if (part.messageMetadata !== undefined) this.messageMetadata = part.messageMetadata;
         break;
       case 'usage':
         this.usage = part.usage;
@@ -102,6 +104,7 @@ export class ResultAccumulator {
       ...(this.model !== undefined ? { model: this.model } : {}),
       ...(this.requestId !== undefined ? { requestId: this.requestId } : {}),
       ...(this.responseId !== undefined ? { responseId: this.responseId } : {}),
+      ...(this.messageMetadata !== undefined ? { messageMetadata: this.messageMetadata } : {}),
     };
   }
 }

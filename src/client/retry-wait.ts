@@ -1,6 +1,16 @@
 import { retryDelayMs } from '../policy/retry/retry-delay.js';
 import type { RetryOptions } from './client-options.js';
 
+/** The client's retry options with their defaults filled in. */
+export function retryOptionsOf(retry: RetryOptions | undefined): Required<RetryOptions> {
+  return {
+    maxRetries: retry?.maxRetries ?? 2,
+    baseDelayMs: retry?.baseDelayMs ?? 500,
+    maxDelayMs: retry?.maxDelayMs ?? 8000,
+    maxRetryAfterMs: retry?.maxRetryAfterMs ?? 60_000,
+  };
+}
+
 /** What bounds every wait of a call on the same deployment. */
 export type WaitLimits = {
   /** Clock time now. */

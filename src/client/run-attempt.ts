@@ -7,6 +7,7 @@ import type { Transport } from '../transport/transport.js';
 import { isBatchedPartStream, partBatches } from '../providers/shared/part-batches.js';
 import { ResultAccumulator } from './result-accumulator.js';
 import { WatchedTransport } from './watched-transport.js';
+import { AttemptRefusal, runHooked, type AttemptHook, type AttemptHookInfo } from './attempt-hook.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';
 
 /** Everything one attempt needs; built by the call executor. */
@@ -36,6 +37,10 @@ export type AttemptInput = {
   readonly admit?: (() => Promise<void> | undefined) | undefined;
   /** Sees every response's headers (rate-limit learning). */
   readonly onResponseHeaders?: ((header: (name: string) => string | undefined) => void) | undefined;
+  /** Run around the attempt (see `AttemptHook`); undefined when the client has none. */
+  readonly hooks?: readonly AttemptHook[] | undefined;
+  /** What the hooks are told about the attempt; set with `hooks`. */
+  readonly hookInfo?: AttemptHookInfo | undefined;
   /** Lets a hedge abort this attempt from outside. */
   readonly controller?: AbortToken | undefined;
 };
@@ -58,6 +63,8 @@ export type AttemptFailure = {
   readonly timeToFirstTokenMs: number | undefined;
   /** True when content from this attempt reached the consumer before it failed. */
   readonly hasEmitted: boolean;
+  /** True when an attempt hook refused the attempt with a `ResilientLLMError`: nothing was sent. */
+  readonly isRefused: boolean;
   /** Text this attempt streamed before it failed. */
   readonly partialText: string;
   /** Whether a tool call was being streamed when it failed. */
@@ -167,13 +174,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let accumulator: ResultAccumulator | undefined;
   let hasEmitted = false;
   let hasPartialToolCall = false;
-  try {
+  /** Sends the attempt and reads its answer to the end; what the attempt hooks run around. */
+  const send = async (): Promise<GenerateResult> => {
     if (input.admit) await input.admit();
-    if (!input.isStream) {
-      const result = await input.adapter.doGenerate(input.request, context);
-      const endedAt = clock.now();
-      return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
-    }
+    if (!input.isStream) return input.adapter.doGenerate(input.request, context);
     const stream = await input.adapter.doStream(input.request, context);
     const folded = new ResultAccumulator();
     accumulator = folded;
@@ -209,10 +213,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       }
     }
     if (controller.aborted) throw controller.reason;
-    if (!accumulator.isFinished) throw new InvalidResponseError('stream ended before its finish event');
+    if (!folded.isFinished) throw new InvalidResponseError('stream ended before its finish event');
+    return folded.result();
+  };
+  try {
+    const result = input.hooks === undefined ? await send() : await runHooked(input.hooks, input.hookInfo!, controller, send);
     const endedAt = clock.now();
-    return { ok: true, result: accumulator.result(), endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
-  } catch (caught) {
+    return { ok: true, result, endedAt, latencyMs: endedAt - startedAt, timeToFirstTokenMs };
+  } catch (thrown) {
+    const isRefusal = thrown instanceof AttemptRefusal;
+    const caught = isRefusal ? thrown.error : thrown;
     // A watchdog or the caller aborted: the abort reason says why, whatever the adapter threw.
     let error = controller.aborted ? controller.reason : caught;
     if (error instanceof ResilientLLMError && error.hasEmittedOutput === undefined && accumulator?.hasContent) {
@@ -226,6 +236,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       latencyMs: endedAt - startedAt,
       timeToFirstTokenMs,
       hasEmitted,
+      isRefused: isRefusal && !controller.aborted && error instanceof ResilientLLMError,
       partialText: accumulator?.partialText ?? '',
       hasPartialToolCall,
       result: accumulator?.isFinished ? accumulator.result() : undefined,

@@ -23,9 +23,20 @@ export type ImagePart = {
 
 export type UserContentPart = TextPart | ImagePart;
 
-export type SystemMessage = { readonly role: 'system'; readonly content: string };
+/**
+ * Marks the end of a prompt prefix the vendor should cache (Anthropic `cache_control`; ignored by
+ * vendors that cache on their own). `ttl` is how long the entry lives: `'5m'` (written at 1.25×
+ * the input price) or `'1h'` (2×). @default { ttl: '5m' }
+ */
+export type CacheControl = { readonly ttl?: '5m' | '1h' };
 
-export type UserMessage = { readonly role: 'user'; readonly content: string | readonly UserContentPart[] };
+export type SystemMessage = { readonly role: 'system'; readonly content: string; readonly cacheControl?: CacheControl };
+
+export type UserMessage = {
+  readonly role: 'user';
+  readonly content: string | readonly UserContentPart[];
+  readonly cacheControl?: CacheControl;
+};
 
 /**
  * Reasoning the model produced before answering. `signature` and `redactedData` are opaque
@@ -40,6 +51,8 @@ export type ReasoningPart = {
   readonly redactedData?: string;
   /** Which vendor wrote the signature; a signature is only replayed to the same vendor. */
   readonly provider?: string;
+  /** Opaque vendor data replayed with the reasoning (the Responses API's reasoning item id). */
+  readonly providerMetadata?: Readonly<Record<string, unknown>>;
 };
 
 /** A tool call as the model made it. `args` is the parsed JSON object. */
@@ -61,6 +74,9 @@ export type AssistantMessage = {
   readonly content?: string | null;
   readonly toolCalls?: readonly ToolCall[];
   readonly reasoning?: readonly ReasoningPart[];
+  readonly cacheControl?: CacheControl;
+  /** Opaque vendor data replayed with the turn (the Responses API's message item id and response id). */
+  readonly providerMetadata?: Readonly<Record<string, unknown>>;
 };
 
 /** The result of one tool call, answering the assistant turn before it. */
@@ -73,6 +89,7 @@ export type ToolMessage = {
   readonly content: unknown;
   /** Marks the result as an error the model should react to. */
   readonly isError?: boolean;
+  readonly cacheControl?: CacheControl;
 };
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
@@ -84,6 +101,8 @@ export type ToolSpec = {
   readonly parameters: JsonSchema;
   /** Ask the vendor to enforce the schema exactly (OpenAI strict mode). */
   readonly strict?: boolean;
+  /** Cache the prompt up to and including this tool (Anthropic; tools come first in its prompt). */
+  readonly cacheControl?: CacheControl;
 };
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
@@ -145,8 +164,15 @@ export type Usage = {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly totalTokens: number;
-  /** Input tokens served from the vendor's prompt cache (a subset of `inputTokens`). */
+  /** Input tokens read from the vendor's prompt cache (a subset of `inputTokens`). */
   readonly cachedInputTokens?: number;
+  /**
+   * Input tokens written to the vendor's prompt cache (a subset of `inputTokens`, disjoint from
+   * `cachedInputTokens`): Anthropic `cache_creation_input_tokens`, OpenAI `cache_write_tokens`.
+   */
+  readonly cacheWriteInputTokens?: number;
+  /** Of `cacheWriteInputTokens`, those written with Anthropic's 1-hour TTL (priced higher). */
+  readonly cacheWrite1hInputTokens?: number;
   /** Output tokens spent on reasoning (a subset of `outputTokens`). */
   readonly reasoningTokens?: number;
 };
@@ -173,6 +199,8 @@ export type GenerateResult = {
   readonly model?: string;
   readonly requestId?: string;
   readonly responseId?: string;
+  /** Vendor data the returned assistant message carries (`AssistantMessage.providerMetadata`). */
+  readonly messageMetadata?: Readonly<Record<string, unknown>>;
 };
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted' | 'skipped';
@@ -269,7 +297,14 @@ export type StreamPart =
 
 /** What an adapter's stream yields; the client turns these into `StreamPart`s. */
 export type ProviderStreamPart =
-  | { readonly type: 'response-metadata'; readonly model?: string; readonly requestId?: string; readonly responseId?: string }
+  | {
+      readonly type: 'response-metadata';
+      readonly model?: string;
+      readonly requestId?: string;
+      readonly responseId?: string;
+      /** Vendor data for the returned assistant message; a later part's value replaces an earlier one. */
+      readonly messageMetadata?: Readonly<Record<string, unknown>>;
+    }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
   | { readonly type: 'reasoning-part'; readonly reasoning: ReasoningPart }

@@ -2,6 +2,7 @@ import type { CircuitBreakerOptions } from '../policy/circuit-breaker/circuit-br
 import { validateCircuitBreakerOptions } from '../policy/circuit-breaker/circuit-breaker.js';
 import {
   expectDurationMs,
+  expectFunction,
   expectInteger,
   expectKnownKeys,
   expectNumber,
@@ -10,6 +11,8 @@ import {
   failOption,
   optionKeys,
 } from '../policy/validate-option.js';
+import { validatePriority } from '../policy/admission/priority-queue.js';
+import { validateAdmissionOptions } from './admission-options.js';
 import type { CallOptions, ClientOptions, DeploymentConfig, HedgeOptions, PoolConfig, RetryOptions } from './client-options.js';
 
 const STRATEGIES = ['weighted-random', 'round-robin', 'least-busy', 'lowest-latency', 'most-headroom'] as const;
@@ -29,12 +32,15 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()(
   'prices',
   'budget',
   'stateStore',
+  'admission',
   'clock',
   'random',
   'generateId',
+  'attemptHooks',
 );
 const DEPLOYMENT_KEYS = optionKeys<DeploymentConfig>()('provider', 'model', 'weight', 'id', 'headers', 'rpm', 'tpm', 'contextWindow');
-const POOL_KEYS = optionKeys<PoolConfig>()('deployments', 'strategy', 'maxQueueMs');
+const POOL_KEYS = optionKeys<PoolConfig>()('deployments', 'strategy', 'maxQueueMs', 'affinity');
+const AFFINITY_KEYS = new Set(['type', 'ttlMs', 'maxEntries']);
 const RETRY_KEYS = optionKeys<RetryOptions>()('maxRetries', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs');
 const HEDGE_KEYS = optionKeys<HedgeOptions>()('afterMs', 'maxExtra');
 const BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()(
@@ -47,7 +53,7 @@ const BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()(
   'halfOpenSuccesses',
   'probeLeaseMs',
 );
-const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce');
+const CALL_KEYS = optionKeys<CallOptions>()('signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata', 'coalesce', 'priority');
 const STATE_STORE_METHODS = ['get', 'set', 'increment', 'delete'] as const;
 
 /** Normalizes an alias's config to a list of deployments plus pool settings. */
@@ -113,6 +119,7 @@ function validateModels(models: unknown, providers: Readonly<Record<string, unkn
     if (!Array.isArray(deployments) || deployments.length === 0) failOption(isPool ? `models.${alias}.deployments` : `models.${alias}`, 'at least one deployment', deployments);
     if (pool.strategy !== undefined) expectOneOf(`models.${alias}.strategy`, pool.strategy, STRATEGIES);
     checkNonNegative(`models.${alias}.maxQueueMs`, pool.maxQueueMs);
+    if (pool.affinity !== undefined) validateAffinity(`models.${alias}.affinity`, pool.affinity);
     deployments.forEach((deployment, index) => {
       const field = Array.isArray(config) ? `models.${alias}.${index}` : isPool ? `models.${alias}.deployments.${index}` : `models.${alias}`;
       validateDeployment(deployment, field, providers);
@@ -146,6 +153,11 @@ export function validateClientOptions(options: ClientOptions): void {
     failOption('stateStore', 'a StateStore with get, set, increment and delete (e.g. new MemoryStateStore())', store);
   }
   if (options.hedge !== undefined) validateHedgeOptions(options.hedge);
+  if (options.attemptHooks !== undefined) {
+    if (!Array.isArray(options.attemptHooks)) failOption('attemptHooks', 'an array of functions', options.attemptHooks);
+    options.attemptHooks.forEach((hook, index) => expectFunction(`attemptHooks[${index}]`, hook));
+  }
+  if (options.admission !== undefined) validateAdmissionOptions(options.admission);
   for (const key of ['clock', 'random', 'generateId', 'fetch'] as const) {
     const value = options[key];
     if (value !== undefined && (key === 'clock' ? typeof value !== 'object' || value === null : typeof value !== 'function')) {
@@ -167,4 +179,15 @@ export function validateCallOptions(options: CallOptions): void {
   if (options.cache !== undefined && options.cache !== false && options.cache !== 'refresh') expectOneOf('cache', options.cache, [false, 'refresh']);
   if (options.tenant !== undefined && typeof options.tenant !== 'string') failOption('tenant', 'a string', options.tenant);
   if (options.coalesce !== undefined && typeof options.coalesce !== 'boolean') failOption('coalesce', 'a boolean', options.coalesce);
+  if (options.priority !== undefined) validatePriority('priority', options.priority);
+}
+
+function validateAffinity(field: string, affinity: unknown): void {
+  if (affinity === 'prompt-prefix') return;
+  expectObject(field, affinity);
+  expectKnownKeys(affinity, AFFINITY_KEYS, field);
+  const { type, ttlMs, maxEntries } = affinity as { type?: unknown; ttlMs?: unknown; maxEntries?: unknown };
+  expectOneOf(`${field}.type`, type, ['prompt-prefix']);
+  if (ttlMs !== undefined) expectInteger(`${field}.ttlMs`, ttlMs, 1);
+  if (maxEntries !== undefined) expectInteger(`${field}.maxEntries`, maxEntries, 1);
 }

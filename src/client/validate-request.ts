@@ -4,6 +4,7 @@ import { unknownKeyError } from '../policy/validate-option.js';
 import type { NormalizedChatRequest as ChatRequest } from './types.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
+const cacheControl = z.object({ ttl: z.enum(['5m', '1h']).optional() });
 const text = z.object({ type: z.literal('text'), text: z.string() });
 const image = z.object({
   type: z.literal('image'),
@@ -23,16 +24,23 @@ const reasoning = z.object({
   signature: z.string().optional(),
   redactedData: z.string().optional(),
   provider: z.string().optional(),
+  providerMetadata: jsonObject.optional(),
 });
 
 const message = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('system'), content: z.string() }),
-  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(z.discriminatedUnion('type', [text, image])).min(1)]) }),
+  z.object({ role: z.literal('system'), content: z.string(), cacheControl: cacheControl.optional() }),
+  z.object({
+    role: z.literal('user'),
+    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [text, image])).min(1)]),
+    cacheControl: cacheControl.optional(),
+  }),
   z.object({
     role: z.literal('assistant'),
     content: z.string().nullable().optional(),
     toolCalls: z.array(toolCall).optional(),
     reasoning: z.array(reasoning).optional(),
+    cacheControl: cacheControl.optional(),
+    providerMetadata: jsonObject.optional(),
   }),
   z.object({
     role: z.literal('tool'),
@@ -40,6 +48,7 @@ const message = z.discriminatedUnion('role', [
     toolName: z.string().optional(),
     content: z.unknown(),
     isError: z.boolean().optional(),
+    cacheControl: cacheControl.optional(),
   }),
 ]);
 
@@ -48,6 +57,7 @@ const toolSpec = z.object({
   description: z.string().optional(),
   parameters: jsonObject,
   strict: z.boolean().optional(),
+  cacheControl: cacheControl.optional(),
 });
 
 /** The zod schema every request is checked against before anything is sent. */
@@ -164,7 +174,8 @@ function isPlainChatRequest(request: unknown): request is ChatRequest {
   if (!Array.isArray(messages) || messages.length === 0) return false;
   for (const message of messages as unknown[]) {
     if (typeof message !== 'object' || message === null) return false;
-    const { role, content } = message as Record<string, unknown>;
+    const { role, content, cacheControl } = message as Record<string, unknown>;
+    if (cacheControl !== undefined) return false;
     if (role === 'user' || role === 'system') {
       if (typeof content !== 'string') return false;
     } else if (role === 'assistant') {

@@ -8,11 +8,15 @@ export function addUsage(total: Usage, usage: Usage): Usage {
   if (total === ZERO_USAGE) return usage;
   const cached = (total.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
   const reasoning = (total.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
+  const writes = (total.cacheWriteInputTokens ?? 0) + (usage.cacheWriteInputTokens ?? 0);
+  const writes1h = (total.cacheWrite1hInputTokens ?? 0) + (usage.cacheWrite1hInputTokens ?? 0);
   return {
     inputTokens: total.inputTokens + usage.inputTokens,
     outputTokens: total.outputTokens + usage.outputTokens,
     totalTokens: total.totalTokens + usage.totalTokens,
     ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+    ...(writes > 0 ? { cacheWriteInputTokens: writes } : {}),
+    ...(writes1h > 0 ? { cacheWrite1hInputTokens: writes1h } : {}),
     ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
   };
 }

@@ -5,10 +5,15 @@ import type { ModelPrice } from './price-table.js';
  * The 3:1 input-to-output blend is the common industry convention and matches typical chat traffic,
  * where prompts (system prompt, history, documents) are several times longer than answers. A plain
  * average would overweight output and make long-prompt workloads look cheaper than they are on
- * models with costly input. Cached-input rates are left out: caching depends on the traffic.
+ * models with costly input. `cachedInputFraction` (0 to 1) prices that share of the input at the
+ * cache-read rate: what a deployment with a warm prompt cache charges for this prompt.
  */
-export function blendedPricePerMillion(price: ModelPrice): number {
-  return (3 * price.inputPerMillion + price.outputPerMillion) / 4;
+export function blendedPricePerMillion(price: ModelPrice, cachedInputFraction = 0): number {
+  if (cachedInputFraction <= 0) return (3 * price.inputPerMillion + price.outputPerMillion) / 4;
+  // With a warm prompt cache, that share of the input is billed at the cache-read rate.
+  const fraction = Math.min(cachedInputFraction, 1);
+  const input = price.inputPerMillion * (1 - fraction) + (price.cachedInputPerMillion ?? price.inputPerMillion) * fraction;
+  return (3 * input + price.outputPerMillion) / 4;
 }
 
 /**

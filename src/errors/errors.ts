@@ -176,6 +176,28 @@ export class ClientClosedError extends ResilientLLMError {
   }
 }
 
+/** Why a call was shed: the queue was full, a higher priority took its place, or its deadline could not be met. */
+export type ShedReason = 'queue-full' | 'displaced' | 'deadline';
+
+/**
+ * The deployment is at its concurrency limit and the call was shed instead of queued (or taken out
+ * of the queue): nothing was sent. `retryAfterMs` suggests when to try again; `priority` is the
+ * call's, `reason` says why. Not retried on the same deployment; fails over.
+ */
+export class ShedError extends ResilientLLMError {
+  override readonly name = 'ShedError';
+  readonly reason: ShedReason;
+  readonly priority: number;
+  constructor(what: string, reason: ShedReason, priority: number, details: ErrorDetails = {}) {
+    super('RLLM_SHED', describe(details, what), false, details);
+    this.reason = reason;
+    this.priority = priority;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason, priority: this.priority };
+  }
+}
+
 /** A stream failed after content was emitted and the policy says not to restart. */
 export class StreamInterruptedError extends ResilientLLMError {
   override readonly name = 'StreamInterruptedError';

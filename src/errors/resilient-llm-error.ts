@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'RLLM_TENANT_QUOTA'
   | 'RLLM_STATE_STORE_UNAVAILABLE'
   | 'RLLM_MISSING_PEER_DEPENDENCY'
-  | 'RLLM_CLIENT_CLOSED';
+  | 'RLLM_CLIENT_CLOSED'
+  | 'RLLM_SHED';
 
 /** Fields every error may carry. All are data, never prose to parse. */
 export type ErrorDetails = {

@@ -1,5 +1,6 @@
 import type { Attempt, ChatResponse, Usage } from '../client/types.js';
 import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
+import type { AdmissionChange } from '../policy/admission/deployment-admission.js';
 
 type AttemptRef = {
   readonly requestId: string;
@@ -80,6 +81,11 @@ export type EventMap = {
     readonly usage?: Usage;
     readonly cost?: number;
   };
+  /**
+   * A deployment's admission changed (`admission.concurrency`): its adaptive limit moved
+   * (`kind: 'limit'`, with `previousLimit` and the `reason`), or a call was shed (`kind: 'shed'`).
+   */
+  'admission': { readonly deploymentId: string; readonly limit: number; readonly inFlight: number; readonly queued: number } & AdmissionChange;
   /** A listener threw; the call was not affected. */
   'listener-error': { readonly type: string; readonly error: unknown };
 };

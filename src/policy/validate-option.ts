@@ -143,12 +143,37 @@ export function expectDurationMs(field: string, value: unknown): void {
 }
 
 /** Throws unless `value` is one of `values`. */
-export function expectOneOf(field: string, value: unknown, values: readonly unknown[]): void {
-  if (values.includes(value)) return;
+export function expectOneOf<T>(field: string, value: unknown, values: readonly T[]): asserts value is T {
+  if (values.includes(value as T)) return;
   failOption(field, `one of ${values.map((item) => JSON.stringify(item)).join(', ')}`, value);
 }
 
 /** Throws unless `value` is a function. */
 export function expectFunction(field: string, value: unknown): void {
   if (typeof value !== 'function') failOption(field, 'a function', value);
+}
+
+/** Throws unless `value` is a boolean. */
+export function expectBoolean(field: string, value: unknown): void {
+  if (typeof value === 'boolean') return;
+  throw new InvalidArgumentError(field, `Expected \`${field}\` to be a boolean, got ${describeValue(value)}.`);
+}
+
+/** Throws unless `value` is a non-empty string. */
+export function expectNonEmptyString(field: string, value: unknown): void {
+  if (typeof value === 'string' && value !== '') return;
+  throw new InvalidArgumentError(field, `Expected \`${field}\` to be a non-empty string, got ${describeValue(value)}.`);
+}
+
+/** Returns `value` without trailing slashes; throws unless it is an http(s) URL. */
+export function expectHttpURL(field: string, value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
+    } catch {
+      // Reported below.
+    }
+  }
+  throw new InvalidArgumentError(field, `Expected \`${field}\` to be an http(s) URL, got ${describeValue(value)}.`);
 }

@@ -4,6 +4,7 @@ import { runStep, stepName, type IdSource, type StepRun } from './run-step.js';
 import { isFaultStep, type ServerStep } from './server-steps.js';
 import { anthropicWire } from './wire/anthropic-wire.js';
 import { geminiWire } from './wire/gemini-wire.js';
+import { openaiResponsesWire } from './wire/openai-responses-wire.js';
 import { openaiWire } from './wire/openai-wire.js';
 import type { ProviderProtocol, WireProtocol } from './wire/wire-protocol.js';
 
@@ -66,12 +67,18 @@ export type ProviderServer = {
 
 type Route = { protocol: ProviderProtocol; operation: ProviderServerRequest['operation']; urlModel?: string; isGeminiStream?: boolean };
 
-const WIRES: Record<ProviderProtocol, WireProtocol> = { openai: openaiWire, anthropic: anthropicWire, gemini: geminiWire };
+const WIRES: Record<ProviderProtocol, WireProtocol> = {
+  openai: openaiWire,
+  'openai-responses': openaiResponsesWire,
+  anthropic: anthropicWire,
+  gemini: geminiWire,
+};
 const GEMINI_PATH = /\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
 
 /** Matches by path suffix, so any `baseURL` convention an adapter uses reaches the right protocol. */
 function route(path: string): Route | undefined {
   if (path.endsWith('/chat/completions')) return { protocol: 'openai', operation: 'chat' };
+  if (path.endsWith('/responses')) return { protocol: 'openai-responses', operation: 'chat' };
   if (path.endsWith('/embeddings')) return { protocol: 'openai', operation: 'embed' };
   if (path.endsWith('/messages')) return { protocol: 'anthropic', operation: 'chat' };
   const gemini = GEMINI_PATH.exec(path);
@@ -105,7 +112,7 @@ function createIdSource(): IdSource {
 
 /**
  * Starts a real `node:http` server on 127.0.0.1 (a free port) that speaks OpenAI Chat Completions
- * and Embeddings, Anthropic Messages and the Gemini API byte for byte, answers from a script per
+ * and Embeddings, the OpenAI Responses API, Anthropic Messages and the Gemini API byte for byte, answers from a script per
  * model, and injects faults. For integration tests of apps and of this library.
  */
 export async function createProviderServer(options: ProviderServerOptions = {}): Promise<ProviderServer> {

@@ -70,7 +70,13 @@ function buildContent(run: StepRun, reply: ReplyStep): WireContent {
   return {
     model: reply.model ?? run.model,
     responseId:
-      protocol === 'openai' ? run.ids.make('chatcmpl-', 29) : protocol === 'anthropic' ? run.ids.make('msg_01', 22) : run.ids.make('', 22),
+      protocol === 'openai'
+        ? run.ids.make('chatcmpl-', 29)
+        : protocol === 'openai-responses'
+          ? run.ids.make('resp_', 48)
+          : protocol === 'anthropic'
+            ? run.ids.make('msg_01', 22)
+            : run.ids.make('', 22),
     requestId: protocol === 'anthropic' ? run.ids.make('req_011C', 20) : run.ids.make('req_', 24),
     created: Math.floor(Date.now() / 1000),
     textChunks: reply.chunks ?? splitText(text, reply.chunkSize),

@@ -118,6 +118,7 @@ export function checkResponse(
       content: text.length > 0 ? text : null,
       ...(validated.length > 0 ? { toolCalls: validated } : {}),
       ...(response.reasoning.length > 0 ? { reasoning: response.reasoning } : {}),
+      ...(response.message.providerMetadata !== undefined ? { providerMetadata: response.message.providerMetadata } : {}),
     };
     return {
       isValid: true,
@@ -139,6 +140,7 @@ export function checkResponse(
     content: response.text.length > 0 ? response.text : null,
     ...(calls.length > 0 ? { toolCalls: calls } : {}),
     ...(response.reasoning.length > 0 ? { reasoning: response.reasoning } : {}),
+    ...(response.message.providerMetadata !== undefined ? { providerMetadata: response.message.providerMetadata } : {}),
   };
   repairMessages.push(assistant);
   for (const call of calls) {

@@ -54,6 +54,8 @@ export function structuredOutputMode(vendorKind: string | undefined): Structured
   switch (vendorKind) {
     case 'openai':
     case 'openai-compatible':
+    case 'openai-responses':
+    case 'azure-openai':
     case 'gemini':
       return 'response-format';
     case 'anthropic':

@@ -21,7 +21,7 @@ const specsByTool = new WeakMap<AnyTool, CachedSpecs>();
 const builtSpecs = new WeakSet<ToolSpec>();
 
 function isStrictVendor(vendor: string | undefined): boolean {
-  return vendor === undefined || vendor === 'openai' || vendor === 'openai-compatible';
+  return vendor === undefined || vendor === 'openai' || vendor === 'openai-compatible' || vendor === 'openai-responses' || vendor === 'azure-openai';
 }
 
 function buildSpec(tool: AnyTool, isStrict: boolean): ToolSpec {

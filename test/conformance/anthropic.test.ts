@@ -85,7 +85,7 @@ const STREAM_CASES: readonly StreamCase[] = [
         type: 'finish',
         finishReason: 'tool-calls',
         rawFinishReason: 'tool_use',
-        usage: { inputTokens: 377, cachedInputTokens: 0, outputTokens: 65, totalTokens: 442 },
+        usage: { inputTokens: 377, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 65, totalTokens: 442 },
       });
     },
   },
@@ -102,7 +102,7 @@ const STREAM_CASES: readonly StreamCase[] = [
         type: 'finish',
         finishReason: 'length',
         rawFinishReason: 'max_tokens',
-        usage: { inputTokens: 450, cachedInputTokens: 0, outputTokens: 124, totalTokens: 574 },
+        usage: { inputTokens: 450, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 124, totalTokens: 574 },
       });
     },
   },
@@ -125,7 +125,7 @@ const STREAM_CASES: readonly StreamCase[] = [
         type: 'finish',
         finishReason: 'stop',
         rawFinishReason: 'end_turn',
-        usage: { inputTokens: 43, cachedInputTokens: 0, outputTokens: 282, totalTokens: 325 },
+        usage: { inputTokens: 43, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 282, totalTokens: 325 },
       });
     },
   },
@@ -145,7 +145,7 @@ const STREAM_CASES: readonly StreamCase[] = [
         type: 'finish',
         finishReason: 'stop',
         rawFinishReason: 'end_turn',
-        usage: { inputTokens: 92, cachedInputTokens: 0, outputTokens: 189, totalTokens: 281 },
+        usage: { inputTokens: 92, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 189, totalTokens: 281 },
       });
     },
   },
@@ -231,7 +231,7 @@ describe('anthropic conformance: pydantic-ai cassettes', () => {
         { id: 'toolu_013mnQZbgtK2oe3Mo3XKJsx3', name: 'retrieve_entity_info', args: { name: 'Daisy' } },
       ]);
       expect(first.finishReason).toBe('tool-calls');
-      expect(first.usage).toEqual({ inputTokens: 423, cachedInputTokens: 0, outputTokens: 202, totalTokens: 625 });
+      expect(first.usage).toEqual({ inputTokens: 423, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 202, totalTokens: 625 });
       expect(first.model).toBe('claude-haiku-4-5-20251001');
       expect(first.responseId).toBe('msg_011S3wxtqL5CVescWqS3zeg2');
 
@@ -252,7 +252,7 @@ describe('anthropic conformance: pydantic-ai cassettes', () => {
       expect(second.text).toContain('Daisy is the youngest');
       expect(second.toolCalls).toEqual([]);
       expect(second.finishReason).toBe('stop');
-      expect(second.usage).toEqual({ inputTokens: 771, cachedInputTokens: 0, outputTokens: 77, totalTokens: 848 });
+      expect(second.usage).toEqual({ inputTokens: 771, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 77, totalTokens: 848 });
 
       expect(sentPaths()).toEqual(['/v1/messages', '/v1/messages']);
       expectSentRecordedBody(sentBodies()[0], 'nonstream-parallel-tool-use.0');

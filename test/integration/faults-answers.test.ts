@@ -8,6 +8,7 @@ import type { ResilientLLMError } from '../../src/errors/resilient-llm-error.js'
 import { anthropic } from '../../src/providers/anthropic/anthropic-adapter.js';
 import { gemini } from '../../src/providers/gemini/gemini-adapter.js';
 import { openai } from '../../src/providers/openai/openai-adapter.js';
+import { openaiResponses } from '../../src/providers/openai-responses/openai-responses-adapter.js';
 import { httpError, neverAnswer, rawBody, stall, type ProviderProtocol, type ServerStep } from '../../src/testing/index.js';
 import { drain, PROTOCOLS, startHarness, timed, userTurn, type Harness } from './helpers/fault-harness.js';
 import { serverForTest } from './helpers/server-for-test.js';
@@ -22,6 +23,7 @@ type Mode = (typeof MODES)[number];
 /** The vendor's error object, as a gateway sends it inside a 200. */
 const OVERLOADED_BODY: Record<ProviderProtocol, string> = {
   openai: JSON.stringify({ error: { message: 'The server is overloaded.', type: 'server_error', code: 'overloaded' } }),
+  'openai-responses': JSON.stringify({ error: { message: 'The server is overloaded.', type: 'server_error', code: 'overloaded' } }),
   anthropic: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
   gemini: JSON.stringify({ error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }),
 };
@@ -29,6 +31,7 @@ const OVERLOADED_BODY: Record<ProviderProtocol, string> = {
 /** A body that looks like the vendor's answer but never says it is complete. */
 const UNFINISHED_BODY: Record<ProviderProtocol, string> = {
   openai: JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [] }),
+  'openai-responses': JSON.stringify({ id: 'resp_1', object: 'response', status: 'in_progress' }),
   anthropic: JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Half' }] }),
   gemini: JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'Half' }] } }] }),
 };
@@ -71,6 +74,7 @@ async function closedPort(): Promise<number> {
 
 function adapterAt(protocol: ProviderProtocol, baseURL: string) {
   if (protocol === 'openai') return openai({ apiKey: 'sk-test-openai', baseURL });
+  if (protocol === 'openai-responses') return openaiResponses({ apiKey: 'sk-test-openai', baseURL });
   if (protocol === 'anthropic') return anthropic({ apiKey: 'sk-ant-test', baseURL });
   return gemini({ apiKey: 'gemini-test-key', baseURL });
 }

@@ -32,6 +32,7 @@ const NO_VERDICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RLLM_STATE_STORE_UNAVAILABLE',
   'RLLM_MISSING_PEER_DEPENDENCY',
   'RLLM_CLIENT_CLOSED',
+  'RLLM_SHED',
 ]);
 
 /** The `providerCode` of a `RateLimitError` raised before sending, by a limit shared through the state store: no verdict. */

@@ -10,6 +10,8 @@ import type { BreakerVerdict } from '../circuit-breaker/is-deployment-failure.js
 import { RateLimiter, type RateLimitOptions, validateRateLimitOptions } from '../rate-limit/rate-limiter.js';
 import { StateScope } from '../../state/state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
+import type { AdmissionSnapshot, DeploymentAdmission } from '../admission/deployment-admission.js';
+import type { RetryBudget } from '../admission/retry-budget.js';
 
 /** Why a deployment cannot take a request right now. */
 export type UnavailableReason = 'cooling-down' | 'circuit-open' | 'rate-limited';
@@ -65,6 +67,10 @@ export type DeploymentSnapshot = {
   readonly rateLimitHeadroom: number;
   readonly circuit: CircuitBreakerSnapshot;
   readonly lastError?: DeploymentError;
+  /** The adaptive concurrency limit, attempts admitted and calls waiting, with `admission.concurrency`. */
+  readonly concurrency?: AdmissionSnapshot;
+  /** Retries the retry budget allows now, unless `admission.retryBudget` is `false`. */
+  readonly retryBudget?: number;
 };
 
 /**
@@ -93,6 +99,10 @@ export class DeploymentState {
    * a late verdict from before a state change is not taken for the half-open probe's.
    */
   lastPermitGeneration = 0;
+  /** The admission gate (adaptive concurrency, priorities), when the client has one. */
+  admission: DeploymentAdmission | undefined;
+  /** Caps this deployment's retries at a share of its calls, unless turned off. */
+  retryBudget: RetryBudget | undefined;
   private readonly latencySmoothing: number;
   private readonly clock: Clock;
   private readonly scope: StateScope;
@@ -243,6 +253,8 @@ export class DeploymentState {
       rateLimitHeadroom: this.limiter.headroom(now),
       circuit: this.breaker.snapshot(),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      ...(this.admission !== undefined ? { concurrency: this.admission.snapshot() } : {}),
+      ...(this.retryBudget !== undefined ? { retryBudget: this.retryBudget.available(now) } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { NormalizedChatRequest } from '../../client/types.js';
 import type { DeploymentState } from './deployment-state.js';
 
 /**
@@ -38,9 +39,12 @@ export type PickContext = {
   readonly minContextWindow?: number;
   /** The round-robin turn (`DeploymentPool` keeps the counter). @default 0 */
   readonly turn?: number;
+  /** The request, for pools with prompt-prefix affinity (read only when the pool has one). */
+  readonly request?: NormalizedChatRequest;
 };
 
-function isEligible(deployment: DeploymentState, context: PickContext, isExcludedAllowed: boolean): boolean {
+/** Whether `deployment` can take the pick's request now (excluded ones only when `isExcludedAllowed`). */
+export function isEligible(deployment: DeploymentState, context: PickContext, isExcludedAllowed: boolean): boolean {
   if (!isExcludedAllowed && context.exclude !== undefined && context.exclude.has(deployment.id)) return false;
   const minContextWindow = context.minContextWindow;
   if (minContextWindow !== undefined && deployment.contextWindow !== undefined && deployment.contextWindow < minContextWindow) {

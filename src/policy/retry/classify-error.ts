@@ -27,6 +27,8 @@ export const DEFAULT_ERROR_DECISIONS: Readonly<Record<ErrorCode, ErrorDecision>>
   RLLM_PERMISSION_DENIED: 'failover',
   RLLM_QUOTA_EXCEEDED: 'failover',
   RLLM_CIRCUIT_OPEN: 'failover',
+  // Shed by this client's admission control: another deployment may have room; nothing was sent.
+  RLLM_SHED: 'failover',
   // The model does not exist on this deployment (404, 400 `model_not_found`): another may have it.
   RLLM_NOT_FOUND: 'failover',
   // A deployment that timed out without answering is not retried on the same route.

@@ -1,12 +1,13 @@
 import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
-import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';
+import { expectKnownKeys, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';
 import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext } from '../provider.js';
 import { postJson, tryParseJson } from '../shared/send.js';
 import { streamAnthropicParts } from './anthropic-stream.js';
 import type { AnthropicErrorEnvelope, AnthropicResponseBody } from './anthropic-wire-types.js';
+import { applyAutomaticCacheBreakpoints } from './apply-automatic-cache-breakpoints.js';
 import { buildAnthropicRequestBody } from './build-anthropic-request-body.js';
 import { anthropicStreamError, parseAnthropicError } from './parse-anthropic-error.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
@@ -28,13 +29,20 @@ export type AnthropicOptions = ResponseLimits & {
   readonly defaultMaxTokens?: number;
   /** The provider name in errors and events. @default 'anthropic' */
   readonly name?: string;
+  /**
+   * Prompt caching. `cacheControl` markers on messages and tools are always sent; `'auto'` also
+   * marks the longest stable prefix (earlier turns, system, tools) within Anthropic's limit of
+   * four breakpoints, with the 5-minute TTL, or the TTL given as `{ mode: 'auto', ttl: '1h' }`.
+   * @default 'off'
+   */
+  readonly promptCaching?: 'off' | 'auto' | { readonly mode: 'off' | 'auto'; readonly ttl?: '5m' | '1h' };
 };
 
 /**
  * An adapter for the Anthropic Messages API (`POST {baseURL}/messages`), streaming and not.
  * Set Anthropic-only fields (`thinking`, `metadata`, `top_k`, …) via `providerOptions.anthropic`.
  */
-const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name', 'maxResponseBytes', 'maxEventBytes');
+const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name', 'maxResponseBytes', 'maxEventBytes', 'promptCaching');
 
 export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   expectObject('options', options);
@@ -57,6 +65,12 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   const baseURL = root.endsWith('/v1') ? root : `${root}/v1`;
   const provider = options.name ?? 'anthropic';
   const limits = validateResponseLimits(options);
+  const caching = readPromptCaching(options.promptCaching);
+  const buildBody = (request: ProviderRequest, isStreaming: boolean) => {
+    const body = buildAnthropicRequestBody(request, defaultMaxTokens, isStreaming);
+    if (caching !== undefined) applyAutomaticCacheBreakpoints(body, caching);
+    return body;
+  };
   const url = `${baseURL}/messages`;
   const commonHeaders = {
     'x-api-key': apiKey,
@@ -74,7 +88,7 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
 
     async doGenerate(request: ProviderRequest, context: ProviderCallContext): Promise<GenerateResult> {
       const source = { provider, model: request.model };
-      const body = buildAnthropicRequestBody(request, defaultMaxTokens, false);
+      const body = buildBody(request, false);
       const response = await postJson(context, url, jsonHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
       const requestId = response.header('request-id');
       const text = await response.text();
@@ -98,9 +112,21 @@ export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
 
     async doStream(request: ProviderRequest, context: ProviderCallContext): Promise<AsyncIterable<ProviderStreamPart>> {
       const source = { provider, model: request.model };
-      const body = buildAnthropicRequestBody(request, defaultMaxTokens, true);
+      const body = buildBody(request, true);
       const response = await postJson(context, url, streamHeaders, body, (status, text, reply) => parseAnthropicError(status, text, reply, source), limits);
       return streamAnthropicParts(response, source, limits?.maxEventBytes);
     },
   };
+}
+
+/** The TTL of automatic caching, or undefined when it is off. */
+function readPromptCaching(option: AnthropicOptions['promptCaching']): '5m' | '1h' | undefined {
+  if (option === undefined || option === 'off') return undefined;
+  if (option === 'auto') return '5m';
+  if (typeof option !== 'object' || option === null) {
+    throw new InvalidArgumentError('promptCaching', `Expected \`promptCaching\` to be 'off', 'auto' or { mode, ttl }, got ${JSON.stringify(option)}.`);
+  }
+  expectOneOf('promptCaching.mode', option.mode, ['off', 'auto']);
+  if (option.ttl !== undefined) expectOneOf('promptCaching.ttl', option.ttl, ['5m', '1h']);
+  return option.mode === 'auto' ? (option.ttl ?? '5m') : undefined;
 }

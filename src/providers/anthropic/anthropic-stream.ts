@@ -199,6 +199,7 @@ async function* streamAnthropicBatches(
                 const value = event.usage[key];
                 if (typeof value === 'number') usage[key] = value;
               }
+              if (event.usage.cache_creation) usage.cache_creation = event.usage.cache_creation;
             }
             break;
           case 'message_stop':

@@ -1,16 +1,19 @@
-import type { AssistantMessage, ImagePart, Message, UserContentPart } from '../../client/types.js';
+import type { AssistantMessage, CacheControl, ImagePart, Message, UserContentPart } from '../../client/types.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import type {
   AnthropicAssistantBlock,
+  AnthropicCacheControl,
   AnthropicImageBlock,
   AnthropicMessage,
+  AnthropicTextBlock,
   AnthropicToolResultBlock,
   AnthropicUserBlock,
 } from './anthropic-wire-types.js';
 
 /** The conversation in Messages API form: the system prompt apart, strictly alternating turns. */
 export type AnthropicPrompt = {
-  readonly system: string | undefined;
+  /** A string, or text blocks when a system message carries `cacheControl`. */
+  readonly system: string | AnthropicTextBlock[] | undefined;
   readonly messages: AnthropicMessage[];
 };
 
@@ -22,34 +25,64 @@ export type AnthropicPrompt = {
  * - consecutive turns of the same role are merged into one (the API expects alternating roles),
  *   so several tool messages and a following user message share one user turn;
  * - assistant reasoning is replayed first and unchanged, but only when Anthropic wrote it
- *   (a signature from another vendor would be rejected).
+ *   (a signature from another vendor would be rejected);
+ * - a message's `cacheControl` becomes `cache_control` on its last block (a string is turned into
+ *   a text block to carry it; thinking blocks cannot carry one), so the prompt up to it is cached.
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
   let system: string | undefined;
+  let hasSystemMarker = false;
   const turns: AnthropicMessage[] = [];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     switch (message.role) {
       case 'system':
         system = system === undefined ? message.content : `${system}\n\n${message.content}`;
+        if (message.cacheControl !== undefined) hasSystemMarker = true;
         break;
-      case 'user':
-        appendUserTurn(
-          turns,
-          typeof message.content === 'string' ? message.content : message.content.map((part, partIndex) => convertUserPart(part, index, partIndex)),
-        );
+      case 'user': {
+        const content =
+          typeof message.content === 'string' ? message.content : message.content.map((part, partIndex) => convertUserPart(part, index, partIndex));
+        appendUserTurn(turns, message.cacheControl ? markLast(toUserBlocks(content), message.cacheControl) : content);
         break;
+      }
       case 'assistant': {
         const blocks = convertAssistantMessage(message);
-        if (blocks.length > 0) appendAssistantTurn(turns, blocks);
+        if (blocks.length > 0) appendAssistantTurn(turns, markLast(blocks, message.cacheControl));
         break;
       }
       case 'tool':
-        appendUserTurn(turns, [convertToolResult(message.toolCallId, message.content, message.isError)]);
+        appendUserTurn(turns, markLast([convertToolResult(message.toolCallId, message.content, message.isError)], message.cacheControl));
         break;
     }
   }
-  return { system, messages: turns };
+  return { system: hasSystemMarker ? systemBlocksOf(messages) : system, messages: turns };
+}
+
+/** One text block per system message, each carrying its own cache marker. */
+function systemBlocksOf(messages: readonly Message[]): AnthropicTextBlock[] {
+  const blocks: AnthropicTextBlock[] = [];
+  for (const message of messages) {
+    if (message.role === 'system') blocks.push(markLast<AnthropicTextBlock>([{ type: 'text', text: message.content }], message.cacheControl)[0]!);
+  }
+  return blocks;
+}
+
+/** The wire form of a cache marker: the 5-minute TTL is the API's default and is not spelled out. */
+export function toAnthropicCacheControl(cacheControl: CacheControl): AnthropicCacheControl {
+  return cacheControl.ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
+}
+
+/** Sets `cache_control` on the last block that can carry one (not thinking); returns `blocks`. */
+function markLast<Block extends { type: string; cache_control?: AnthropicCacheControl }>(blocks: Block[], cacheControl: CacheControl | undefined): Block[] {
+  if (cacheControl === undefined) return blocks;
+  for (let index = blocks.length - 1; index >= 0; index--) {
+    const block = blocks[index]!;
+    if (block.type === 'thinking' || block.type === 'redacted_thinking') continue;
+    block.cache_control = toAnthropicCacheControl(cacheControl);
+    break;
+  }
+  return blocks;
 }
 
 function convertToolResult(toolCallId: string, content: unknown, isError: boolean | undefined): AnthropicToolResultBlock {

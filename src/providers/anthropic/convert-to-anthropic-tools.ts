@@ -1,13 +1,17 @@
 import type { ToolChoice, ToolSpec } from '../../client/types.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.js';
+import { toAnthropicCacheControl } from './convert-to-anthropic-messages.js';
 
-/** Maps tool specs to `{ name, description, input_schema }`. `strict` has no Anthropic equivalent. */
+/** Maps tool specs to `{ name, description, input_schema, cache_control? }`. `strict` has no Anthropic equivalent. */
 export function convertToAnthropicTools(tools: readonly ToolSpec[]): AnthropicTool[] {
-  return tools.map((tool) =>
-    tool.description === undefined
-      ? { name: tool.name, input_schema: tool.parameters }
-      : { name: tool.name, description: tool.description, input_schema: tool.parameters },
-  );
+  return tools.map((tool) => {
+    const converted: AnthropicTool =
+      tool.description === undefined
+        ? { name: tool.name, input_schema: tool.parameters }
+        : { name: tool.name, description: tool.description, input_schema: tool.parameters };
+    if (tool.cacheControl !== undefined) converted.cache_control = toAnthropicCacheControl(tool.cacheControl);
+    return converted;
+  });
 }
 
 /** Maps the tool choice: `required` is Anthropic's `any`, a named tool is `{ type: 'tool', name }`. */

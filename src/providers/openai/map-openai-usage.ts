@@ -12,18 +12,22 @@ export function mapOpenAIUsage(usage: unknown): Usage {
   const wire = usage as {
     prompt_tokens?: unknown;
     completion_tokens?: unknown;
-    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    prompt_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
+    prompt_cache_hit_tokens?: unknown;
     completion_tokens_details?: { reasoning_tokens?: unknown } | null;
   };
   const inputTokens = typeof wire.prompt_tokens === 'number' ? wire.prompt_tokens : 0;
   const outputTokens = typeof wire.completion_tokens === 'number' ? wire.completion_tokens : 0;
-  const cachedInputTokens = wire.prompt_tokens_details?.cached_tokens;
+  // DeepSeek reports its cache reads as `prompt_cache_hit_tokens`.
+  const cachedInputTokens = wire.prompt_tokens_details?.cached_tokens ?? wire.prompt_cache_hit_tokens;
+  const cacheWriteInputTokens = wire.prompt_tokens_details?.cache_write_tokens;
   const reasoningTokens = wire.completion_tokens_details?.reasoning_tokens;
   return {
     inputTokens,
     outputTokens,
     totalTokens: inputTokens + outputTokens,
     ...(typeof cachedInputTokens === 'number' ? { cachedInputTokens } : {}),
+    ...(typeof cacheWriteInputTokens === 'number' ? { cacheWriteInputTokens } : {}),
     ...(typeof reasoningTokens === 'number' ? { reasoningTokens } : {}),
   };
 }

@@ -15,6 +15,8 @@ export type OpenAIStreamOptions = {
   readonly requireDone: boolean;
   /** Largest single SSE event. @default DEFAULT_MAX_EVENT_BYTES */
   readonly maxEventBytes?: number | undefined;
+  /** Sees every chunk before it is read, and may throw a typed error (Azure's prompt filter). */
+  readonly inspectChunk?: (chunk: unknown) => void;
 };
 
 type WireToolCallDelta = {
@@ -91,6 +93,7 @@ async function* openAIStreamBatches(response: TransportResponse, options: OpenAI
           throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
         }
         if (event.event === 'raw') continue;
+        options.inspectChunk?.(chunk);
         if (!hasEmittedMetadata) {
           const model = typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : undefined;
           const responseId = typeof chunk.id === 'string' && chunk.id !== '' ? chunk.id : undefined;

@@ -97,15 +97,19 @@ function inferStreamErrorStatus(error: OpenAIErrorObject): number {
   return 500;
 }
 
-/** Turns an error that arrived with HTTP 200 (an in-band `data: {"error": …}` stream event or body) into a typed error. */
+/**
+ * Turns an error that arrived with HTTP 200 (an in-band `data: {"error": …}` stream event or body)
+ * into a typed error, as the HTTP reply of `status` (inferred from the error when not given) would be.
+ */
 export function openAIInBandError(
   error: OpenAIErrorObject,
   context: OpenAIErrorContext,
   details: { readonly requestId: string | undefined; readonly hasEmittedOutput: boolean },
+  status: number = inferStreamErrorStatus(error),
 ): ResilientLLMError {
   const message = typeof error.message === 'string' && error.message !== '' ? error.message : 'error inside the stream';
   return errorFromHttp(
-    buildInfo(inferStreamErrorStatus(error), message, error, context, {
+    buildInfo(status, message, error, context, {
       hasEmittedOutput: details.hasEmittedOutput,
       ...(details.requestId !== undefined ? { requestId: details.requestId } : {}),
     }),

@@ -1,7 +1,7 @@
 import type { FinishReason } from '../../client/types.js';
 
 /** The wire protocols the provider server speaks. */
-export type ProviderProtocol = 'openai' | 'anthropic' | 'gemini';
+export type ProviderProtocol = 'openai' | 'openai-responses' | 'anthropic' | 'gemini';
 
 /**
  * One unit the server writes to a stream. `content` frames carry model output (text, reasoning,

@@ -4,10 +4,11 @@ import type { ChatResponse, Message, StreamPart } from '../../../src/client/type
 import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
 import { gemini } from '../../../src/providers/gemini/gemini-adapter.js';
 import { openai } from '../../../src/providers/openai/openai-adapter.js';
+import { openaiResponses } from '../../../src/providers/openai-responses/openai-responses-adapter.js';
 import type { ProviderProtocol, ProviderServer, ProviderServerRequest, ProviderServerScript } from '../../../src/testing/index.js';
 import { serverForTest } from './server-for-test.js';
 
-export const PROTOCOLS: readonly ProviderProtocol[] = ['openai', 'anthropic', 'gemini'];
+export const PROTOCOLS: readonly ProviderProtocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];
 
 /** A model an alias points at: its name on the server, and optionally its protocol and context window. */
 export type HarnessModel = string | { readonly model: string; readonly protocol?: ProviderProtocol; readonly contextWindow?: number };
@@ -41,6 +42,7 @@ export async function startHarness(protocol: ProviderProtocol, script: ProviderS
       const llm = new ResilientLLM({
         providers: {
           openai: openai({ apiKey: 'sk-test-openai', baseURL: server.baseURL('openai') }),
+          'openai-responses': openaiResponses({ apiKey: 'sk-test-openai', baseURL: server.baseURL('openai-responses') }),
           anthropic: anthropic({ apiKey: 'sk-ant-test', baseURL: server.baseURL('anthropic') }),
           gemini: gemini({ apiKey: 'gemini-test-key', baseURL: server.baseURL('gemini') }),
         },

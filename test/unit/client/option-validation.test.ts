@@ -12,6 +12,8 @@ import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js
 import { gemini } from '../../../src/providers/gemini/gemini-adapter.js';
 import { openai, openaiCompatible } from '../../../src/providers/openai/openai-adapter.js';
 import { mockProvider } from '../../../src/testing/mock-provider.js';
+import { openaiResponses } from '../../../src/providers/openai-responses/openai-responses-adapter.js';
+import { azureOpenAI } from '../../../src/providers/azure/azure-openai-adapter.js';
 
 const KEY = 'sk-test-option-validation-key';
 const user = [{ role: 'user' as const, content: 'hi' }];
@@ -78,6 +80,9 @@ describe('unknown keys: one error shape for every option object', () => {
     ['gemini()', () => gemini({ apiKey: KEY, header: {} } as never), 'header', 'headers'],
     ['transport', () => build({ transport: { connectTimeout: 5 } }), 'transport.connectTimeout', 'connectTimeoutMs'],
     ['response limits', () => openai({ apiKey: KEY, maxResponseByte: 5 } as never), 'maxResponseByte', 'maxResponseBytes'],
+    ['openaiResponses()', () => openaiResponses({ apiKey: KEY, previousResponseId: true } as never), 'previousResponseId', 'usePreviousResponseId'],
+    ['azureOpenAI()', () => azureOpenAI({ resource: 'acme', apiKey: KEY, deploymentName: 'x' } as never), 'deploymentName', 'deployment'],
+    ['pool affinity', () => build({ models: { main: { deployments: [{ provider: 'mock', model: 'x' }], affinity: { type: 'prompt-prefix', ttl: 5 } } } }), 'models.main.affinity.ttl', 'ttlMs'],
     ['tenant quota', () => build({ budget: { tenants: { acme: { rmp: 5 } } } }), 'budget.tenants.acme.rmp', 'rpm'],
   ];
 

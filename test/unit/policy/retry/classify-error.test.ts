@@ -31,6 +31,7 @@ const EXPECTED: Record<ErrorCode, ErrorDecision> = {
   RLLM_TOOL_REPAIR_EXHAUSTED: 'stop',
   RLLM_MISSING_PEER_DEPENDENCY: 'stop',
   RLLM_CLIENT_CLOSED: 'stop',
+  RLLM_SHED: 'failover',
 };
 
 describe('classifyError', () => {

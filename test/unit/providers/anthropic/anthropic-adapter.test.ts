@@ -142,7 +142,7 @@ describe('anthropic adapter: doGenerate', () => {
       toolCalls: [],
       finishReason: 'stop',
       rawFinishReason: 'end_turn',
-      usage: { inputTokens: 20, cachedInputTokens: 5, outputTokens: 29, totalTokens: 49 },
+      usage: { inputTokens: 20, cachedInputTokens: 5, cacheWriteInputTokens: 3, outputTokens: 29, totalTokens: 49 },
       model: 'claude-test-20250101',
       requestId: 'req_abc',
       responseId: 'msg_1',

@@ -84,14 +84,14 @@ describe('anthropic stream', () => {
     expect(parts).toEqual([
       { type: 'response-metadata', model: 'claude-test', requestId: 'req_s1', responseId: 'msg_test' },
       // message_start's input usage, reported at once: billed even if the stream breaks later.
-      { type: 'usage', usage: { inputTokens: 17, cachedInputTokens: 4, outputTokens: 1, totalTokens: 18 } },
+      { type: 'usage', usage: { inputTokens: 17, cachedInputTokens: 4, cacheWriteInputTokens: 2, outputTokens: 1, totalTokens: 18 } },
       { type: 'text-delta', text: 'Hello' },
       { type: 'text-delta', text: ' there' },
       {
         type: 'finish',
         finishReason: 'stop',
         rawFinishReason: 'end_turn',
-        usage: { inputTokens: 17, cachedInputTokens: 4, outputTokens: 6, totalTokens: 23 },
+        usage: { inputTokens: 17, cachedInputTokens: 4, cacheWriteInputTokens: 2, outputTokens: 6, totalTokens: 23 },
       },
     ]);
   });

@@ -6,7 +6,7 @@ describe('mapAnthropicUsage', () => {
   it('sums the three disjoint input buckets and reports cache reads as cached input', () => {
     expect(
       mapAnthropicUsage({ input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 7 }),
-    ).toEqual({ inputTokens: 1110, cachedInputTokens: 1000, outputTokens: 7, totalTokens: 1117 });
+    ).toEqual({ inputTokens: 1110, cachedInputTokens: 1000, cacheWriteInputTokens: 100, outputTokens: 7, totalTokens: 1117 });
   });
 
   it('maps missing usage to zeros without a cached count', () => {
@@ -28,5 +28,26 @@ describe('mapAnthropicStopReason', () => {
     ['future_reason', 'other'],
   ] as const)('maps %s to %s', (stopReason, finishReason) => {
     expect(mapAnthropicStopReason(stopReason)).toBe(finishReason);
+  });
+});
+
+describe('mapAnthropicUsage: cache writes by TTL', () => {
+  it('reports the 1-hour writes of cache_creation apart from the 5-minute ones', () => {
+    expect(
+      mapAnthropicUsage({
+        input_tokens: 50,
+        cache_creation_input_tokens: 3000,
+        cache_read_input_tokens: 0,
+        cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+        output_tokens: 10,
+      }),
+    ).toEqual({
+      inputTokens: 3050,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 3000,
+      cacheWrite1hInputTokens: 2000,
+      outputTokens: 10,
+      totalTokens: 3060,
+    });
   });
 });

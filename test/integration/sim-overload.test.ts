@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { runArm } from '../../scripts/sim/overload-simulation.js';
+
+// A shortened run of `npm run sim:overload` on simulated time: deterministic, about a second.
+describe('overload simulation (6 s phases, simulated time)', () => {
+  it('adaptive admission with priorities beats static limits on the qualitative targets', async () => {
+    const staticArm = await runArm('static', { phaseMs: 6_000 });
+    const adaptive = await runArm('adaptive', { phaseMs: 6_000 });
+    const [healthy, partialOutage, overload] = adaptive.phases;
+    // Interactive p99 TTFT in the overload spike stays within 2x healthy (3x here, generous).
+    expect(overload!.interactive.ok).toBeGreaterThan(0);
+    expect(overload!.interactive.ttftP99).toBeLessThanOrEqual(3 * healthy!.interactive.ttftP99);
+    // Retries cannot storm: at most 1.3 upstream requests per call in the partial outage.
+    expect(partialOutage!.upstreamPerCall).toBeLessThanOrEqual(1.3);
+    // 429s at least halve against static limits.
+    expect(staticArm.rateLimited).toBeGreaterThan(0);
+    expect(adaptive.rateLimited * 2).toBeLessThanOrEqual(staticArm.rateLimited);
+    // Batch is shed, interactive is not while batch waits.
+    expect(adaptive.shed).toBeGreaterThan(0);
+    expect(adaptive.interactiveShedWhileBatchQueued).toBe(0);
+    expect(adaptive.goodput).toBeGreaterThan(staticArm.goodput);
+    expect(adaptive.minLimit).toBeLessThan(16);
+  }, 60_000);
+});
