@@ -1,4 +1,5 @@
 import type { EventMap, EventType } from '../events/events.js';
+import { registerAttemptContexts } from './attempt-context-hook.js';
 import { CallSpans } from './call-spans.js';
 import { loadOtelApi, type OtelApi } from './otel-api.js';
 import { genAiProviderName } from './provider-name.js';
@@ -22,6 +23,9 @@ const SCOPE_NAME = 'llm-resilience';
  * `llm_resilience.*` attributes and span events, and the GenAI client metrics. Loads
  * `@opentelemetry/api` (an optional peer dependency) on first use. Prompts and answers are
  * recorded only with `captureContent: true`. Resolves to the function that removes it all.
+ *
+ * Build the client with `attemptHooks: [telemetryAttemptHook]` for each attempt to run inside its
+ * span's context (HTTP instrumentations then nest their spans under it).
  */
 export async function instrumentTelemetry(llm: InstrumentableClient, options: TelemetryOptions = {}): Promise<() => void> {
   validateTelemetryOptions(options);
@@ -54,6 +58,7 @@ export function instrumentWith(api: OtelApi, llm: InstrumentableClient, options:
   }
   unsubscribes.push(llm.on('tool-repair', guard(api, (event: EventMap['tool-repair']) => noteRepair(api, api.context.active(), event, captureContent))));
   unsubscribes.push(wrapToolLoops(api, tracer, llm, captureContent));
+  unsubscribes.push(registerAttemptContexts({ api, attemptContext: (requestId, attempt) => spans.attemptContext(requestId, attempt) }));
 
   let isDisposed = false;
   return () => {
