@@ -1,6 +1,6 @@
 /**
  * What telemetry costs on `llm.chat()`: one client without it, one instrumented with
- * `instrumentTelemetry()` while no OpenTelemetry SDK is registered (the API's no-op tracer and
+ * `instrumentTelemetry()` (and `telemetryAttemptHook`) while no OpenTelemetry SDK is registered (the API's no-op tracer and
  * meter), and one recording into a real SDK (BasicTracerProvider with a no-op processor, a
  * MeterProvider with a reader), in alternating rounds against the benchmark's loopback server in
  * its own process. Prints CPU and wall time per call. `npm run bench:telemetry`.
@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { openai, ResilientLLM } from '../src/index.js';
-import { instrumentTelemetry } from '../src/telemetry.js';
+import { instrumentTelemetry, telemetryAttemptHook } from '../src/telemetry.js';
+import { mockProvider } from '../src/testing/index.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -19,8 +20,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const child = fork(fileURLToPath(new URL('./loopback-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 const [portData] = (await once(child.stdout!, 'data')) as [Buffer];
 const baseURL = `http://127.0.0.1:${portData.toString().trim()}/v1`;
-const makeClient = () =>
-  new ResilientLLM({ providers: { openai: openai({ apiKey: 'sk-bench-key-000000', baseURL }) }, models: { chat: { provider: 'openai', model: 'gpt-bench' } } });
+const makeClient = (isTraced: boolean) =>
+  new ResilientLLM({
+    providers: { openai: openai({ apiKey: 'sk-bench-key-000000', baseURL }) },
+    models: { chat: { provider: 'openai', model: 'gpt-bench' } },
+    ...(isTraced ? { attemptHooks: [telemetryAttemptHook] } : {}),
+  });
 const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];
 
 class Reader extends MetricReader {
@@ -28,9 +33,19 @@ class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
 }
 
-const plain = makeClient();
-const noSdk = makeClient();
-const withSdk = makeClient();
+// In process, against a mock adapter: no socket, so the added CPU stands out of the noise.
+const makeMock = (isTraced: boolean) =>
+  new ResilientLLM({
+    providers: { mock: mockProvider({ respond: () => ({ text: 'The capital of France is Paris.' }) }) },
+    models: { chat: { provider: 'mock', model: 'gpt-bench' } },
+    ...(isTraced ? { attemptHooks: [telemetryAttemptHook] } : {}),
+  });
+const mockPlain = makeMock(false);
+const mockNoSdk = makeMock(true);
+const disposeMock = await instrumentTelemetry(mockNoSdk);
+const plain = makeClient(false);
+const noSdk = makeClient(true);
+const withSdk = makeClient(true);
 const disposeNoSdk = await instrumentTelemetry(noSdk);
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
 const meterProvider = new MeterProvider({ readers: [new Reader()] });
@@ -46,13 +61,15 @@ async function round(llm: ResilientLLM): Promise<Sample> {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const results = { plain: [] as Sample[], noSdk: [] as Sample[], withSdk: [] as Sample[] };
+const results = { plain: [] as Sample[], noSdk: [] as Sample[], withSdk: [] as Sample[], mockPlain: [] as Sample[], mockNoSdk: [] as Sample[] };
 try {
-  for (const llm of [plain, noSdk, withSdk]) await round(llm); // warm-up
+  for (const llm of [plain, noSdk, withSdk, mockPlain, mockNoSdk]) await round(llm); // warm-up
   for (let index = 0; index < ROUNDS; index++) {
     results.plain.push(await round(plain));
     results.noSdk.push(await round(noSdk));
     results.withSdk.push(await round(withSdk));
+    results.mockPlain.push(await round(mockPlain));
+    results.mockNoSdk.push(await round(mockNoSdk));
   }
   const cpuOf = (list: Sample[]) => median(list.map((item) => item.cpuUs));
   const wallOf = (list: Sample[]) => median(list.map((item) => item.wallUs));
@@ -60,10 +77,14 @@ try {
   console.log(line('chat() without telemetry', results.plain));
   console.log(line('chat() with telemetry, no SDK', results.noSdk));
   console.log(line('chat() with telemetry, SDK recording', results.withSdk));
-  console.log(`telemetry with no SDK adds: cpu ${(cpuOf(results.noSdk) - cpuOf(results.plain)).toFixed(1)} µs/call, wall ${(wallOf(results.noSdk) - wallOf(results.plain)).toFixed(1)} µs/call`);
+  console.log(line('mock adapter, without telemetry', results.mockPlain));
+  console.log(line('mock adapter, telemetry and no SDK', results.mockNoSdk));
+  console.log(`in process, telemetry with no SDK adds: cpu ${(cpuOf(results.mockNoSdk) - cpuOf(results.mockPlain)).toFixed(1)} µs/call`);
+  console.log(`over loopback HTTP, telemetry with no SDK adds: cpu ${(cpuOf(results.noSdk) - cpuOf(results.plain)).toFixed(1)} µs/call, wall ${(wallOf(results.noSdk) - wallOf(results.plain)).toFixed(1)} µs/call`);
 } finally {
   disposeNoSdk();
   disposeSdk();
-  await Promise.all([plain.close(), noSdk.close(), withSdk.close(), tracerProvider.shutdown(), meterProvider.shutdown()]);
+  disposeMock();
+  await Promise.all([mockPlain.close(), mockNoSdk.close(), plain.close(), noSdk.close(), withSdk.close(), tracerProvider.shutdown(), meterProvider.shutdown()]);
   child.kill();
 }

@@ -160,6 +160,23 @@ describe('instrumentTelemetry: span trees', () => {
     expect(outcomes.map((point) => point.attributes['llm_resilience.attempt.outcome']).sort()).toEqual(['aborted', 'success']);
   });
 
+  it('a stream cut mid-answer: the restart on the backup counted and marked on the call span', async () => {
+    const { otel, llm } = await instrumented({
+      providers: { openai: mockProvider([{ text: 'half an', error: { status: 500, message: 'cut' } }]), anthropic: mockProvider([{ text: 'whole answer' }]) },
+      models: { main: { provider: 'openai', model: 'gpt-x' }, backup: { provider: 'anthropic', model: 'claude-x' } },
+      fallback: { chain: ['main', 'backup'] },
+      retry: { maxRetries: 0 },
+    });
+    const kinds: string[] = [];
+    for await (const part of llm.stream({ model: 'main', messages: ask('hi') })) kinds.push(part.type);
+    expect(kinds).toContain('reset');
+    const [call] = otel.named('chat main');
+    expect(call!.attributes).toMatchObject({ 'llm_resilience.stream.reset_count': 1, 'llm_resilience.fallback.count': 1, 'llm_resilience.alias': 'backup' });
+    expect(call!.events.map((event) => event.name)).toEqual(expect.arrayContaining(['llm_resilience.stream_reset', 'llm_resilience.fallback']));
+    const [cut] = byAttempt(otel.childrenOf(call!));
+    expect(typeof cut!.attributes['llm_resilience.time_to_first_token_ms']).toBe('number');
+  });
+
   it('a cache hit: a call span with the tier and similarity, and no attempt', async () => {
     const provider = mockProvider([{ text: 'Rotate it in the dashboard.' }]);
     const { otel, llm } = await instrumented({ providers: { openai: provider }, models: { main: { provider: 'openai', model: 'gpt-x' } }, cache: new SemanticCache() });
