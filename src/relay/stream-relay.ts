@@ -90,12 +90,12 @@ export class StreamRelay {
     const resumeId = this.resumeIdOf(request);
     const resume = resumeId === undefined ? undefined : splitPartId(resumeId);
     return lazyFeed(async () => {
-      if (resume && resume.streamId !== '' && (await this.store.read(resume.streamId, resume.seq)) !== undefined) {
+      if (resume && resume.streamId !== '') {
         const feed = await this.attach(resume.streamId, resume.seq);
         if (feed) return feed;
       }
       const streamId = this.begin(start());
-      return (await this.attach(streamId, 0))!;
+      return (await this.attach(streamId, 0, true))!;
     });
   }
 
@@ -121,7 +121,7 @@ export class StreamRelay {
     }
   }
 
-  private async attach(streamId: string, afterSeq: number): Promise<PartFeed | undefined> {
+  private async attach(streamId: string, afterSeq: number, isNew = false): Promise<PartFeed | undefined> {
     const entry = this.live.get(streamId);
     if (entry) {
       entry.readers++;
@@ -133,6 +133,6 @@ export class StreamRelay {
       entry.detachTimer = setTimeout(() => entry.stream.cancel(), this.maxDetachedMs);
       (entry.detachTimer as { unref?: () => void }).unref?.();
     };
-    return resumableFeed(this.store, streamId, afterSeq, onClose);
+    return resumableFeed(this.store, streamId, afterSeq, onClose, isNew);
   }
 }
