@@ -4,18 +4,32 @@ import { isTerminalPart, splitPartId, type WirePart } from './wire-part.js';
 
 const seqOf = (part: WirePart): number => splitPartId(part.id)?.seq ?? 0;
 
+/** How long a reader waits for a part before it checks the store. */
+export const DEFAULT_POLL_MS = 5_000;
+
+export type ResumableFeedOptions = {
+  /** The stream was just started: a store that does not know it yet reads as empty. @default false */
+  readonly isNew?: boolean;
+  /** With no part for this long, read the store: a part whose notification was lost arrives, and a stream that expired ends. @default 5_000 */
+  readonly pollMs?: number;
+};
+
 /**
  * The parts of a stored stream after `afterSeq`: first those already stored, then each new one as
  * it is appended, each exactly once and in order, until the terminal part. Resolves to undefined
  * when the store does not know the stream; `isNew` says it may not know it yet (a stream just
  * started, no part appended), which then reads as empty.
  *
+ * A reader that waits `pollMs` for a part reads the store too.
+ *
  * Order matters with a remote store: subscribe (and wait until the subscription is in place), then
  * read; a part appended in between comes both ways and is kept once, by `seq`. A live part past a
  * gap (a message the subscription lost) makes the feed read the store again. A stream that already
  * ended is read once, with no subscription.
  */
-export async function resumableFeed(store: ResumableStreamStore, streamId: string, afterSeq: number, onClose: () => void, isNew = false): Promise<PartFeed | undefined> {
+export async function resumableFeed(store: ResumableStreamStore, streamId: string, afterSeq: number, onClose: () => void, options: ResumableFeedOptions = {}): Promise<PartFeed | undefined> {
+  const isNew = options.isNew ?? false;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   let highest = afterSeq;
   const queue: WirePart[] = [];
   // Live parts wait here while the store is read, then pass the same `seq` filter.
@@ -59,9 +73,23 @@ export async function resumableFeed(store: ResumableStreamStore, streamId: strin
     if (buffered) return void buffered.push(part);
     if (seqOf(part) <= highest + 1) return accept(part);
     buffered = [part];
-    // The store lost the stream (expired, truncated) or failed: end here; the reader reconnects.
-    catchUp().then((stored) => stored ?? close(), close);
+    resync();
   };
+  // The store lost the stream (expired, truncated) or failed: end here; the reader reconnects.
+  const resync = () => void catchUp().then((stored) => stored ?? close(), close);
+  const waitForPart = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        if (!buffered && !isClosed) resync();
+        resolve();
+      }, pollMs);
+      (timer as { unref?: () => void }).unref?.();
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const feed: PartFeed = {
     async next() {
       for (;;) {
@@ -74,7 +102,7 @@ export async function resumableFeed(store: ResumableStreamStore, streamId: strin
           return part;
         }
         if (isEnded || isClosed) return undefined;
-        await new Promise<void>((resolve) => (wake = resolve));
+        await waitForPart();
       }
     },
     close,

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import { lazyFeed, liveFeed, type PartFeed } from './part-feed.js';
 import type { RelayOptions } from './relay-options.js';
 import { MemoryResumableStreamStore, type ResumableStreamStore } from './resumable-stream-store.js';
-import { resumableFeed } from './resumable-feed.js';
+import { DEFAULT_POLL_MS, resumableFeed } from './resumable-feed.js';
 import { sseResponse, type SseResponseInit } from './sse-response.js';
 import { splitPartId } from './wire-part.js';
 import { writeSse } from './write-sse.js';
@@ -16,6 +16,12 @@ export type StreamRelayOptions = RelayOptions & {
   readonly store?: ResumableStreamStore;
   /** How long a call goes on with no reader connected before it is cancelled. @default 60_000 */
   readonly maxDetachedMs?: number;
+  /**
+   * How long a reader waits for the next part before it reads the store: a part whose notification
+   * was lost (a shared store's pub/sub) still arrives, and a stream that expired ends.
+   * @default 5_000
+   */
+  readonly storePollMs?: number;
   /** Makes stream ids (no `:`). @default random UUIDs */
   readonly generateId?: () => string;
 };
@@ -36,6 +42,7 @@ type Live = { readonly stream: StreamResult<unknown>; readers: number; detachTim
 export class StreamRelay {
   private readonly store: ResumableStreamStore;
   private readonly maxDetachedMs: number;
+  private readonly storePollMs: number;
   private readonly generateId: () => string;
   private readonly relayOptions: RelayOptions;
   private readonly live = new Map<string, Live>();
@@ -44,6 +51,8 @@ export class StreamRelay {
     this.store = options.store ?? new MemoryResumableStreamStore();
     this.maxDetachedMs = options.maxDetachedMs ?? 60_000;
     if (!(this.maxDetachedMs >= 0)) throw new InvalidArgumentError('maxDetachedMs', `Expected \`maxDetachedMs\` to be a non-negative number, got ${String(options.maxDetachedMs)}.`);
+    this.storePollMs = options.storePollMs ?? DEFAULT_POLL_MS;
+    if (!(this.storePollMs > 0)) throw new InvalidArgumentError('storePollMs', `Expected \`storePollMs\` to be a positive number, got ${String(options.storePollMs)}.`);
     this.generateId = options.generateId ?? randomUUID;
     this.relayOptions = options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {};
   }
@@ -133,6 +142,6 @@ export class StreamRelay {
       entry.detachTimer = setTimeout(() => entry.stream.cancel(), this.maxDetachedMs);
       (entry.detachTimer as { unref?: () => void }).unref?.();
     };
-    return resumableFeed(this.store, streamId, afterSeq, onClose, isNew);
+    return resumableFeed(this.store, streamId, afterSeq, onClose, { isNew, pollMs: this.storePollMs });
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/errors/errors.js';
 import type { PartFeed } from '../../../src/relay/part-feed.js';
 import { resumableFeed } from '../../../src/relay/resumable-feed.js';
+import { StreamRelay } from '../../../src/relay/stream-relay.js';
 import { MemoryResumableStreamStore, type ResumableStreamStore } from '../../../src/relay/resumable-stream-store.js';
 import type { WirePart } from '../../../src/relay/wire-part.js';
 
@@ -78,6 +80,25 @@ describe('resumableFeed', () => {
     expect(calls.read).toBe(reads + 1);
   });
 
+  it('reads the store after pollMs with no part, so a last part whose notification was lost still arrives', async () => {
+    const { memory, store } = remoteLike({ drop: (part) => part.type === 'finish' });
+    memory.append('s', text(1));
+    const feed = await resumableFeed(store, 's', 0, () => undefined, { pollMs: 50 });
+    memory.append('s', finish(2));
+    expect(await drain(feed)).toEqual(['s:1', 's:2']);
+  });
+
+  it('ends, with no terminal part, when the stream expired while the reader waited', async () => {
+    let now = 0;
+    const memory = new MemoryResumableStreamStore({ ttlMs: 1_000, now: () => now });
+    memory.append('s', text(1));
+    let closed = 0;
+    const feed = await resumableFeed(memory, 's', 0, () => closed++, { pollMs: 20 });
+    now = 5_000;
+    expect(await drain(feed)).toEqual(['s:1']);
+    expect(closed).toBe(1);
+  });
+
   it('reads a stream that already ended once, with no subscription', async () => {
     const { memory, store, calls } = remoteLike();
     for (const part of [text(1), text(2), finish(3)]) memory.append('s', part);
@@ -92,7 +113,7 @@ describe('resumableFeed', () => {
     let closed = 0;
     expect(await resumableFeed(store, 'gone', 3, () => closed++)).toBeUndefined();
     expect(closed).toBe(1);
-    const feed = await resumableFeed(store, 's', 0, () => undefined, true);
+    const feed = await resumableFeed(store, 's', 0, () => undefined, { isNew: true });
     memory.append('s', text(1));
     memory.append('s', finish(2));
     expect(await drain(feed)).toEqual(['s:1', 's:2']);
@@ -104,5 +125,13 @@ describe('resumableFeed', () => {
     let closed = 0;
     await expect(resumableFeed(failing, 's', 1, () => closed++)).rejects.toThrow('down');
     expect(closed).toBe(1);
+  });
+});
+
+describe('StreamRelay options', () => {
+  it('rejects a bad storePollMs or maxDetachedMs with InvalidArgumentError', () => {
+    expect(() => new StreamRelay({ storePollMs: 0 })).toThrow('Expected `storePollMs` to be a positive number, got 0.');
+    expect(() => new StreamRelay({ maxDetachedMs: -1 })).toThrow(InvalidArgumentError);
+    expect(new StreamRelay({ storePollMs: 250 }).liveStreams).toBe(0);
   });
 });

@@ -31,7 +31,7 @@ export async function until(condition: () => boolean, timeoutMs = 3_000): Promis
 
 /** Reads a whole stream through `resumableFeed`, as the relay does. */
 async function readAll(store: ResumableStreamStore, streamId: string, afterSeq: number, isNew: boolean): Promise<string[]> {
-  const feed = await resumableFeed(store, streamId, afterSeq, () => undefined, isNew);
+  const feed = await resumableFeed(store, streamId, afterSeq, () => undefined, { isNew });
   if (!feed) return [];
   const ids: string[] = [];
   for (let part = await feed.next(); part !== undefined; part = await feed.next()) ids.push(part.id);
