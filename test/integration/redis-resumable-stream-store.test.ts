@@ -140,18 +140,29 @@ describe.runIf(isRedisAvailable)('redisResumableStreamStore options', () => {
 
 const ANSWER = 'A stream kept in Redis survives the reader moving to another server, and the model is asked only once.';
 
-type Replica = { readonly url: string; readonly relay: StreamRelay; readonly requests: IncomingHttpHeaders[]; started: number };
+type Replica = {
+  readonly url: string;
+  readonly relay: StreamRelay;
+  readonly store: RedisResumableStreamStore;
+  readonly requests: IncomingHttpHeaders[];
+  readonly storeErrors: unknown[];
+  started: number;
+};
 
-/** One "process": its own Redis client, store, ResilientLLM, StreamRelay and HTTP server. `cutAfter` cuts the first connection after that many parts. */
-async function startReplica(kind: Kind, prefix: string, providerURL: string, cutAfter?: number): Promise<Replica> {
-  const store = redisResumableStreamStore({ client: await connect(kind), prefix });
+/**
+ * One "process" (in this test process): its own Redis client, store, ResilientLLM, StreamRelay and
+ * HTTP server. `cutAfter` cuts the first connection after that many parts.
+ */
+async function startReplica(kind: Kind, prefix: string, providerURL: string, cutAfter?: number, client?: object): Promise<Replica> {
+  const store = redisResumableStreamStore({ client: client ?? (await connect(kind)), prefix });
   const llm = new ResilientLLM({
     providers: { local: openai({ apiKey: 'sk-test-replica', baseURL: providerURL }) },
     models: { main: { provider: 'local', model: 'answer-model' } },
     retry: { maxRetries: 0 },
   });
-  const relay = new StreamRelay({ store, heartbeatMs: 5_000 });
-  const replica: Replica = { url: '', relay, requests: [], started: 0 };
+  const storeErrors: unknown[] = [];
+  const relay = new StreamRelay({ store, heartbeatMs: 5_000, onStoreError: (error) => storeErrors.push(error) });
+  const replica: Replica = { url: '', relay, store, requests: [], storeErrors, started: 0 };
   let isCut = false;
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     replica.requests.push(request.headers);
@@ -214,9 +225,39 @@ describe.runIf(isRedisAvailable).each(kinds)('StreamRelay with the Redis store t
     expect(provider.requests).toHaveLength(1);
     expect(provider.closedEarly).toBe(0);
     expect(first.started).toBe(1);
+    expect(first.storeErrors).toEqual([]);
     expect(second.started).toBe(0);
     expect(second.relay.liveStreams).toBe(0);
     await until(() => first.relay.liveStreams === 0);
     expect(first.relay.liveStreams).toBe(0);
+  });
+});
+
+/** A client of the kind that never connected: every command of the store fails at once. */
+function unconnected(kind: Kind): object {
+  if (kind === 'ioredis') {
+    const client = new Redis(server.url, { lazyConnect: true });
+    onTestFinished(() => client.disconnect());
+    return client;
+  }
+  return createClient({ url: server.url });
+}
+
+describe.runIf(isRedisAvailable).each(kinds)('StreamRelay with the Redis store through %s, while Redis cannot be reached', (kind) => {
+  it('serves the stream, resumable in this process, reports the store error once, and asks the model once', async () => {
+    const provider = await createProviderServer({ script: { 'answer-model': [{ text: ANSWER, chunkDelayMs: 10 }] } });
+    onTestFinished(() => provider.close());
+    const replica = await startReplica(kind, `down${++prefixCount}:`, provider.baseURL('openai'), 3, unconnected(kind));
+    const parts: WirePart[] = [];
+    let reconnects = 0;
+    for await (const part of readStream(`${replica.url}/chat`, { reconnectDelayMs: 10, onReconnect: () => reconnects++ })) parts.push(part);
+    expect(reconnects).toBe(1);
+    expect(parts.map((part) => part.type)).not.toContain('reset');
+    expect(parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('')).toBe(ANSWER);
+    expect(parts.at(-1)?.type).toBe('finish');
+    expect(provider.requests).toHaveLength(1);
+    expect(replica.storeErrors).toHaveLength(1);
+    expect(replica.storeErrors[0]).toBeInstanceOf(StateStoreUnavailableError);
+    expect(replica.store.subscribedStreams).toBe(0);
   });
 });
