@@ -20,7 +20,7 @@ export type StreamRelayOptions = RelayOptions & {
    * @default a `MemoryResumableStreamStore` (5 minutes)
    */
   readonly store?: ResumableStreamStore;
-  /** Called when copying a stream to a shared `store` failed (the stream is then resumable only in this process). */
+  /** Called when a shared `store` failed: copying a stream to it (then resumable only in this process), or reading one to resume (then started over). */
   readonly onStoreError?: (error: unknown, streamId: string) => void;
   /** How long a call goes on with no reader connected before it is cancelled. @default 60_000 */
   readonly maxDetachedMs?: number;
@@ -115,7 +115,8 @@ export class StreamRelay {
     const resume = resumeId === undefined ? undefined : splitPartId(resumeId);
     return lazyFeed(async () => {
       if (resume && resume.streamId !== '') {
-        const feed = await this.attach(resume.streamId, resume.seq);
+        // A shared store that fails cannot resume the stream: start over (the reader shows a `reset`) rather than fail.
+        const feed = await this.attach(resume.streamId, resume.seq).catch((error: unknown) => this.reportStoreError(error, resume.streamId));
         if (feed) return feed;
       }
       const streamId = this.begin(start());
@@ -144,11 +145,7 @@ export class StreamRelay {
         .catch((error: unknown) => {
           if (!isShared) return;
           isShared = false;
-          try {
-            this.onStoreError?.(error, streamId);
-          } catch {
-            // A throwing listener must not stop the stream.
-          }
+          this.reportStoreError(error, streamId);
         });
     };
     try {
@@ -160,6 +157,15 @@ export class StreamRelay {
       clearTimeout(entry.detachTimer);
       this.live.delete(streamId);
     }
+  }
+
+  private reportStoreError(error: unknown, streamId: string): undefined {
+    try {
+      this.onStoreError?.(error, streamId);
+    } catch {
+      // A throwing listener must not stop the stream.
+    }
+    return undefined;
   }
 
   private async attach(streamId: string, afterSeq: number, isNew = false): Promise<PartFeed | undefined> {

@@ -261,3 +261,17 @@ describe.runIf(isRedisAvailable).each(kinds)('StreamRelay with the Redis store t
     expect(replica.store.subscribedStreams).toBe(0);
   });
 });
+
+describe.runIf(isRedisAvailable)('StreamRelay with a Redis store that cannot be reached, asked to resume', () => {
+  it('starts the answer over instead of failing, and reports the store error (the read, then the copy)', async () => {
+    const provider = await createProviderServer({ script: { 'answer-model': [{ text: ANSWER, chunkDelayMs: 5 }] } });
+    onTestFinished(() => provider.close());
+    const replica = await startReplica('ioredis', `gone${++prefixCount}:`, provider.baseURL('openai'), undefined, unconnected('ioredis'));
+    const parts: WirePart[] = [];
+    for await (const part of readStream(`${replica.url}/chat`, { init: { headers: { 'last-event-id': 'elsewhere:4' } } })) parts.push(part);
+    expect(parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('')).toBe(ANSWER);
+    expect(parts[0]?.id).toMatch(/:1$/);
+    expect(replica.started).toBe(1);
+    expect(replica.storeErrors.map((error) => (error as StateStoreUnavailableError).code)).toEqual(['RLLM_STATE_STORE_UNAVAILABLE', 'RLLM_STATE_STORE_UNAVAILABLE']);
+  });
+});
