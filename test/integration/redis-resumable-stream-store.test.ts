@@ -233,10 +233,11 @@ describe.runIf(isRedisAvailable).each(kinds)('StreamRelay with the Redis store t
   });
 });
 
-/** A client of the kind that never connected: every command of the store fails at once. */
+/** A client that cannot connect: ioredis to a port where nothing listens (commands fail after a retry), node-redis never connected (they fail at once). */
 function unconnected(kind: Kind): object {
   if (kind === 'ioredis') {
-    const client = new Redis(server.url, { lazyConnect: true });
+    const client = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
     onTestFinished(() => client.disconnect());
     return client;
   }

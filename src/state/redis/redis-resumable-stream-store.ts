@@ -16,7 +16,7 @@ export type RedisResumableStreamStoreOptions = {
   readonly ttlMs?: number;
   /** Parts kept per stream; a longer stream stops being resumable. @default 100_000 */
   readonly maxPartsPerStream?: number;
-  /** The longest one Redis operation (append, read, subscribe) may take; past it, it rejects with `StateStoreUnavailableError`. @default 1_000 */
+  /** The longest one Redis operation (append, read, subscribe) may take; past it (or on any Redis error), it rejects with `StateStoreUnavailableError`. @default 1_000 */
   readonly timeoutMs?: number;
 };
 
@@ -93,9 +93,13 @@ export class RedisResumableStreamStore implements ResumableStreamStore {
     return `${this.prefix}{${streamId}}:live`;
   }
 
+  // Unlike the state store, commands are sent while the client is (re)connecting: a stream that
+  // starts as the process boots is then still shared. Each waits in the client's queue at most
+  // `timeoutMs`, and the relay stops writing a stream after its first failure, so few pile up.
   private send(operation: () => Promise<unknown>, what: string): Promise<unknown> {
-    if (!this.runner.isReady()) return Promise.reject(new StateStoreUnavailableError('redis: the client is not connected'));
-    return withTimeout(operation(), this.timeoutMs, `stream ${what}`);
+    return withTimeout(operation(), this.timeoutMs, `stream ${what}`).catch((error: unknown) => {
+      throw error instanceof StateStoreUnavailableError ? error : new StateStoreUnavailableError(`redis: stream ${what} failed`, { cause: error });
+    });
   }
 }
 
