@@ -23,6 +23,7 @@ export type * from './client/types.js';
 export * from './errors/index.js';
 // --- events
 export type { EventMap, EventType, Listener } from './events/events.js';
+export type { EventListener, Unsubscribe } from './events/emitter.js';
 // --- transport
 export * from './transport/index.js';
 export { AbortToken, type AbortSignalLike } from './transport/abort-token.js';
@@ -88,6 +89,7 @@ export {
   type CachedAnswer,
   type CacheCandidate,
   type SemanticCacheEvent,
+  type SemanticCacheEventMap,
   type UncacheableReason,
   type CandidateRejection,
 } from './cache/semantic-cache.js';

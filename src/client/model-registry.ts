@@ -69,11 +69,14 @@ export function buildModelRegistry(
         },
         clock,
         scope: deploymentScope.child(id),
-        onCircuitStateChange: (from, to, reason) => {
-          if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId: id, from, to, reason });
-        },
       });
     });
+    for (const state of states) {
+      const deploymentId = state.id;
+      state.breaker.on('state-change', ({ from, to, reason }) => {
+        if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId, from, to, reason });
+      });
+    }
     pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random'));
   }
 
