@@ -29,7 +29,7 @@ export * from './transport/index.js';
 export { AbortToken, type AbortSignalLike } from './transport/abort-token.js';
 // --- providers
 export type { ProviderAdapter, ProviderCallContext, ProviderCapabilities, Clock } from './providers/provider.js';
-export { systemClock } from './providers/provider.js';
+export { systemClock, SPECIFICATION_VERSION } from './providers/provider.js';
 export { openai, openaiCompatible, type OpenAIOptions, type OpenAICompatibleOptions } from './providers/openai/openai-adapter.js';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/anthropic-adapter.js';
 export {

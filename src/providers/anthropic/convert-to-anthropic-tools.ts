@@ -1,4 +1,4 @@
-import type { ToolChoice, ToolSpec } from '../../client/types.js';
+import type { ToolChoice, ToolSpec } from '../spec/index.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.js';
 
 /** Maps tool specs to `{ name, description, input_schema }`. `strict` has no Anthropic equivalent. */
