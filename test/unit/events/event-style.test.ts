@@ -5,7 +5,7 @@ import { EventHub } from '../../../src/events/events.js';
 import { CircuitBreaker, type CircuitStateChange } from '../../../src/policy/circuit-breaker/circuit-breaker.js';
 import { SyncedStateStore } from '../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/memory-state-backend.js';
-import { ManualClock } from '../policy/manual-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 type Map = { readonly ping: { readonly n: number }; readonly pong: string };
 
