@@ -28,12 +28,13 @@ export type * from './client/types.js';
 export * from './errors/index.js';
 // --- events
 export type { EventMap, EventType, Listener } from './events/events.js';
+export type { EventListener, Unsubscribe } from './events/emitter.js';
 // --- transport
 export * from './transport/index.js';
 export { AbortToken, type AbortSignalLike } from './transport/abort-token.js';
 // --- providers
 export type { ProviderAdapter, ProviderCallContext, ProviderCapabilities, Clock } from './providers/provider.js';
-export { systemClock } from './providers/provider.js';
+export { systemClock, SPECIFICATION_VERSION } from './providers/provider.js';
 export { openai, openaiCompatible, type OpenAIOptions, type OpenAICompatibleOptions } from './providers/openai/openai-adapter.js';
 export {
   openaiResponses,
@@ -99,6 +100,7 @@ export {
   type CachedAnswer,
   type CacheCandidate,
   type SemanticCacheEvent,
+  type SemanticCacheEventMap,
   type UncacheableReason,
   type CandidateRejection,
 } from './cache/semantic-cache.js';

@@ -6,3 +6,4 @@ export { RedisStateBackend, type RedisStateBackendOptions } from './state/redis/
 export { createRedisClient, importPeer } from './state/redis/import-peer.js';
 export type { RedisClient } from './state/redis/redis-runner.js';
 export type { SharedStateStore, QuotaClaim, QuotaVerdict, StoreErrorMode } from './state/quota-claim.js';
+export { redisResumableStreamStore, RedisResumableStreamStore, type RedisResumableStreamStoreOptions } from './state/redis/redis-resumable-stream-store.js';

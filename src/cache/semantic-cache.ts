@@ -1,4 +1,5 @@
 import type { ChatResponse, NormalizedChatRequest as ChatRequest } from '../client/types.js';
+import { Emitter, type EventListener, type Unsubscribe } from '../events/emitter.js';
 import { CacheError, type CacheOperation } from './cache-error.js';
 import { frozenCopy } from './frozen-copy.js';
 import { cacheKeyOf, hasNonTextInput, type CacheKey } from './cache-key.js';
@@ -62,6 +63,11 @@ export type SemanticCacheEvent =
   | { readonly type: 'skipped'; readonly requestId: string; readonly operation: 'lookup' | 'store'; readonly reason: UncacheableReason }
   | { readonly type: 'stored'; readonly requestId: string; readonly isSemantic: boolean };
 
+/** The events a `SemanticCache` publishes (`cache.on(type, listener)`), by type. */
+export type SemanticCacheEventMap = { readonly [T in SemanticCacheEvent['type']]: Extract<SemanticCacheEvent, { readonly type: T }> };
+
+const EVENT_TYPES = ['hit', 'rejected', 'skipped', 'stored'] as const satisfies readonly SemanticCacheEvent['type'][];
+
 export type SemanticCacheOptions = {
   /** Turns questions into vectors. @default localEmbedder() */
   readonly embedder?: Embedder;
@@ -106,7 +112,10 @@ export type SemanticCacheOptions = {
   readonly lookupTimeoutMs?: number;
   /** Wall-clock milliseconds, for `createdAt` and `ageMs`. @default Date.now */
   readonly now?: () => number;
-  /** Called synchronously for every hit, rejected candidate, skipped request and stored entry; throws are ignored. */
+  /**
+   * Called synchronously for every hit, rejected candidate, skipped request and stored entry; throws are ignored.
+   * @deprecated Subscribe with `cache.on('hit' | 'rejected' | 'skipped' | 'stored', listener)`, which returns the unsubscribe function.
+   */
   readonly onEvent?: (event: SemanticCacheEvent) => void;
 };
 
@@ -126,6 +135,7 @@ export class SemanticCache implements ResponseCache {
   private readonly candidates: number;
   private readonly now: () => number;
   private readonly counts: Record<CandidateRejection, number> = { negation: 0, number: 0, entity: 0, role: 0, ambiguous: 0, verify: 0 };
+  private readonly events = new Emitter<SemanticCacheEventMap>();
 
   constructor(options: SemanticCacheOptions = {}) {
     validateSemanticCacheOptions(options);
@@ -141,6 +151,8 @@ export class SemanticCache implements ResponseCache {
     this.candidates = candidates;
     this.maxTemperature = maxTemperature;
     this.now = options.now ?? Date.now;
+    const onEvent = options.onEvent;
+    if (onEvent) for (const type of EVENT_TYPES) this.events.on(type, onEvent);
     this.embedder = options.embedder ?? localEmbedder();
     this.vectorStore =
       options.store ??
@@ -315,14 +327,17 @@ export class SemanticCache implements ResponseCache {
     this.emit({ type: 'rejected', requestId: context.requestId, tier, similarity, reason, detail, question, cachedQuestion });
   }
 
+  /**
+   * Subscribes to the cache's events: every hit, rejected candidate, skipped request and stored
+   * entry, synchronously. A listener that throws never changes what the cache returns. Returns the
+   * function that unsubscribes.
+   */
+  on<T extends keyof SemanticCacheEventMap>(type: T, listener: EventListener<SemanticCacheEventMap, T>): Unsubscribe {
+    return this.events.on(type, listener);
+  }
+
   private emit(event: SemanticCacheEvent): void {
-    const onEvent = this.options.onEvent;
-    if (!onEvent) return;
-    try {
-      onEvent(event);
-    } catch {
-      // An observer's failure must never change what the cache returns.
-    }
+    this.events.emit(event.type, event as never);
   }
 }
 

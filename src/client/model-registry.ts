@@ -70,15 +70,18 @@ export function buildModelRegistry(
         },
         clock,
         scope: deploymentScope.child(id),
-        onCircuitStateChange: (from, to, reason) => {
-          if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId: id, from, to, reason });
-        },
       });
     });
     const affinity =
       pool.affinity === undefined
         ? undefined
         : new PromptPrefixAffinity(pool.affinity === 'prompt-prefix' ? {} : { ...(pool.affinity.ttlMs !== undefined ? { ttlMs: pool.affinity.ttlMs } : {}), ...(pool.affinity.maxEntries !== undefined ? { maxEntries: pool.affinity.maxEntries } : {}) });
+    for (const state of states) {
+      const deploymentId = state.id;
+      state.breaker.on('state-change', ({ from, to, reason }) => {
+        if (events.has('circuit-state')) events.emit('circuit-state', { deploymentId, from, to, reason });
+      });
+    }
     pools.set(alias, new DeploymentPool(alias, states, pool.strategy ?? 'weighted-random', affinity));
   }
 

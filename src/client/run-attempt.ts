@@ -5,7 +5,7 @@ import type { AttemptTimeouts } from '../policy/fallback/fallback-policy.js';
 import { AbortToken, type AbortSignalLike } from '../transport/abort-token.js';
 import type { Transport } from '../transport/transport.js';
 import { isBatchedPartStream, partBatches } from '../providers/shared/part-batches.js';
-import { ResultAccumulator } from './result-accumulator.js';
+import { ResultAccumulator } from '../providers/shared/result-accumulator.js';
 import { WatchedTransport } from './watched-transport.js';
 import { AttemptRefusal, runHooked, type AttemptHook, type AttemptHookInfo } from './attempt-hook.js';
 import type { GenerateResult, ProviderRequest, ProviderStreamPart, StreamPart, Usage } from './types.js';

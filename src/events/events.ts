@@ -1,6 +1,7 @@
 import type { Attempt, ChatResponse, Usage } from '../client/types.js';
 import type { ResilientLLMError } from '../errors/resilient-llm-error.js';
 import type { AdmissionChange } from '../policy/admission/deployment-admission.js';
+import { Emitter, type EventListener } from './emitter.js';
 
 type AttemptRef = {
   readonly requestId: string;
@@ -91,45 +92,16 @@ export type EventMap = {
 };
 
 export type EventType = keyof EventMap;
-export type Listener<T extends EventType> = (event: EventMap[T]) => void;
+export type Listener<T extends EventType> = EventListener<EventMap, T>;
 
-/** A tiny typed emitter. A listener that throws never changes the outcome of a call. */
-export class EventHub {
-  private readonly listeners = new Map<EventType, Set<(event: never) => void>>();
-
-  on<T extends EventType>(type: T, listener: Listener<T>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(type, set);
-    }
-    set.add(listener as (event: never) => void);
-    return () => {
-      set.delete(listener as (event: never) => void);
-    };
-  }
-
-  /** Whether anyone listens; lets the hot path skip building payloads. */
-  has(type: EventType): boolean {
-    const set = this.listeners.get(type);
-    return set !== undefined && set.size > 0;
-  }
-
-  emit<T extends EventType>(type: T, event: EventMap[T]): void {
-    const set = this.listeners.get(type);
-    if (!set || set.size === 0) return;
-    for (const listener of set) {
-      try {
-        (listener as Listener<T>)(event);
-      } catch (error) {
-        if (type !== 'listener-error') this.emit('listener-error', { type, error });
-      }
-    }
-  }
-
-  listenerCount(): number {
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
+/**
+ * The client's events (`llm.on()`): an `Emitter` whose throwing listeners are reported as
+ * `listener-error` (never changing the outcome of a call).
+ */
+export class EventHub extends Emitter<EventMap> {
+  constructor() {
+    super((type, error) => {
+      if (type !== 'listener-error') this.emit('listener-error', { type, error });
+    });
   }
 }

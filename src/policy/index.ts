@@ -11,6 +11,8 @@ export type {
   CircuitTransitionReason,
   CircuitBreakerOptions,
   CircuitStateListener,
+  CircuitStateChange,
+  CircuitBreakerEventMap,
   CircuitBreakerSnapshot,
 } from './circuit-breaker/circuit-breaker.js';
 export { breakerVerdictFor, DEPLOYMENT_FAILURE_CODES } from './circuit-breaker/is-deployment-failure.js';
@@ -25,5 +27,5 @@ export { pickDeployment, POOL_STRATEGIES } from './pool/strategies.js';
 export type { PoolStrategy, PickContext } from './pool/strategies.js';
 export { MemoryStateStore } from '../state/state-store.js';
 export { SyncedStateStore } from '../state/synced-state-store.js';
-export type { StateBackend, StateEntry, StateWrite, SyncedStateStoreOptions } from '../state/synced-state-store.js';
+export type { StateBackend, StateEntry, StateWrite, SyncedStateStoreOptions, SyncedStateStoreEventMap } from '../state/synced-state-store.js';
 export type { StateStore, MemoryStateStoreOptions } from '../state/state-store.js';

@@ -14,8 +14,12 @@ export interface ResumableStreamStore {
   append(streamId: string, part: WirePart): void | Promise<void>;
   /** The parts with `seq > afterSeq`, or undefined when the stream is unknown or expired. */
   read(streamId: string, afterSeq: number): StoredParts | undefined | Promise<StoredParts | undefined>;
-  /** Calls `listener` with each part appended from now on; returns the function that unsubscribes. */
-  subscribe(streamId: string, listener: (part: WirePart) => void): () => void;
+  /**
+   * Calls `listener` with each part appended from now on; returns (or resolves to, once the
+   * subscription is in place) the function that unsubscribes. A reader subscribes first and reads
+   * after, so each part reaches it one way or the other; it drops the parts it already has by `seq`.
+   */
+  subscribe(streamId: string, listener: (part: WirePart) => void): (() => void) | Promise<() => void>;
 }
 
 export type MemoryResumableStreamStoreOptions = {

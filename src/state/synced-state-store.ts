@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/clock.js';
+import { Emitter, type EventListener, type Unsubscribe } from '../events/emitter.js';
 import { MemoryStateStore, type StateStore } from './state-store.js';
 import { expectInteger, expectNumber } from '../policy/validate-option.js';
 
@@ -41,7 +42,10 @@ export type SyncedStateStoreOptions = {
    * @default 10000
    */
   readonly maxEntries?: number;
-  /** Called when a sync fails; the writes are kept and pushed with the next sync. @default ignore */
+  /**
+   * Called when a sync fails; the writes are kept and pushed with the next sync. @default ignore
+   * @deprecated Subscribe with `store.on('error', ({ error }) => …)`, which returns the unsubscribe function.
+   */
   readonly onError?: (error: unknown) => void;
   /** The clock local TTLs and the sync timer run on. @default the system clock */
   readonly clock?: Clock;
@@ -57,6 +61,9 @@ const UNWATCH_AFTER_MS = 5 * 60_000;
 const READ_STAMP_OFFSET_MS = 0.001;
 /** While the backend is unreachable, at most this many writes wait; the oldest are dropped beyond it. */
 const MAX_PENDING_WRITES = 100_000;
+
+/** The events a `SyncedStateStore` publishes, by type: `error` when a sync failed (its writes are kept for the next). */
+export type SyncedStateStoreEventMap = { readonly error: { readonly error: unknown } };
 
 /**
  * A `StateStore` shared by many processes through an async `backend`, with the synchronous reads
@@ -88,7 +95,7 @@ export class SyncedStateStore implements StateStore {
   private readonly backend: StateBackend;
   private readonly local: MemoryStateStore;
   private readonly clock: Clock;
-  private readonly onError: ((error: unknown) => void) | undefined;
+  private readonly events = new Emitter<SyncedStateStoreEventMap>();
   private readonly maxEntries: number;
   private pending: StateWrite[] = [];
   /** Keys with writes not yet confirmed by a sync: a pulled value must not overwrite them. */
@@ -119,7 +126,8 @@ export class SyncedStateStore implements StateStore {
     if (options.maxEntries !== undefined) expectInteger('maxEntries', options.maxEntries, 1);
     this.backend = options.backend;
     this.clock = options.clock ?? systemClock;
-    this.onError = options.onError;
+    const onError = options.onError;
+    if (onError) this.events.on('error', (event) => onError(event.error));
     this.maxEntries = options.maxEntries ?? 10_000;
     this.syncIntervalMs = syncIntervalMs;
     this.local = new MemoryStateStore({ maxEntries: this.maxEntries, clock: this.clock });
@@ -132,6 +140,11 @@ export class SyncedStateStore implements StateStore {
       });
     };
     this.schedule(tick, syncIntervalMs);
+  }
+
+  /** Subscribes to the store's events (`error`: a sync failed); returns the function that unsubscribes. */
+  on<T extends keyof SyncedStateStoreEventMap>(type: T, listener: EventListener<SyncedStateStoreEventMap, T>): Unsubscribe {
+    return this.events.on(type, listener);
   }
 
   get(key: string): number | string | undefined {
@@ -232,11 +245,8 @@ export class SyncedStateStore implements StateStore {
     } catch (error) {
       this.pending = writes.concat(this.pending); // pushed with the next sync, in order
       if (this.pending.length > MAX_PENDING_WRITES) this.settle(this.pending.splice(0, this.pending.length - MAX_PENDING_WRITES));
-      try {
-        this.onError?.(error);
-      } catch {
-        // A throwing error listener must not stop the syncs.
-      }
+      // A throwing listener cannot stop the syncs: the emitter isolates it.
+      this.events.emit('error', { error });
       return;
     }
     this.settle(writes);

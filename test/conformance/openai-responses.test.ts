@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ResultAccumulator } from '../../src/client/result-accumulator.js';
+import { ResultAccumulator } from '../../src/providers/shared/result-accumulator.js';
 import type { AssistantMessage, GenerateResult, Message, ProviderRequest, ToolSpec } from '../../src/client/types.js';
 import { BadRequestError, NotFoundError } from '../../src/errors/errors.js';
 import { openaiResponses } from '../../src/providers/openai-responses/openai-responses-adapter.js';

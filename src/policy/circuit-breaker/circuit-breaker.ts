@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock.js';
 import { StateScope } from '../../state/state-scope.js';
 import { expectFraction, expectInteger, expectNumber } from '../validate-option.js';
 import { RollingWindow } from './rolling-window.js';
+import { Emitter, type EventListener, type Unsubscribe } from '../../events/emitter.js';
 
 /** `closed`: calls flow. `open`: calls are refused. `half-open`: one probe at a time tests recovery. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -62,8 +63,17 @@ export type CircuitBreakerOptions = {
   readonly probeLeaseMs?: number;
 };
 
-/** Called on every state change, synchronously, after the state changed. */
+/**
+ * Called on every state change, synchronously, after the state changed.
+ * @deprecated Subscribe with `breaker.on('state-change', ({ from, to, reason }) => …)`.
+ */
 export type CircuitStateListener = (from: CircuitState, to: CircuitState, reason: CircuitTransitionReason) => void;
+
+/** A breaker's state change, after it happened (also one made by another process sharing the state). */
+export type CircuitStateChange = { readonly from: CircuitState; readonly to: CircuitState; readonly reason: CircuitTransitionReason };
+
+/** The events a breaker publishes, by type. */
+export type CircuitBreakerEventMap = { readonly 'state-change': CircuitStateChange };
 
 /** A point-in-time view of a breaker, for `llm.health()`. Times are on the breaker's clock. */
 export type CircuitBreakerSnapshot = {
@@ -116,7 +126,7 @@ export function validateCircuitBreakerOptions(options: CircuitBreakerOptions, pr
  */
 export class CircuitBreaker {
   private readonly clock: Clock;
-  private readonly onStateChange: CircuitStateListener | undefined;
+  private readonly events = new Emitter<CircuitBreakerEventMap>();
   private readonly consecutiveFailureLimit: number;
   private readonly failureRateThreshold: number;
   private readonly minimumRequests: number;
@@ -144,7 +154,10 @@ export class CircuitBreaker {
   private heldLeaseUntil = 0;
   private heldLeaseMs = 0;
 
-  /** `scope` says where the state lives; by default the breaker keeps it to itself. */
+  /**
+   * `scope` says where the state lives; by default the breaker keeps it to itself.
+   * `onStateChange` is a deprecated alias of `on('state-change', …)`.
+   */
   constructor(
     options: CircuitBreakerOptions = {},
     clock: Clock,
@@ -153,7 +166,7 @@ export class CircuitBreaker {
   ) {
     validateCircuitBreakerOptions(options);
     this.clock = clock;
-    this.onStateChange = onStateChange;
+    if (onStateChange) this.events.on('state-change', (change) => onStateChange(change.from, change.to, change.reason));
     this.consecutiveFailureLimit = options.consecutiveFailures ?? DEFAULTS.consecutiveFailures;
     this.failureRateThreshold = options.failureRateThreshold ?? DEFAULTS.failureRateThreshold;
     this.minimumRequests = options.minimumRequests ?? DEFAULTS.minimumRequests;
@@ -173,6 +186,11 @@ export class CircuitBreaker {
     this.window = new RollingWindow(options.windowMs ?? DEFAULTS.windowMs, options.windowBuckets ?? DEFAULTS.windowBuckets, scope);
     this.seenGeneration = this.scope.number(this.keys.generation) ?? 0;
     this.seenState = this.readState(clock.now());
+  }
+
+  /** Subscribes to the breaker's events (`state-change`); returns the function that unsubscribes. */
+  on<T extends keyof CircuitBreakerEventMap>(type: T, listener: EventListener<CircuitBreakerEventMap, T>): Unsubscribe {
+    return this.events.on(type, listener);
   }
 
   /** The current state; an open circuit whose `openMs` elapsed reads `half-open`. */
@@ -303,7 +321,7 @@ export class CircuitBreaker {
     if (state !== from) {
       const stored = this.scope.store.get(this.keys.reason);
       const reason = !madeElsewhere || state === 'half-open' ? 'open-elapsed' : (stored as CircuitTransitionReason);
-      this.onStateChange?.(from, state, reason);
+      if (this.events.has('state-change')) this.events.emit('state-change', { from, to: state, reason });
     }
     return state;
   }
@@ -351,6 +369,6 @@ export class CircuitBreaker {
       store.delete(this.keys.consecutiveFailures);
       this.window.reset(now);
     }
-    this.onStateChange?.(from, to, reason);
+    if (this.events.has('state-change')) this.events.emit('state-change', { from, to, reason });
   }
 }

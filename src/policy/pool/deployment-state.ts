@@ -46,7 +46,10 @@ export type DeploymentStateOptions = {
    * @default a scope of its own, in memory
    */
   readonly scope?: StateScope;
-  /** Called on every circuit state change of this deployment. */
+  /**
+   * Called on every circuit state change of this deployment.
+   * @deprecated Subscribe with `state.breaker.on('state-change', ({ from, to, reason }) => …)`.
+   */
   readonly onCircuitStateChange?: CircuitStateListener;
 };
 
@@ -126,7 +129,9 @@ export class DeploymentState {
     this.scope = options.scope ?? StateScope.inMemory(options.clock);
     this.cooldownKey = this.scope.key('cooldown-until');
     this.cooldownReasonKey = this.scope.key('cooldown-reason');
-    this.breaker = new CircuitBreaker(options.breaker, options.clock, options.onCircuitStateChange, this.scope.child('circuit'));
+    this.breaker = new CircuitBreaker(options.breaker, options.clock, undefined, this.scope.child('circuit'));
+    const onCircuitStateChange = options.onCircuitStateChange;
+    if (onCircuitStateChange) this.breaker.on('state-change', (change) => onCircuitStateChange(change.from, change.to, change.reason));
     this.limiter = new RateLimiter(options.rateLimit, this.scope.child('rate-limit'));
   }
 

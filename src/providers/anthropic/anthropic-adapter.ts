@@ -1,4 +1,4 @@
-import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
+import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../spec/index.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';

@@ -1,4 +1,4 @@
-import type { ProviderStreamPart } from '../../client/types.js';
+import type { ProviderStreamPart } from '../spec/index.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { decodeSseBatches } from '../../transport/sse.js';
 import type { TransportResponse } from '../../transport/transport.js';

@@ -1,4 +1,4 @@
-import type { ProviderRequest } from '../../client/types.js';
+import type { ProviderRequest } from '../spec/index.js';
 import type { AnthropicRequestBody } from './anthropic-wire-types.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { convertToAnthropicTools, convertToAnthropicToolChoice } from './convert-to-anthropic-tools.js';

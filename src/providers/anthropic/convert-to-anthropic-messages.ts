@@ -1,4 +1,4 @@
-import type { AssistantMessage, CacheControl, ImagePart, Message, UserContentPart } from '../../client/types.js';
+import type { AssistantMessage, CacheControl, ImagePart, Message, UserContentPart } from '../spec/index.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import type {
   AnthropicAssistantBlock,

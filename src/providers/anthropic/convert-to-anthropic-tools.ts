@@ -1,4 +1,4 @@
-import type { ToolChoice, ToolSpec } from '../../client/types.js';
+import type { ToolChoice, ToolSpec } from '../spec/index.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.js';
 import { toAnthropicCacheControl } from './convert-to-anthropic-messages.js';
 

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../client/types.js';
+import type { FinishReason } from '../spec/index.js';
 
 /**
  * Maps a Messages API `stop_reason`. `pause_turn` (a server tool paused a long turn) ends the

@@ -1,4 +1,4 @@
-import type { Usage } from '../../client/types.js';
+import type { Usage } from '../spec/index.js';
 import type { AnthropicUsage } from './anthropic-wire-types.js';
 
 /**

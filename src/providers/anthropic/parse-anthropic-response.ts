@@ -1,4 +1,4 @@
-import type { GenerateResult, IncompleteToolCall, ReasoningPart, ToolCall } from '../../client/types.js';
+import type { GenerateResult, IncompleteToolCall, ReasoningPart, ToolCall } from '../spec/index.js';
 import type { AnthropicResponseBody } from './anthropic-wire-types.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';

@@ -1,4 +1,4 @@
-import type { ProviderRequest, ToolChoice, ToolSpec } from '../../client/types.js';
+import type { ProviderRequest, ToolChoice, ToolSpec } from '../spec/index.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { convertToGeminiSchema } from './convert-to-gemini-schema.js';
 import type { GeminiFunctionDeclaration, GeminiRequestBody } from './gemini-wire-types.js';

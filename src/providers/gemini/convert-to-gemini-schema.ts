@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../client/types.js';
+import type { JsonSchema } from '../spec/index.js';
 
 /**
  * Keywords the Gemini `Schema` object (an OpenAPI 3.0 subset) accepts and that are copied as they

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ResultAccumulator } from '../../client/result-accumulator.js';
-import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../../client/types.js';
+import { ResultAccumulator } from '../shared/result-accumulator.js';
+import type { GenerateResult, ProviderRequest, ProviderStreamPart } from '../spec/index.js';
 import { InvalidArgumentError, InvalidResponseError } from '../../errors/errors.js';
 import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, optionKeys } from '../../policy/validate-option.js';

@@ -1,4 +1,4 @@
-import type { ProviderStreamPart, ToolCall, Usage } from '../../client/types.js';
+import type { ProviderStreamPart, ToolCall, Usage } from '../spec/index.js';
 import { ContentFilterError } from '../../errors/errors.js';
 import type { GeminiCandidate, GeminiResponse, GeminiResponsePart, GeminiUsageMetadata } from './gemini-wire-types.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../client/types.js';
+import type { FinishReason } from '../spec/index.js';
 
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   STOP: 'stop',

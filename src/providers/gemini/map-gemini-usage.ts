@@ -1,4 +1,4 @@
-import type { Usage } from '../../client/types.js';
+import type { Usage } from '../spec/index.js';
 import type { GeminiUsageMetadata } from './gemini-wire-types.js';
 
 function count(value: unknown): number | undefined {

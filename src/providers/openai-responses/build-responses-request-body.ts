@@ -1,4 +1,4 @@
-import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../../client/types.js';
+import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../spec/index.js';
 import { convertToResponsesInput } from './convert-to-responses-input.js';
 
 /** How one adapter writes its request bodies. */

@@ -1,4 +1,4 @@
-import type { AssistantMessage, ImagePart, Message, ReasoningPart, UserContentPart } from '../../client/types.js';
+import type { AssistantMessage, ImagePart, Message, ReasoningPart, UserContentPart } from '../spec/index.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { TOOL_ERROR_PREFIX } from '../openai/convert-to-openai-messages.js';
 import { OPENAI_ITEM_ID } from './streaming-tool-call-tracker.js';

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../client/types.js';
+import type { FinishReason } from '../spec/index.js';
 
 /**
  * The finish reason of a finished response. `completed` is `stop`, or `tool-calls` when the

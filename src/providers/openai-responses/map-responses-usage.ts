@@ -1,4 +1,4 @@
-import type { Usage } from '../../client/types.js';
+import type { Usage } from '../spec/index.js';
 import type { ResponsesUsage } from './responses-wire-types.js';
 
 const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });

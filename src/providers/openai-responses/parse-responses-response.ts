@@ -1,4 +1,4 @@
-import type { GenerateResult, ReasoningPart } from '../../client/types.js';
+import type { GenerateResult, ReasoningPart } from '../spec/index.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { finishToolCalls } from '../openai/parse-openai-response.js';
 import { openAIInBandError, readOpenAIErrorObject, type OpenAIErrorContext } from '../openai/parse-openai-error.js';

@@ -1,4 +1,4 @@
-import type { ReasoningPart } from '../../client/types.js';
+import type { ReasoningPart } from '../spec/index.js';
 import { OPENAI_PHASE, OPENAI_RESPONSE_ID, RESPONSES_REASONING_PROVIDER } from './convert-to-responses-input.js';
 import type { ResponsesOutputItem } from './responses-wire-types.js';
 import { OPENAI_ITEM_ID } from './streaming-tool-call-tracker.js';

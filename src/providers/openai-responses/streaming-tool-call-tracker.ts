@@ -1,4 +1,4 @@
-import type { IncompleteToolCall, ToolCall, ToolCallDeltaPart } from '../../client/types.js';
+import type { IncompleteToolCall, ToolCall, ToolCallDeltaPart } from '../spec/index.js';
 import { finishToolCalls } from '../openai/parse-openai-response.js';
 import type { ResponsesOutputItem } from './responses-wire-types.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../../client/types.js';
+import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../spec/index.js';
 import { convertToOpenAIMessages } from './convert-to-openai-messages.js';
 
 /** How one adapter flavour writes a request body. */

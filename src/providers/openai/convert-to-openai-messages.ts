@@ -1,4 +1,4 @@
-import type { ImagePart, Message, ToolCall, UserContentPart } from '../../client/types.js';
+import type { ImagePart, Message, ToolCall, UserContentPart } from '../spec/index.js';
 import { InvalidArgumentError } from '../../errors/errors.js';
 
 /** One Chat Completions message as sent on the wire. */

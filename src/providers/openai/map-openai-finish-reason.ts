@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../client/types.js';
+import type { FinishReason } from '../spec/index.js';
 
 /** Maps a Chat Completions `finish_reason` to the normalized finish reason. */
 export function mapOpenAIFinishReason(finishReason: string | null | undefined): FinishReason {

@@ -1,4 +1,4 @@
-import type { Usage } from '../../client/types.js';
+import type { Usage } from '../spec/index.js';
 
 const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 

@@ -1,4 +1,4 @@
-import type { EmbedRequest, EmbedResult } from '../../client/types.js';
+import type { EmbedRequest, EmbedResult } from '../spec/index.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { embeddingResponseLimit, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderCallContext } from '../provider.js';

@@ -1,4 +1,4 @@
-import type { ProviderStreamPart, Usage } from '../../client/types.js';
+import type { ProviderStreamPart, Usage } from '../spec/index.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { decodeSseBatches } from '../../transport/sse.js';
 import { batchedPartStream, type BatchedPartStream } from '../shared/part-batches.js';

@@ -1,4 +1,4 @@
-import type { GenerateResult, IncompleteToolCall, ReasoningPart, ToolCall } from '../../client/types.js';
+import type { GenerateResult, IncompleteToolCall, ReasoningPart, ToolCall } from '../spec/index.js';
 import { InvalidResponseError } from '../../errors/errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';

@@ -1,4 +1,4 @@
-import type { ProviderStreamPart } from '../../client/types.js';
+import type { ProviderStreamPart } from '../spec/index.js';
 
 /**
  * The key under which a built-in adapter's stream also offers its parts one network read at a

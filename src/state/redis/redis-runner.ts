@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../../errors/errors.js';
 import type { LuaScript } from './redis-scripts.js';
+import { ioredisSubscriber, nodeRedisSubscriber, type MessageListener, type RedisSubscriber } from './redis-subscriber.js';
 
 /** An `ioredis` client (`Redis` or `Cluster`) or a `redis` (node-redis) client; typed loosely so neither package is needed to compile. */
 export type RedisClient = object;
@@ -14,6 +15,8 @@ export type RedisRunner = {
   run(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
   /** Sends one command. */
   command(args: readonly (string | number)[]): Promise<unknown>;
+  /** Opens a second connection (`duplicate()`) for pub/sub; `onMessage` gets every message it receives. */
+  openSubscriber(onMessage: MessageListener): RedisSubscriber;
 };
 
 type IORedisLike = {
@@ -52,6 +55,7 @@ function ioredisRunner(client: IORedisLike): RedisRunner {
       return command.call(client, keys.length, ...keys, ...args);
     },
     command: ([name, ...args]) => client.call(String(name), ...args),
+    openSubscriber: (onMessage) => ioredisSubscriber(client, onMessage),
   };
 }
 
@@ -79,5 +83,6 @@ function nodeRedisRunner(client: NodeRedisLike): RedisRunner {
       }
     },
     command: (args) => client.sendCommand(args.map(String)),
+    openSubscriber: (onMessage) => nodeRedisSubscriber(client, onMessage),
   };
 }

@@ -99,8 +99,8 @@ export class RedisStateStore extends SyncedStateStore implements SharedStateStor
       syncIntervalMs: options.syncIntervalMs ?? 100,
       ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
-      onError: (error) => health.fail(error, 'sync'),
     });
+    this.on('error', ({ error }) => health.fail(error, 'sync'));
     this.errorMode = mode;
     this.health = health;
     this.redis = backend;

@@ -7,8 +7,8 @@ import { StateScope } from '../../../src/state/state-scope.js';
 import { MemoryStateStore } from '../../../src/state/state-store.js';
 import { SyncedStateStore } from '../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../src/testing/index.js';
-import { ManualClock } from './manual-clock.js';
-import { TimerClock } from './timer-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { TimerClock } from '../../helpers/timer-clock.js';
 
 // Two "processes" share one store. Their clocks started at different times (different
 // `now()` for the same instant); `timeOrigin` puts both on the same wall-clock time in the store.

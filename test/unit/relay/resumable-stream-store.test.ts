@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MemoryResumableStreamStore, type WirePart } from '../../../src/index.js';
+import { resumableStreamStoreContract } from './resumable-stream-store-contract.js';
 
 const text = (id: string, value: string): WirePart => ({ id, type: 'text-delta', text: value });
+
+describe('MemoryResumableStreamStore: the store contract', () => {
+  resumableStreamStoreContract((options) => {
+    let now = 0;
+    return {
+      store: new MemoryResumableStreamStore({ ...options, now: () => now }),
+      elapse: async (ms) => void (now += ms),
+    };
+  });
+});
 
 describe('MemoryResumableStreamStore', () => {
   it('returns the parts after a sequence number, and whether the stream ended', () => {

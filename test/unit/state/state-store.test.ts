@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/state/state-store.js';
-import { ManualClock } from '../policy/manual-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 describe('MemoryStateStore', () => {
   it('stores numbers and strings and forgets them after their TTL on the injected clock', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentAdmission, type AdmissionChange } from '../../../../src/policy/admission/deployment-admission.js';
 import { ShedError } from '../../../../src/errors/errors.js';
 import { AbortToken } from '../../../../src/transport/abort-token.js';
-import { TimerClock, settle } from '../timer-clock.js';
+import { TimerClock, settle } from '../../../helpers/timer-clock.js';
 
 const FAR = 1e9;
 

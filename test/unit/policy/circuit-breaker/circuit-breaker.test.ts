@@ -6,7 +6,7 @@ import {
   type CircuitState,
   type CircuitTransitionReason,
 } from '../../../../src/policy/circuit-breaker/circuit-breaker.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '../../../helpers/manual-clock.js';
 
 type Transition = [CircuitState, CircuitState, CircuitTransitionReason];
 

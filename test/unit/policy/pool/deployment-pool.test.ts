@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../../src/errors/errors.js';
 import { DeploymentPool } from '../../../../src/policy/pool/deployment-pool.js';
 import type { PoolStrategy } from '../../../../src/policy/pool/strategies.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '../../../helpers/manual-clock.js';
 import { makeDeployment } from './make-deployment.js';
 
 describe('DeploymentPool', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CircuitState } from '../../../../src/policy/circuit-breaker/circuit-breaker.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '../../../helpers/manual-clock.js';
 import { makeDeployment } from './make-deployment.js';
 
 describe('DeploymentState', () => {

@@ -1,5 +1,5 @@
 import { DeploymentState, type DeploymentStateOptions } from '../../../../src/policy/pool/deployment-state.js';
-import type { ManualClock } from '../manual-clock.js';
+import type { ManualClock } from '../../../helpers/manual-clock.js';
 
 export function makeDeployment(
   clock: ManualClock,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeploymentState } from '../../../../src/policy/pool/deployment-state.js';
 import { pickDeployment, type PickContext, type PoolStrategy } from '../../../../src/policy/pool/strategies.js';
 import { seededRandom } from '../../../helpers/replay-server.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '../../../helpers/manual-clock.js';
 import { makeDeployment } from './make-deployment.js';
 
 function share(

@@ -5,7 +5,7 @@ import { BUCKET_EPOCH_MS, TokenBucket } from '../../../../src/policy/rate-limit/
 import { StateScope } from '../../../../src/state/state-scope.js';
 import { SyncedStateStore } from '../../../../src/state/synced-state-store.js';
 import { MemoryStateBackend } from '../../../../src/testing/index.js';
-import { settle, TimerClock } from '../timer-clock.js';
+import { settle, TimerClock } from '../../../helpers/timer-clock.js';
 
 const SYNC_MS = 250;
 const MINUTE_MS = 60_000;

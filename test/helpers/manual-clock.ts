@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/providers/provider.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 /** A clock that only moves when told to. Timers are not needed by the policy building blocks. */
 export class ManualClock implements Clock {

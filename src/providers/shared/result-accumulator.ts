@@ -6,7 +6,7 @@ import type {
   ReasoningPart,
   ToolCall,
   Usage,
-} from './types.js';
+} from '../spec/index.js';
 
 const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 

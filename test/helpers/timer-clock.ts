@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/providers/provider.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 type Timer = { at: number; order: number; callback: () => void; isCleared: boolean };
 
