@@ -37,8 +37,8 @@ const TOOL_ARGS = { city: 'Paris', unit: 'c' };
 const ANSWER = 'It is 18 °C and sunny in Paris.';
 
 /**
- * The keys every ChatResponse of this conversation has, whichever vendor served it. `requestId`
- * is left out: it is the vendor's request id, and Gemini sends none.
+ * The keys every ChatResponse of this conversation has, whichever vendor served it. `requestId` and
+ * `responseId` are left out: they are the vendor's own ids, which not every vendor sends.
  */
 const RESPONSE_KEYS = [
   'alias',
@@ -64,7 +64,7 @@ function scriptFor(model: string) {
 
 function responseKeys(response: ChatResponse): string[] {
   return Object.keys(response)
-    .filter((key) => key !== 'requestId')
+    .filter((key) => key !== 'requestId' && key !== 'responseId')
     .sort();
 }
 
