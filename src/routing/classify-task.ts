@@ -141,11 +141,20 @@ const SIMPLE_PATTERN = new RegExp(
   'g',
 );
 
+// Linear on any text: no alternative starts with an unanchored run (`\w+` without `\b` is tried
+// at every position of a long word, which is quadratic), and every `\s*` run has one start.
 const CODE_PATTERN =
-  /\bfunction\b|\bdef\s+\w+\s*\(|\bclass\s+\w+|\bimport\s+[\w{*]|\breturn\b|\bconst\s+\w+\s*=|\blet\s+\w+\s*=|\bvar\s+\w+\s*=|\bpublic\s|\bprivate\s|\bstatic\s|\bvoid\b|\basync\s|\bawait\s|\bselect\b[\s\S]{1,80}?\bfrom\b|\bwhere\s+\w+(?:\.\w+)?\s*[=<>]|\bjoin\s+\w+|\bgroup by\b|\bcount\(\*\)|#include|std::|println|console\.log|=>|!==|===|\)\s*\{|;\s*$|\bnull\b|\bnil\b|\blambda\b|\belif\b|\bfn\s+\w+\s*\(|\bimpl\b|\bstruct\s+\w+|\w+\(\)|\w+\.\w+\(|\$\{|<\/\w+>/gim;
+  /\bfunction\b|\bdef\s+\w+\s*\(|\bclass\s+\w+|\bimport\s+[\w{*]|\breturn\b|\bconst\s+\w+\s*=|\blet\s+\w+\s*=|\bvar\s+\w+\s*=|\bpublic\s|\bprivate\s|\bstatic\s|\bvoid\b|\basync\s|\bawait\s|\bselect\b[\s\S]{1,80}?\bfrom\b|\bwhere\s+\w+(?:\.\w+)?\s*[=<>]|\bjoin\s+\w+|\bgroup by\b|\bcount\(\*\)|#include|std::|println|console\.log|=>|!==|===|\)\s*\{|;\s*$|\bnull\b|\bnil\b|\blambda\b|\belif\b|\bfn\s+\w+\s*\(|\bimpl\b|\bstruct\s+\w+|\b\w+\(\)|\b\w+\.\w+\(|\$\{|<\/\w+>/gim;
 
+/**
+ * A numbered or bulleted line. The indent excludes line breaks so that a long run of blank lines is
+ * not rescanned from each of its line starts.
+ */
+const REQUIREMENT_PATTERN = /^[^\S\n\r\u2028\u2029]*(?:\d+[.)]|[-*•])\s+\S/gm;
+
+/** `at(?<=^\s+at)`: an indented `at` line, checked backwards from each `at`, not forwards from each line start. */
 const STACK_TRACE_PATTERN =
-  /traceback \(most recent call last\)|^\s+at [\w.<>$]+ \(|exception in thread|\berror ts\d+|segmentation fault|panicked at|\bnullpointerexception\b|uncaught \w*error/m;
+  /traceback \(most recent call last\)|at(?<=^\s+at) [\w.<>$]+ \(|exception in thread|\berror ts\d+|segmentation fault|panicked at|\bnullpointerexception\b|uncaught \w*error/m;
 
 /**
  * The built-in heuristic: scores the last user message and the request's shape, no network, a
@@ -277,7 +286,7 @@ function collectMatches(text: string, pattern: RegExp, limit = MAX_MARKERS): str
 
 function countRequirements(text: string): number {
   let count = 0;
-  for (const match of text.matchAll(/^\s*(?:\d+[.)]|[-*•])\s+\S/gm)) if (match) count++;
+  for (const match of text.matchAll(REQUIREMENT_PATTERN)) if (match) count++;
   for (let index = text.indexOf('?'); index !== -1; index = text.indexOf('?', index + 1)) count++;
   return count;
 }

@@ -3,7 +3,6 @@ export type LenientParseResult =
   | { readonly isValid: true; readonly value: unknown; readonly isRepaired: boolean }
   | { readonly isValid: false; readonly error: string };
 
-const FENCE = /```[A-Za-z0-9_-]*[^\S\n]*\n?([\s\S]*?)\n?[^\S\n]*```/;
 const LITERALS: Readonly<Record<string, string>> = {
   true: 'true',
   false: 'false',
@@ -55,12 +54,42 @@ function unwrapEncoded(value: unknown): unknown {
 
 /** The JSON-looking part of `text`: inside a code fence, else from the first `{`/`[` to the last `}`/`]`. */
 export function extractJsonText(text: string): string {
-  const fence = FENCE.exec(text);
-  if (fence) return fence[1]!;
+  const fenced = fenceBody(text);
+  if (fenced !== undefined) return fenced;
   const open = text.search(/[{[]/);
   if (open === -1) return text;
   const close = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
   return close > open ? text.slice(open, close + 1) : text.slice(open);
+}
+
+/** A space other than a line feed (`[^\S\n]`). */
+function isInlineSpace(char: string | undefined): boolean {
+  return char !== undefined && char !== '\n' && /\s/.test(char);
+}
+
+function isFenceTagChar(char: string): boolean {
+  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_' || char === '-';
+}
+
+/**
+ * The body of the first Markdown code fence, as the regex
+ * `/```[A-Za-z0-9_-]*[^\S\n]*\n?([\s\S]*?)\n?[^\S\n]*```/` finds it, in one scan: the regex
+ * backtracks over the language tag and spaces of a fence that never closes, which is quadratic.
+ */
+function fenceBody(text: string): string | undefined {
+  const open = text.indexOf('```');
+  if (open === -1) return undefined;
+  let start = open + 3;
+  while (start < text.length && isFenceTagChar(text[start]!)) start++;
+  while (isInlineSpace(text[start])) start++;
+  if (text[start] === '\n') start++;
+  // No closing fence after the first opening one means none after any later one either.
+  const close = text.indexOf('```', start);
+  if (close === -1) return undefined;
+  let end = close;
+  while (end > start && isInlineSpace(text[end - 1])) end--;
+  if (end > start && text[end - 1] === '\n') end--;
+  return text.slice(start, end);
 }
 
 function isIdentifierStart(char: string): boolean {
