@@ -1,4 +1,4 @@
-import { compact, WORD_PATTERN } from './question-text.js';
+import { compact, normalizeText, quotedSpans, WORD_PATTERN } from './question-text.js';
 
 /** Why a semantic candidate was turned down. */
 export type GuardRejection = 'negation' | 'number' | 'entity';
@@ -12,6 +12,8 @@ export type GuardOptions = {
   /** Reject when a named entity of one question (capitalized, acronym, camelCase, quoted) is absent from the other. @default true */
   readonly entities?: boolean;
 };
+
+const NOT_WORD_CHARS = /[^\p{L}\p{N}]+/gu;
 
 const NEGATIONS = new Set([
   'not', 'no', 'never', 'none', 'nothing', 'nobody', 'nowhere', 'neither', 'nor', 'without', 'cannot',
@@ -36,17 +38,25 @@ export type QuestionFacts = {
   readonly numbers: string;
   readonly entities: readonly string[];
   readonly compactText: string;
+  /** Every word in its compact form, so most entity checks are a lookup, not a search. */
+  readonly compactWords: ReadonlySet<string>;
 };
 
+/** How many characters of the other question the entity searches may scan, per character of it. */
+const ENTITY_SEARCH_FACTOR = 8;
+const ENTITY_SEARCH_MIN = 4096;
+
 export function questionFacts(question: string): QuestionFacts {
-  const text = question.normalize('NFKC');
+  const text = normalizeText(question);
   let negations = 0;
   const numbers: string[] = [];
   const entities: string[] = [];
+  const compactWords = new Set<string>();
   let previousEnd = 0;
   for (const match of text.matchAll(WORD_PATTERN)) {
     const token = match[0];
     const lower = token.toLowerCase();
+    compactWords.add(lower.replace(NOT_WORD_CHARS, ''));
     if (NEGATIONS.has(lower.replace(/['’]/g, '')) || /n['’]t$/.test(lower)) negations++;
     const number = numberOf(lower);
     if (number !== undefined) numbers.push(number);
@@ -55,9 +65,9 @@ export function questionFacts(question: string): QuestionFacts {
     if (!COMMON_CAPITALIZED.has(lower) && isEntity(token, isSentenceStart)) entities.push(compact(token));
     previousEnd = match.index + token.length;
   }
-  for (const quoted of text.matchAll(/["“`]([^"”`]{2,})["”`]/g)) entities.push(compact(quoted[1]!));
+  for (const quoted of quotedSpans(text)) entities.push(compact(quoted));
   numbers.sort();
-  return { negations, numbers: numbers.join(' '), entities, compactText: compact(text) };
+  return { negations, numbers: numbers.join(' '), entities: [...new Set(entities)], compactText: compact(text), compactWords };
 }
 
 /** Returns why `candidate` must not answer `question`, or undefined when the guards pass. */
@@ -65,10 +75,25 @@ export function checkGuards(question: QuestionFacts, candidate: QuestionFacts, o
   if (options.negation !== false && question.negations !== candidate.negations) return 'negation';
   if (options.numbers !== false && question.numbers !== candidate.numbers) return 'number';
   if (options.entities !== false) {
-    for (const entity of question.entities) if (entity && !candidate.compactText.includes(entity)) return 'entity';
-    for (const entity of candidate.entities) if (entity && !question.compactText.includes(entity)) return 'entity';
+    if (!hasEveryEntity(question.entities, candidate) || !hasEveryEntity(candidate.entities, question)) return 'entity';
   }
   return undefined;
+}
+
+/**
+ * Whether every entity occurs in `other`: as one of its words, else anywhere in its compact text.
+ * The searches are capped so that two long questions full of names stay linear; past the cap an
+ * entity counts as missing, which costs at worst a cache miss, never a wrong hit.
+ */
+function hasEveryEntity(entities: readonly string[], other: QuestionFacts): boolean {
+  let budget = ENTITY_SEARCH_FACTOR * other.compactText.length + ENTITY_SEARCH_MIN;
+  for (const entity of entities) {
+    if (!entity || other.compactWords.has(entity)) continue;
+    const at = other.compactText.indexOf(entity);
+    budget -= (at === -1 ? other.compactText.length : at) + entity.length;
+    if (at === -1 || budget < 0) return false;
+  }
+  return true;
 }
 
 function numberOf(lower: string): string | undefined {

@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from './partial-json-parser.js';
+
 /** What `parseJsonLenient` made of a text. */
 export type LenientParseResult =
   | { readonly isValid: true; readonly value: unknown; readonly isRepaired: boolean }
@@ -19,8 +21,10 @@ const LITERALS: Readonly<Record<string, string>> = {
  * single-quoted strings, `//` and `/* *\/` comments, Python literals (`True`, `None`), raw
  * newlines inside strings, missing closing brackets at the end, and an object encoded twice
  * (a JSON string holding the object). Anything else is reported with `JSON.parse`'s message.
+ * JSON nested deeper than `MAX_JSON_DEPTH` (1,000) levels is refused. Linear in the text.
  */
 export function parseJsonLenient(text: string): LenientParseResult {
+  if (isNestedTooDeep(text)) return { isValid: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
   let firstError: string;
   try {
     const value: unknown = JSON.parse(text);
@@ -44,12 +48,36 @@ export function parseJsonLenient(text: string): LenientParseResult {
 function unwrapEncoded(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return value;
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('[')) || isNestedTooDeep(trimmed)) return value;
   try {
     return JSON.parse(trimmed);
   } catch {
     return value;
   }
+}
+
+/**
+ * Whether brackets outside double-quoted strings nest deeper than `MAX_JSON_DEPTH`. Checked before
+ * `JSON.parse`, whose time grows faster than the text on very deep nesting.
+ */
+function isNestedTooDeep(text: string): boolean {
+  if (text.length <= MAX_JSON_DEPTH) return false;
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) {
+      for (index++; index < text.length; index++) {
+        const inner = text.charCodeAt(index);
+        if (inner === 0x5c) index++;
+        else if (inner === 0x22) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** The JSON-looking part of `text`: inside a code fence, else from the first `{`/`[` to the last `}`/`]`. */
@@ -157,6 +185,7 @@ function repairJsonText(text: string): string | undefined {
       output += string.json;
       index = string.end;
     } else if (char === '{' || char === '[') {
+      if (closers.length >= MAX_JSON_DEPTH) return undefined;
       closers.push(char === '{' ? '}' : ']');
       output += char;
       index++;

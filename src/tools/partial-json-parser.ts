@@ -14,8 +14,7 @@ type Mode = 'value' | 'key' | 'colon' | 'after' | 'done' | 'string' | 'atom' | '
 
 type Frame = {
   readonly isArray: boolean;
-  readonly array: unknown[];
-  readonly object: Record<string, unknown>;
+  readonly container: unknown[] | Record<string, unknown>;
   /** The key whose value is being read (objects). */
   key: string;
   /** Entries added, for the snapshot cost. */
@@ -25,6 +24,8 @@ type Frame = {
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const NONE: unique symbol = Symbol('none');
+/** Deeper JSON is refused: no answer nests this deep, and deep values are costly to everyone who walks them. */
+export const MAX_JSON_DEPTH = 1_000;
 /** A snapshot is taken once at least this many characters arrived per open entry it copies. */
 const CHARS_PER_COPIED_ENTRY = 1 / 8;
 
@@ -36,6 +37,13 @@ function isWhitespace(code: number): boolean {
 function isAtomEnd(code: number): boolean {
   return isWhitespace(code) || code === 0x2c || code === 0x3a || code === 0x5d || code === 0x7d;
 }
+
+/** A character of a number or of `true`, `false`, `null`. */
+function isAtomChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || (code >= 0x61 && code <= 0x75 && ATOM_LETTERS.has(code)) || code === 0x45;
+}
+
+const ATOM_LETTERS = new Set([...'truefalsn'].map((char) => char.charCodeAt(0)));
 
 function isHexDigit(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
@@ -95,7 +103,11 @@ export class PartialJsonParser {
       }
       if (this.mode === 'atom') {
         const start = index;
-        while (index < length && !isAtomEnd(delta.charCodeAt(index))) index++;
+        let code = 0;
+        while (index < length && !isAtomEnd((code = delta.charCodeAt(index)))) {
+          if (!isAtomChar(code)) return this.fail();
+          index++;
+        }
         this.atom += delta.slice(start, index);
         if (this.frames.length === 0) this.version++;
         if (index < length) this.endAtom();
@@ -114,7 +126,9 @@ export class PartialJsonParser {
    */
   take(force = false): PartialJson | undefined {
     if (this.version === this.snapshotVersion || this.mode === 'failed') return undefined;
-    if (!force && this.charsSinceSnapshot < this.spineCost * CHARS_PER_COPIED_ENTRY) return undefined;
+    // A top-level number is read whole for each snapshot: count it like the entries it would copy.
+    const cost = this.spineCost + (this.frames.length === 0 ? this.atom.length : 0);
+    if (!force && this.charsSinceSnapshot < cost * CHARS_PER_COPIED_ENTRY) return undefined;
     const snapshot = this.snapshot();
     if (snapshot === undefined) return undefined;
     this.snapshotVersion = this.version;
@@ -141,11 +155,11 @@ export class PartialJsonParser {
     for (let index = this.frames.length - 1; index >= 0; index--) {
       const frame = this.frames[index]!;
       if (frame.isArray) {
-        const copy = frame.array.slice();
+        const copy = (frame.container as unknown[]).slice();
         if (child !== NONE) copy.push(child);
         child = copy;
       } else {
-        const copy = { ...frame.object };
+        const copy = { ...(frame.container as Record<string, unknown>) };
         if (child !== NONE) setProperty(copy, frame.key, child);
         child = copy;
       }
@@ -162,8 +176,8 @@ export class PartialJsonParser {
     switch (char) {
       case '{':
       case '[':
-        if (this.mode !== 'value') return this.fail();
-        this.frames.push({ isArray: char === '[', array: [], object: {}, key: '', entries: 0 });
+        if (this.mode !== 'value' || this.frames.length >= MAX_JSON_DEPTH) return this.fail();
+        this.frames.push({ isArray: char === '[', container: char === '[' ? [] : {}, key: '', entries: 0 });
         this.spineCost++;
         this.mode = char === '[' ? 'value' : 'key';
         this.version++;
@@ -179,7 +193,7 @@ export class PartialJsonParser {
         this.frames.pop();
         this.spineCost -= 1 + frame.entries;
         // The container was already visible while open: completing it changes nothing.
-        this.completeValue(isArray ? frame.array : frame.object, false);
+        this.completeValue(frame.container, false);
         return;
       }
       case ',':
@@ -200,7 +214,7 @@ export class PartialJsonParser {
         return;
       default:
         // A number or literal; judged once it ends (a trailing one may still grow).
-        if (this.mode === 'done' || code < 0x20) return this.fail();
+        if (this.mode === 'done' || !isAtomChar(code)) return this.fail();
         this.isAtomPlaced = this.mode === 'value';
         this.mode = 'atom';
         this.atom = char;
@@ -221,8 +235,8 @@ export class PartialJsonParser {
       this.top = value;
       this.mode = 'done';
     } else {
-      if (frame.isArray) frame.array.push(value);
-      else setProperty(frame.object, frame.key, value);
+      if (frame.isArray) (frame.container as unknown[]).push(value);
+      else setProperty(frame.container as Record<string, unknown>, frame.key, value);
       frame.entries++;
       this.spineCost++;
       this.mode = 'after';

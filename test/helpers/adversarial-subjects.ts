@@ -27,22 +27,20 @@ const toolsByName = indexTools([searchTool]);
 const output = structuredOutput(z.object({ title: z.string(), tags: z.array(z.string()) }));
 const otherFacts = questionFacts('What is the capital of France?');
 
-type IncrementalParser = { feed(delta: string): void; readonly version: number; snapshot(): unknown };
-const createParser = (partialModule as { createPartialJsonParser?: () => IncrementalParser }).createPartialJsonParser;
+type IncrementalParser = { feed(delta: string): void; take(force?: boolean): unknown };
+/** Missing before the incremental parser existed; the script then times what `stream()` did. */
+const Parser = (partialModule as { PartialJsonParser?: new () => IncrementalParser }).PartialJsonParser;
 
 /** Feeds `text` in small deltas, taking a partial object whenever it changed, as `stream()` with `schema` does. */
 function feedIncrementally(text: string): void {
   const deltas = toDeltas(text);
-  if (createParser) {
-    const parser = createParser();
-    let seen = -1;
+  if (Parser) {
+    const parser = new Parser();
     for (const delta of deltas) {
       parser.feed(delta);
-      if (parser.version !== seen) {
-        seen = parser.version;
-        parser.snapshot();
-      }
+      parser.take();
     }
+    parser.take(true);
     return;
   }
   // Before the incremental parser existed: the whole text so far parsed again on every delta.
