@@ -2,7 +2,7 @@
  * `npm run bench`: the library against raw undici on the same loopback server, in one run.
  * Prints added latency (p50/p99, one request in flight), throughput at 32 concurrent requests,
  * CPU time per request and the stream chunk rate, each next to raw undici, then the other
- * benchmarks (deployment pick, cache). Not part of `npm test`.
+ * benchmarks (deployment pick, cache, streamed structured output). Not part of `npm test`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
   for (const [file, name] of [
     ['./pick-bench.ts', 'runPickBench'],
     ['./cache-bench.ts', 'runCacheBench'],
+    ['./structured-stream-bench.ts', 'runStructuredStreamBench'],
   ] as const) {
     try {
       const module = (await import(file)) as Record<string, () => Promise<Record<string, number | string>>>;

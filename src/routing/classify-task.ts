@@ -48,6 +48,12 @@ export type ClassifyTaskOptions = {
 export const COMPLEX_SCORE = 2;
 const DEFAULT_LONG_PROMPT_TOKENS = 3_000;
 const MAX_MARKERS = 6;
+/**
+ * Markers, code, stack traces and requirements are read from at most this many characters at each
+ * end of a longer message (the token estimate still counts all of it), so classifying a huge prompt
+ * costs a bounded number of regex steps: a 1 MiB prompt is long work whatever its middle says.
+ */
+const MAX_SCANNED_CHARS_PER_END = 64 * 1024;
 
 const REASONING_PATTERN = new RegExp(
   [
@@ -164,24 +170,28 @@ const STACK_TRACE_PATTERN =
  * +2; the first reasoning or analysis marker +2, each further one +1 (at most +4); a prompt of
  * `longPromptTokens` or more +2 (a fifth of it: +1); 3 or more tools +1 (6 or more: +2); 10 or more
  * turns +1; 3 or more numbered/bulleted lines or questions +1; each light-task marker −1 (at most −2).
- * `complex` from a score of 2.
+ * `complex` from a score of 2. Linear in the prompt; a message over 128 KiB is read at both ends only.
  */
 export function classifyTask(request: ChatRequest, options: ClassifyTaskOptions = {}): TaskClassification {
   const estimatedTokens = options.estimatedTokens ?? estimateTokens(request);
   const longPromptTokens = options.longPromptTokens ?? DEFAULT_LONG_PROMPT_TOKENS;
-  const { text, imageCount } = lastUserContent(request.messages);
+  const { text: fullText, imageCount } = lastUserContent(request.messages);
+  const text =
+    fullText.length > 2 * MAX_SCANNED_CHARS_PER_END
+      ? `${fullText.slice(0, MAX_SCANNED_CHARS_PER_END)}\n${fullText.slice(-MAX_SCANNED_CHARS_PER_END)}`
+      : fullText;
   const lowered = text.toLowerCase();
 
   const reasoningMarkers = collectMatches(lowered, REASONING_PATTERN);
   const simpleMarkers = collectMatches(lowered, SIMPLE_PATTERN);
-  const hasCodeBlock = text.includes('```');
+  const hasCodeBlock = fullText.includes('```');
   const codeTokenCount = collectMatches(text, CODE_PATTERN, 8).length;
   const hasStackTrace = STACK_TRACE_PATTERN.test(lowered);
   const toolCount = request.tools?.length ?? 0;
   let turnCount = 0;
   for (const message of request.messages) if (message.role !== 'system') turnCount++;
   const requirementCount = countRequirements(text);
-  const lastUserTokens = estimateTextTokens(text);
+  const lastUserTokens = estimateTextTokens(fullText);
 
   const reasons: string[] = [];
   let score = 0;
