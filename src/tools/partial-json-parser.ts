@@ -38,12 +38,13 @@ function isAtomEnd(code: number): boolean {
   return isWhitespace(code) || code === 0x2c || code === 0x3a || code === 0x5d || code === 0x7d;
 }
 
+const ATOM_CHARS = new Uint8Array(128);
+for (const char of '0123456789+-.eEtruefalsn') ATOM_CHARS[char.charCodeAt(0)] = 1;
+
 /** A character of a number or of `true`, `false`, `null`. */
 function isAtomChar(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || (code >= 0x61 && code <= 0x75 && ATOM_LETTERS.has(code)) || code === 0x45;
+  return code < 128 && ATOM_CHARS[code] === 1;
 }
-
-const ATOM_LETTERS = new Set([...'truefalsn'].map((char) => char.charCodeAt(0)));
 
 function isHexDigit(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
@@ -129,11 +130,11 @@ export class PartialJsonParser {
     // A top-level number is read whole for each snapshot: count it like the entries it would copy.
     const cost = this.spineCost + (this.frames.length === 0 ? this.atom.length : 0);
     if (!force && this.charsSinceSnapshot < cost * CHARS_PER_COPIED_ENTRY) return undefined;
-    const snapshot = this.snapshot();
-    if (snapshot === undefined) return undefined;
+    // Counted as taken even when there is nothing to show (a top-level token that is not a number
+    // yet), so the throttle also spaces out the attempts.
     this.snapshotVersion = this.version;
     this.charsSinceSnapshot = 0;
-    return snapshot;
+    return this.snapshot();
   }
 
   /** The value so far, or undefined when nothing usable arrived or the text is not JSON. */
@@ -286,7 +287,15 @@ export class PartialJsonParser {
             this.fail();
             return length;
           }
-          this.text += decoded;
+          // Consecutive escapes are gathered and appended once: one concatenation per run, not per escape.
+          let run = decoded;
+          while (delta.charCodeAt(index) === 0x5c && index + 1 < length) {
+            const next = ESCAPES[delta[index + 1]!];
+            if (next === undefined) break;
+            run += next;
+            index += 2;
+          }
+          this.text += run;
           isChanged = true;
           this.escape = 0;
         }
