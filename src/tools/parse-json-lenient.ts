@@ -150,15 +150,22 @@ function skipInsignificant(text: string, index: number): number {
 
 /** Reads a string quoted with `quote` starting at `start`; returns it re-quoted as JSON, or undefined if unterminated. */
 function readString(text: string, start: number, quote: string): { json: string; end: number } | undefined {
+  // Plain characters are copied a run at a time: one concatenation per run, not per character.
   let value = '';
+  let runStart = start + 1;
   for (let index = start + 1; index < text.length; index++) {
     const char = text[index]!;
+    const isPlain = char !== '\\' && char !== quote && char !== '"' && char >= ' ';
+    if (isPlain) continue;
+    value += text.slice(runStart, index);
+    runStart = index + 1;
     if (char === '\\') {
       const next = text[index + 1];
       if (next === undefined) return undefined;
       if (next === "'") value += "'";
       else value += char + next;
       index++;
+      runStart = index + 1;
       continue;
     }
     if (char === quote) return { json: `"${value}"`, end: index + 1 };
@@ -166,8 +173,7 @@ function readString(text: string, start: number, quote: string): { json: string;
     else if (char === '\n') value += '\\n';
     else if (char === '\r') value += '\\r';
     else if (char === '\t') value += '\\t';
-    else if (char < ' ') value += `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    else value += char;
+    else value += `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   }
   return undefined;
 }

@@ -7,7 +7,12 @@
  */
 
 /** One hostile text family; `make(size)` returns about `size` UTF-16 code units. */
-export type AdversarialInput = { readonly name: string; readonly make: (size: number) => string };
+export type AdversarialInput = {
+  readonly name: string;
+  readonly make: (size: number) => string;
+  /** How many times longer NFKC makes the text (what the cache functions then read). @default 1 */
+  readonly nfkcExpansion?: number;
+};
 
 function repeat(unit: string, size: number, prefix = ''): string {
   return prefix + unit.repeat(Math.max(1, Math.floor((size - prefix.length) / unit.length)));
@@ -86,7 +91,7 @@ export const ADVERSARIAL_INPUTS: readonly AdversarialInput[] = [
   { name: 'unicode: emoji', make: (size) => repeat('👩‍💻', size) },
   { name: 'unicode: RTL', make: (size) => repeat('\u202eשלום \u05d0\u05b7', size) },
   { name: 'unicode: zero-width', make: (size) => repeat('\u200b\u200c\u200d\ufeff', size) },
-  { name: 'unicode: NFKC expanding', make: (size) => repeat('\ufdfa', size) },
+  { name: 'unicode: NFKC expanding', make: (size) => repeat('\ufdfa', size), nfkcExpansion: 18 },
   { name: 'unicode: CJK', make: (size) => repeat('证明分析逐步', size) },
 ];
 
