@@ -111,7 +111,7 @@ export function structuredAnswer(size: number): string {
     records.push(record);
     length += JSON.stringify(record).length + 1;
   }
-  return JSON.stringify({ total: records.length, records }, null, 1);
+  return JSON.stringify({ total: records.length, records });
 }
 
 /** Splits `text` into deltas of 1 to 8 characters, as a model streams tokens. */
