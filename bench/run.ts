@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: this library beside raw undici, openai-node and the AI SDK on the same loopback
  * server, under Node 20 and Node 22 (one fresh process each), then streams at scale, cold start,
- * a chat with 50 tools, and the other benchmarks (deployment pick, cache). Not part of `npm test`.
+ * a chat with 50 tools, and the other benchmarks (deployment pick, cache, streamed structured output). Not part of `npm test`.
  *
  * `node --import tsx bench/run.ts [peers] [scale] [cold] [tools] [others]` runs only those parts
  * (`npm run bench:peers` is `peers`). Counts: BENCH_ROUNDS, BENCH_SEQUENTIAL,
@@ -116,6 +116,7 @@ async function runOthers(): Promise<void> {
     ['./cache-bench.ts', 'runCacheBench'],
     ['./cache-entry-bench.ts', 'runCacheEntryBench'],
     ['./redis-bench.ts', 'runRedisBench'],
+    ['./structured-stream-bench.ts', 'runStructuredStreamBench'],
   ] as const) {
     try {
       const module = (await import(file)) as Record<string, () => Promise<Record<string, number | string>>>;

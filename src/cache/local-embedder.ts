@@ -1,5 +1,5 @@
 import type { Embedder } from './embedder.js';
-import { WORD_PATTERN } from './question-text.js';
+import { normalizeText, WORD_PATTERN } from './question-text.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 
 export type LocalEmbedderOptions = {
@@ -41,7 +41,7 @@ export function localEmbedder(options: LocalEmbedderOptions = {}): Embedder {
   const trigramWeight = options.trigramWeight ?? 0.6;
   const embedOne = (text: string): Float32Array => {
     const vector = new Float32Array(dimensions);
-    const tokens = (text.normalize('NFKC').toLowerCase().match(WORD_PATTERN) ?? []).map(stem);
+    const tokens = (normalizeText(text).toLowerCase().match(WORD_PATTERN) ?? []).map(stem);
     let previous: string | undefined;
     for (const token of tokens) {
       const isStopword = STOPWORDS.has(token);

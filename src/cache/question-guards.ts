@@ -1,4 +1,4 @@
-import { compact, WORD_PATTERN } from './question-text.js';
+import { compact, normalizeText, quotedSpans, WORD_PATTERN } from './question-text.js';
 import { roleFacts, type RoleFacts } from './role-facts.js';
 import { roleDifference } from './role-guard.js';
 
@@ -24,6 +24,8 @@ export type GuardOptions = {
   readonly roles?: boolean;
 };
 
+const NOT_WORD_CHARS = /[^\p{L}\p{N}]+/gu;
+
 const NEGATIONS = new Set([
   'not', 'no', 'never', 'none', 'nothing', 'nobody', 'nowhere', 'neither', 'nor', 'without', 'cannot',
   'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt',
@@ -48,17 +50,25 @@ export type QuestionFacts = {
   readonly entities: readonly string[];
   readonly compactText: string;
   readonly roles: RoleFacts;
+  /** Every word in its compact form, so most entity checks are a lookup, not a search. */
+  readonly compactWords: ReadonlySet<string>;
 };
 
+/** How many characters of the other question the entity searches may scan, per character of it. */
+const ENTITY_SEARCH_FACTOR = 8;
+const ENTITY_SEARCH_MIN = 4096;
+
 export function questionFacts(question: string): QuestionFacts {
-  const text = question.normalize('NFKC');
+  const text = normalizeText(question);
   let negations = 0;
   const numbers: string[] = [];
   const entities: string[] = [];
+  const compactWords = new Set<string>();
   let previousEnd = 0;
   for (const match of text.matchAll(WORD_PATTERN)) {
     const token = match[0];
     const lower = token.toLowerCase();
+    compactWords.add(lower.replace(NOT_WORD_CHARS, ''));
     if (NEGATIONS.has(lower.replace(/['’]/g, '')) || /n['’]t$/.test(lower)) negations++;
     const number = numberOf(lower);
     if (number !== undefined) numbers.push(number);
@@ -67,9 +77,9 @@ export function questionFacts(question: string): QuestionFacts {
     if (!COMMON_CAPITALIZED.has(lower) && isEntity(token, isSentenceStart)) entities.push(compact(token));
     previousEnd = match.index + token.length;
   }
-  for (const quoted of text.matchAll(/["“`]([^"”`]{2,})["”`]/g)) entities.push(compact(quoted[1]!));
+  for (const quoted of quotedSpans(text)) entities.push(compact(quoted));
   numbers.sort();
-  return { negations, numbers: numbers.join(' '), entities, compactText: compact(text), roles: roleFacts(text) };
+  return { negations, numbers: numbers.join(' '), entities: [...new Set(entities)], compactText: compact(text), compactWords, roles: roleFacts(text) };
 }
 
 /** Returns why `candidate` must not answer `question`, or undefined when the guards pass. */
@@ -109,13 +119,30 @@ export function guardVerdicts(question: QuestionFacts, candidate: QuestionFacts,
 }
 
 function missingEntity(question: QuestionFacts, candidate: QuestionFacts): string | undefined {
-  for (const entity of question.entities) if (entity && !candidate.compactText.includes(entity)) return `"${clip(entity)}" is missing from the cached question`;
-  for (const entity of candidate.entities) if (entity && !question.compactText.includes(entity)) return `"${clip(entity)}" is missing from the question`;
-  return undefined;
+  const inCandidate = firstMissingEntity(question.entities, candidate);
+  if (inCandidate !== undefined) return `"${clip(inCandidate)}" is missing from the cached question`;
+  const inQuestion = firstMissingEntity(candidate.entities, question);
+  return inQuestion === undefined ? undefined : `"${clip(inQuestion)}" is missing from the question`;
 }
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/**
+ * The first entity that does not occur in `other` (as one of its words, else anywhere in its compact text).
+ * The searches are capped so that two long questions full of names stay linear; past the cap an
+ * entity counts as missing, which costs at worst a cache miss, never a wrong hit.
+ */
+function firstMissingEntity(entities: readonly string[], other: QuestionFacts): string | undefined {
+  let budget = ENTITY_SEARCH_FACTOR * other.compactText.length + ENTITY_SEARCH_MIN;
+  for (const entity of entities) {
+    if (!entity || other.compactWords.has(entity)) continue;
+    const at = other.compactText.indexOf(entity);
+    budget -= (at === -1 ? other.compactText.length : at) + entity.length;
+    if (at === -1 || budget < 0) return entity;
+  }
+  return undefined;
 }
 
 function numberOf(lower: string): string | undefined {

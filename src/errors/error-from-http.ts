@@ -23,7 +23,30 @@ export type HttpErrorInfo = ErrorDetails & {
 
 const CONTEXT_WINDOW_CODES = new Set(['context_length_exceeded', 'model_context_window_exceeded', 'string_above_max_length']);
 const CONTEXT_WINDOW_TEXT =
-  /context.length|context.window|maximum context|prompt is too long|too many (input )?tokens|input token count.*exceeds|exceeds the maximum number of tokens/i;
+  /context.length|context.window|maximum context|prompt is too long|too many (input )?tokens|exceeds the maximum number of tokens/i;
+const INPUT_TOKEN_COUNT = 'input token count';
+
+/**
+ * Whether a line says `input token count … exceeds` (the regex `/input token count.*exceeds/i`
+ * rescans the rest of the line from every mention, which is quadratic on a long one).
+ */
+function saysInputTokenCountExceeds(message: string): boolean {
+  const lower = message.toLowerCase();
+  let exceeds = -1;
+  for (let at = lower.indexOf(INPUT_TOKEN_COUNT); at !== -1; ) {
+    const from = at + INPUT_TOKEN_COUNT.length;
+    if (exceeds < from) {
+      exceeds = lower.indexOf('exceeds', from);
+      if (exceeds === -1) return false;
+    }
+    let lineEnd = from;
+    while (lineEnd < lower.length && !'\n\r\u2028\u2029'.includes(lower[lineEnd]!)) lineEnd++;
+    if (exceeds < lineEnd) return true;
+    at = lower.indexOf(INPUT_TOKEN_COUNT, lineEnd);
+  }
+  return false;
+}
+
 const CONTENT_POLICY_CODES = new Set(['content_policy_violation', 'content_filter', 'content_filtered', 'safety', 'prohibited_content']);
 const CONTENT_POLICY_TEXT = /content (management )?policy|content filter|flagged by (our|the) safety|safety system/i;
 const MODEL_NOT_FOUND_CODES = new Set(['model_not_found', 'not_found_error', 'not_found']);
@@ -63,7 +86,7 @@ export function errorFromHttp(info: HttpErrorInfo): ResilientLLMError {
   if (status === 404) return new NotFoundError(message, info);
   if (status === 408 || status === 409) return new ProviderError(message, true, info);
   if (status === 400 || status === 413 || status === 422) {
-    if ((code && CONTEXT_WINDOW_CODES.has(code)) || CONTEXT_WINDOW_TEXT.test(message)) {
+    if ((code && CONTEXT_WINDOW_CODES.has(code)) || CONTEXT_WINDOW_TEXT.test(message) || saysInputTokenCountExceeds(message)) {
       return new ContextWindowExceededError(message, info);
     }
     if ((code && CONTENT_POLICY_CODES.has(code)) || CONTENT_POLICY_TEXT.test(message)) {

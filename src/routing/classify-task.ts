@@ -48,6 +48,12 @@ export type ClassifyTaskOptions = {
 export const COMPLEX_SCORE = 2;
 const DEFAULT_LONG_PROMPT_TOKENS = 3_000;
 const MAX_MARKERS = 6;
+/**
+ * Markers, code, stack traces and requirements are read from at most this many characters at each
+ * end of a longer message (the token estimate still counts all of it), so classifying a huge prompt
+ * costs a bounded number of regex steps: a 1 MiB prompt is long work whatever its middle says.
+ */
+const MAX_SCANNED_CHARS_PER_END = 64 * 1024;
 
 const REASONING_PATTERN = new RegExp(
   [
@@ -141,11 +147,20 @@ const SIMPLE_PATTERN = new RegExp(
   'g',
 );
 
+// Linear on any text: no alternative starts with an unanchored run (`\w+` without `\b` is tried
+// at every position of a long word, which is quadratic), and every `\s*` run has one start.
 const CODE_PATTERN =
-  /\bfunction\b|\bdef\s+\w+\s*\(|\bclass\s+\w+|\bimport\s+[\w{*]|\breturn\b|\bconst\s+\w+\s*=|\blet\s+\w+\s*=|\bvar\s+\w+\s*=|\bpublic\s|\bprivate\s|\bstatic\s|\bvoid\b|\basync\s|\bawait\s|\bselect\b[\s\S]{1,80}?\bfrom\b|\bwhere\s+\w+(?:\.\w+)?\s*[=<>]|\bjoin\s+\w+|\bgroup by\b|\bcount\(\*\)|#include|std::|println|console\.log|=>|!==|===|\)\s*\{|;\s*$|\bnull\b|\bnil\b|\blambda\b|\belif\b|\bfn\s+\w+\s*\(|\bimpl\b|\bstruct\s+\w+|\w+\(\)|\w+\.\w+\(|\$\{|<\/\w+>/gim;
+  /\bfunction\b|\bdef\s+\w+\s*\(|\bclass\s+\w+|\bimport\s+[\w{*]|\breturn\b|\bconst\s+\w+\s*=|\blet\s+\w+\s*=|\bvar\s+\w+\s*=|\bpublic\s|\bprivate\s|\bstatic\s|\bvoid\b|\basync\s|\bawait\s|\bselect\b[\s\S]{1,80}?\bfrom\b|\bwhere\s+\w+(?:\.\w+)?\s*[=<>]|\bjoin\s+\w+|\bgroup by\b|\bcount\(\*\)|#include|std::|println|console\.log|=>|!==|===|\)\s*\{|;\s*$|\bnull\b|\bnil\b|\blambda\b|\belif\b|\bfn\s+\w+\s*\(|\bimpl\b|\bstruct\s+\w+|\b\w+\(\)|\b\w+\.\w+\(|\$\{|<\/\w+>/gim;
 
+/**
+ * A numbered or bulleted line. The indent excludes line breaks so that a long run of blank lines is
+ * not rescanned from each of its line starts.
+ */
+const REQUIREMENT_PATTERN = /^[^\S\n\r\u2028\u2029]*(?:\d+[.)]|[-*•])\s+\S/gm;
+
+/** `at(?<=^\s+at)`: an indented `at` line, checked backwards from each `at`, not forwards from each line start. */
 const STACK_TRACE_PATTERN =
-  /traceback \(most recent call last\)|^\s+at [\w.<>$]+ \(|exception in thread|\berror ts\d+|segmentation fault|panicked at|\bnullpointerexception\b|uncaught \w*error/m;
+  /traceback \(most recent call last\)|at(?<=^\s+at) [\w.<>$]+ \(|exception in thread|\berror ts\d+|segmentation fault|panicked at|\bnullpointerexception\b|uncaught \w*error/m;
 
 /**
  * The built-in heuristic: scores the last user message and the request's shape, no network, a
@@ -155,24 +170,28 @@ const STACK_TRACE_PATTERN =
  * +2; the first reasoning or analysis marker +2, each further one +1 (at most +4); a prompt of
  * `longPromptTokens` or more +2 (a fifth of it: +1); 3 or more tools +1 (6 or more: +2); 10 or more
  * turns +1; 3 or more numbered/bulleted lines or questions +1; each light-task marker −1 (at most −2).
- * `complex` from a score of 2.
+ * `complex` from a score of 2. Linear in the prompt; a message over 128 KiB is read at both ends only.
  */
 export function classifyTask(request: ChatRequest, options: ClassifyTaskOptions = {}): TaskClassification {
   const estimatedTokens = options.estimatedTokens ?? estimateTokens(request);
   const longPromptTokens = options.longPromptTokens ?? DEFAULT_LONG_PROMPT_TOKENS;
-  const { text, imageCount } = lastUserContent(request.messages);
+  const { text: fullText, imageCount } = lastUserContent(request.messages);
+  const text =
+    fullText.length > 2 * MAX_SCANNED_CHARS_PER_END
+      ? `${fullText.slice(0, MAX_SCANNED_CHARS_PER_END)}\n${fullText.slice(-MAX_SCANNED_CHARS_PER_END)}`
+      : fullText;
   const lowered = text.toLowerCase();
 
   const reasoningMarkers = collectMatches(lowered, REASONING_PATTERN);
   const simpleMarkers = collectMatches(lowered, SIMPLE_PATTERN);
-  const hasCodeBlock = text.includes('```');
+  const hasCodeBlock = fullText.includes('```');
   const codeTokenCount = collectMatches(text, CODE_PATTERN, 8).length;
   const hasStackTrace = STACK_TRACE_PATTERN.test(lowered);
   const toolCount = request.tools?.length ?? 0;
   let turnCount = 0;
   for (const message of request.messages) if (message.role !== 'system') turnCount++;
   const requirementCount = countRequirements(text);
-  const lastUserTokens = estimateTextTokens(text);
+  const lastUserTokens = estimateTextTokens(fullText);
 
   const reasons: string[] = [];
   let score = 0;
@@ -277,7 +296,7 @@ function collectMatches(text: string, pattern: RegExp, limit = MAX_MARKERS): str
 
 function countRequirements(text: string): number {
   let count = 0;
-  for (const match of text.matchAll(/^\s*(?:\d+[.)]|[-*•])\s+\S/gm)) if (match) count++;
+  for (const match of text.matchAll(REQUIREMENT_PATTERN)) if (match) count++;
   for (let index = text.indexOf('?'); index !== -1; index = text.indexOf('?', index + 1)) count++;
   return count;
 }

@@ -136,11 +136,27 @@ export class LlmClassifier {
   /** Accepts `complex`, `"Complex."`, `Tier: complex`; refuses answers naming no or several tiers. */
   private parse(text: unknown): string | undefined {
     if (typeof text !== 'string') return undefined;
-    const normalized = text.trim().toLowerCase().replace(/^["'`\s]+|["'`.!\s]+$/g, '');
+    const normalized = trimLabel(text.toLowerCase());
     if (Object.hasOwn(this.tiers, normalized)) return normalized;
     const named = this.tierNames.filter((tier) => new RegExp(`(?:^|[^\\w-])${escapeRegExp(tier.toLowerCase())}(?:$|[^\\w-])`).test(normalized));
     return named.length === 1 ? named[0] : undefined;
   }
+}
+
+const LABEL_PREFIX = new Set(['"', "'", '`']);
+const LABEL_SUFFIX = new Set(['"', "'", '`', '.', '!']);
+
+/**
+ * Strips quotes and spaces before, and quotes, `.`, `!` and spaces after (what
+ * `/^["'`\s]+|["'`.!\s]+$/g` removed, without rescanning a long run of spaces from each of its
+ * positions).
+ */
+function trimLabel(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (LABEL_PREFIX.has(text[start]!) || /\s/.test(text[start]!))) start++;
+  while (end > start && (LABEL_SUFFIX.has(text[end - 1]!) || /\s/.test(text[end - 1]!))) end--;
+  return text.slice(start, end);
 }
 
 function pickClassify(options: LlmClassifierOptions, tierNames: readonly string[], chat: RouterChat | undefined): LlmClassify {

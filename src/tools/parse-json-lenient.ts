@@ -1,9 +1,10 @@
+import { MAX_JSON_DEPTH } from './partial-json-parser.js';
+
 /** What `parseJsonLenient` made of a text. */
 export type LenientParseResult =
   | { readonly isValid: true; readonly value: unknown; readonly isRepaired: boolean }
   | { readonly isValid: false; readonly error: string };
 
-const FENCE = /```[A-Za-z0-9_-]*[^\S\n]*\n?([\s\S]*?)\n?[^\S\n]*```/;
 const LITERALS: Readonly<Record<string, string>> = {
   true: 'true',
   false: 'false',
@@ -20,8 +21,10 @@ const LITERALS: Readonly<Record<string, string>> = {
  * single-quoted strings, `//` and `/* *\/` comments, Python literals (`True`, `None`), raw
  * newlines inside strings, missing closing brackets at the end, and an object encoded twice
  * (a JSON string holding the object). Anything else is reported with `JSON.parse`'s message.
+ * JSON nested deeper than `MAX_JSON_DEPTH` (1,000) levels is refused. Linear in the text.
  */
 export function parseJsonLenient(text: string): LenientParseResult {
+  if (isNestedTooDeep(text)) return { isValid: false, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
   let firstError: string;
   try {
     const value: unknown = JSON.parse(text);
@@ -45,7 +48,7 @@ export function parseJsonLenient(text: string): LenientParseResult {
 function unwrapEncoded(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return value;
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('[')) || isNestedTooDeep(trimmed)) return value;
   try {
     return JSON.parse(trimmed);
   } catch {
@@ -53,14 +56,68 @@ function unwrapEncoded(value: unknown): unknown {
   }
 }
 
+/**
+ * Whether brackets outside double-quoted strings nest deeper than `MAX_JSON_DEPTH`. Checked before
+ * `JSON.parse`, whose time grows faster than the text on very deep nesting.
+ */
+function isNestedTooDeep(text: string): boolean {
+  if (text.length <= MAX_JSON_DEPTH) return false;
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) {
+      for (index++; index < text.length; index++) {
+        const inner = text.charCodeAt(index);
+        if (inner === 0x5c) index++;
+        else if (inner === 0x22) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** The JSON-looking part of `text`: inside a code fence, else from the first `{`/`[` to the last `}`/`]`. */
 export function extractJsonText(text: string): string {
-  const fence = FENCE.exec(text);
-  if (fence) return fence[1]!;
+  const fenced = fenceBody(text);
+  if (fenced !== undefined) return fenced;
   const open = text.search(/[{[]/);
   if (open === -1) return text;
   const close = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
   return close > open ? text.slice(open, close + 1) : text.slice(open);
+}
+
+/** A space other than a line feed (`[^\S\n]`). */
+function isInlineSpace(char: string | undefined): boolean {
+  return char !== undefined && char !== '\n' && /\s/.test(char);
+}
+
+function isFenceTagChar(char: string): boolean {
+  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_' || char === '-';
+}
+
+/**
+ * The body of the first Markdown code fence, as the regex
+ * `/```[A-Za-z0-9_-]*[^\S\n]*\n?([\s\S]*?)\n?[^\S\n]*```/` finds it, in one scan: the regex
+ * backtracks over the language tag and spaces of a fence that never closes, which is quadratic.
+ */
+function fenceBody(text: string): string | undefined {
+  const open = text.indexOf('```');
+  if (open === -1) return undefined;
+  let start = open + 3;
+  while (start < text.length && isFenceTagChar(text[start]!)) start++;
+  while (isInlineSpace(text[start])) start++;
+  if (text[start] === '\n') start++;
+  // No closing fence after the first opening one means none after any later one either.
+  const close = text.indexOf('```', start);
+  if (close === -1) return undefined;
+  let end = close;
+  while (end > start && isInlineSpace(text[end - 1])) end--;
+  if (end > start && text[end - 1] === '\n') end--;
+  return text.slice(start, end);
 }
 
 function isIdentifierStart(char: string): boolean {
@@ -93,15 +150,22 @@ function skipInsignificant(text: string, index: number): number {
 
 /** Reads a string quoted with `quote` starting at `start`; returns it re-quoted as JSON, or undefined if unterminated. */
 function readString(text: string, start: number, quote: string): { json: string; end: number } | undefined {
+  // Plain characters are copied a run at a time: one concatenation per run, not per character.
   let value = '';
+  let runStart = start + 1;
   for (let index = start + 1; index < text.length; index++) {
     const char = text[index]!;
+    const isPlain = char !== '\\' && char !== quote && char !== '"' && char >= ' ';
+    if (isPlain) continue;
+    value += text.slice(runStart, index);
+    runStart = index + 1;
     if (char === '\\') {
       const next = text[index + 1];
       if (next === undefined) return undefined;
       if (next === "'") value += "'";
       else value += char + next;
       index++;
+      runStart = index + 1;
       continue;
     }
     if (char === quote) return { json: `"${value}"`, end: index + 1 };
@@ -109,8 +173,7 @@ function readString(text: string, start: number, quote: string): { json: string;
     else if (char === '\n') value += '\\n';
     else if (char === '\r') value += '\\r';
     else if (char === '\t') value += '\\t';
-    else if (char < ' ') value += `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    else value += char;
+    else value += `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   }
   return undefined;
 }
@@ -128,6 +191,7 @@ function repairJsonText(text: string): string | undefined {
       output += string.json;
       index = string.end;
     } else if (char === '{' || char === '[') {
+      if (closers.length >= MAX_JSON_DEPTH) return undefined;
       closers.push(char === '{' ? '}' : ']');
       output += char;
       index++;

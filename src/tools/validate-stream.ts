@@ -1,7 +1,7 @@
 import type { ChatResponse, StreamPart, ToolSpec } from '../client/types.js';
 import { ToolRepairError } from '../errors/errors.js';
 import { checkResponse } from './check-response.js';
-import { parsePartialJson } from './parse-partial-json.js';
+import { PartialJsonParser } from './partial-json-parser.js';
 import { normalizeTools } from './run-with-tool-repairs.js';
 import type { StructuredOutput } from './structured-output.js';
 import type { AnyTool } from './tool.js';
@@ -19,7 +19,10 @@ export type ValidateStreamOptions = {
  *   (defaulted) arguments; an invalid call is held back, never shown as a valid one;
  * - with `output`, `partial-object` parts carry the object as its JSON grows (from the text, or
  *   from the Anthropic forced tool's argument deltas, which are not passed on), emitted only when
- *   the parsed value changed;
+ *   the parsed value changed. The JSON is parsed incrementally (each character once); a part
+ *   copies only the containers still open, and for an open container with many entries parts are
+ *   spaced so that copying stays linear in the text (the last change is always emitted before
+ *   `finish`);
  * - `reset` clears what was accumulated; `finish` carries the validated response (typed tool
  *   calls, `object`). If the final answer is invalid, the stream throws `ToolRepairError` (one
  *   attempt, no repair: repairs need a new call; `chat()` does them).
@@ -27,20 +30,19 @@ export type ValidateStreamOptions = {
 export async function* validateStream(parts: AsyncIterable<StreamPart>, options: ValidateStreamOptions): AsyncGenerator<StreamPart, void, undefined> {
   const toolsByName = indexTools(normalizeTools(options.tools ?? []));
   const output = options.output;
-  let text = '';
-  let forcedArgs = new Map<number, string>();
-  let lastPartial: string | undefined;
+  let textParser: PartialJsonParser | undefined;
+  let forcedParsers = new Map<number, PartialJsonParser>();
 
-  const partial = function (source: string): StreamPart | undefined {
-    // Prose or a code fence may come before the JSON: start at its first bracket.
-    const start = firstBracket(source);
-    if (start === -1) return undefined;
-    const parsed = parsePartialJson(start === 0 ? source : source.slice(start));
-    if (!parsed) return undefined;
-    const serialized = JSON.stringify(parsed.value);
-    if (serialized === lastPartial) return undefined;
-    lastPartial = serialized;
-    return { type: 'partial-object', object: parsed.value };
+  const partial = function (parser: PartialJsonParser, isFlush = false): StreamPart | undefined {
+    const taken = parser.take(isFlush);
+    return taken ? { type: 'partial-object', object: taken.value } : undefined;
+  };
+  /** The partial objects held back by the throttle, before the stream moves on. */
+  const flush = function* (): Generator<StreamPart> {
+    for (const parser of [textParser, ...forcedParsers.values()]) {
+      const next = parser && partial(parser, true);
+      if (next) yield next;
+    }
   };
 
   for await (const part of parts) {
@@ -48,17 +50,26 @@ export async function* validateStream(parts: AsyncIterable<StreamPart>, options:
       case 'text-delta': {
         yield part;
         if (output) {
-          text += part.text;
-          const next = partial(text);
+          if (textParser) textParser.feed(part.text);
+          else {
+            // Prose or a code fence may come before the JSON: start at its first bracket.
+            const start = firstBracket(part.text);
+            if (start !== -1) {
+              textParser = new PartialJsonParser();
+              textParser.feed(part.text.slice(start));
+            }
+          }
+          const next = textParser && partial(textParser);
           if (next) yield next;
         }
         break;
       }
       case 'tool-call-delta': {
         if (output && part.name === output.name && !toolsByName.has(part.name)) {
-          const args = (forcedArgs.get(part.index) ?? '') + part.argsTextDelta;
-          forcedArgs.set(part.index, args);
-          const next = partial(args);
+          let parser = forcedParsers.get(part.index);
+          if (!parser) forcedParsers.set(part.index, (parser = new PartialJsonParser()));
+          parser.feed(part.argsTextDelta);
+          const next = partial(parser);
           if (next) yield next;
         } else {
           yield part;
@@ -66,19 +77,22 @@ export async function* validateStream(parts: AsyncIterable<StreamPart>, options:
         break;
       }
       case 'tool-call': {
-        if (output && part.toolCall.name === output.name && !toolsByName.has(part.toolCall.name)) break;
+        if (output && part.toolCall.name === output.name && !toolsByName.has(part.toolCall.name)) {
+          yield* flush();
+          break;
+        }
         const result = validateToolCall(part.toolCall, toolsByName);
         if (result.isValid) yield { type: 'tool-call', toolCall: result.toolCall };
         break;
       }
       case 'reset': {
-        text = '';
-        forcedArgs = new Map();
-        lastPartial = undefined;
+        textParser = undefined;
+        forcedParsers = new Map();
         yield part;
         break;
       }
       case 'finish': {
+        yield* flush();
         yield { type: 'finish', response: validateFinalResponse(part.response, toolsByName, output) };
         break;
       }
