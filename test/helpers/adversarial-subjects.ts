@@ -62,6 +62,7 @@ function fakeResponse(text: string): ChatResponse {
     usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
     provider: 'p',
     model: 'm',
+    message: { role: 'assistant', content: text },
   } as unknown as ChatResponse;
 }
 

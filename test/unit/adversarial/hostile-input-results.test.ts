@@ -30,8 +30,12 @@ describe('hostile input', () => {
 
   it('still compares the entities of long questions, by word and then by search', () => {
     const names = Array.from({ length: 20_000 }, (_, index) => `Name${index}`).join(' ');
-    expect(checkGuards(questionFacts(`${names} in Paris?`), questionFacts(`${names} in paris`))).toBeUndefined();
-    expect(checkGuards(questionFacts(`${names} in Paris?`), questionFacts(`${names} in Rome`))).toBe('entity');
+    // The role guard refuses any question this long (it will not judge word order past 4,096 words),
+    // so the entity guard is checked on its own here.
+    const entitiesOnly = { roles: false } as const;
+    expect(checkGuards(questionFacts(`${names} in Paris?`), questionFacts(`${names} in paris`), entitiesOnly)).toBeUndefined();
+    expect(checkGuards(questionFacts(`${names} in Paris?`), questionFacts(`${names} in Rome`), entitiesOnly)).toBe('entity');
+    expect(checkGuards(questionFacts(`${names} in Paris?`), questionFacts(`${names} in paris`))).toBe('role');
     expect(checkGuards(questionFacts('Deploy to "New York"'), questionFacts('deploy to new york'))).toBeUndefined();
   });
 

@@ -33,6 +33,12 @@ const SLOWER_SUBJECTS: Readonly<Record<string, number>> = {
   'tools: validateToolCall': 250,
   'tools: structured answer check': 250,
 };
+/**
+ * The margin between the target and what fails the test: a test runner shares the machine with
+ * its other workers (and CI with a second Node major), so a timing may stretch 2–3× with no change
+ * in the code. The growth check, which load does not skew, is what catches quadratic work.
+ */
+const MARGIN = 3;
 const MAX_GROWTH = 12;
 const NOISE_FLOOR_MS = 20;
 
@@ -50,7 +56,7 @@ function bestMs(subject: AdversarialSubject, text: string, isQuick: boolean): nu
 
 describe.each(ADVERSARIAL_SUBJECTS)('$name', (subject) => {
   it('stays under its time per Mi characters (100 ms) on every hostile input, growing linearly', () => {
-    const maxMsPerMi = (SLOWER_SUBJECTS[subject.name] ?? MAX_MS_PER_MI) * loadFactor();
+    const maxMsPerMi = (SLOWER_SUBJECTS[subject.name] ?? MAX_MS_PER_MI) * MARGIN * loadFactor();
     const failures: string[] = [];
     const report: string[] = [];
     for (const input of ADVERSARIAL_INPUTS) {
