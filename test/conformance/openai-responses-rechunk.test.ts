@@ -1,111 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import type { ProviderStreamPart } from '../../src/client/types.js';
 import { openaiResponses } from '../../src/providers/openai-responses/openai-responses-adapter.js';
-import { systemClock } from '../../src/providers/provider.js';
-import type { Transport, TransportResponse } from '../../src/transport/transport.js';
-import { listFixtures, readFixture } from '../helpers/fixtures.js';
-import { randomOffsets, seededRandom, splitAtBytes } from '../helpers/replay-server.js';
+import { describeRechunkSuite } from './rechunk-suite.js';
 
-const SPLITS_PER_VARIANT = 100;
-
-/** A transport that answers every request with the same in-memory chunks: fast enough for thousands of runs. */
-function chunkTransport(chunks: readonly Uint8Array[]): Transport & { cancelled: number } {
-  const transport = {
-    cancelled: 0,
-    async request(): Promise<TransportResponse> {
-      return {
-        status: 200,
-        header: (name: string) => (name === 'x-request-id' ? 'req_rechunk' : undefined),
-        body: (async function* () {
-          for (const chunk of chunks) yield chunk;
-        })(),
-        text: async () => Buffer.concat(chunks).toString('utf8'),
-        cancel: () => {
-          transport.cancelled++;
-        },
-      };
-    },
-    async close(): Promise<void> {},
-  };
-  return transport;
-}
-
-async function partsOf(chunks: readonly Uint8Array[]): Promise<ProviderStreamPart[]> {
-  const transport = chunkTransport(chunks);
-  const adapter = openaiResponses({ apiKey: 'sk-test-rechunk-key', baseURL: 'http://127.0.0.1:9/v1' });
-  const stream = await adapter.doStream(
-    { model: 'gpt-5', messages: [{ role: 'user', content: 'Hi' }] },
-    { signal: new AbortController().signal, transport, clock: systemClock },
-  );
-  const parts: ProviderStreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  expect(transport.cancelled).toBe(1);
-  return parts;
-}
-
-/** Byte offsets that fall inside a multi-byte UTF-8 character (before a continuation byte). */
-function offsetsInsideCharacters(bytes: Buffer): number[] {
-  const offsets: number[] = [];
-  for (let index = 1; index < bytes.length; index++) if ((bytes[index]! & 0xc0) === 0x80) offsets.push(index);
-  return offsets;
-}
-
-/** Byte offsets between a `\r` and its `\n`. */
-function offsetsInsideCrlf(bytes: Buffer): number[] {
-  const offsets: number[] = [];
-  for (let index = 1; index < bytes.length; index++) if (bytes[index - 1] === 0x0d && bytes[index] === 0x0a) offsets.push(index);
-  return offsets;
-}
-
-function pick(random: () => number, values: readonly number[], count: number): number[] {
-  if (values.length === 0) return [];
-  return Array.from({ length: count }, () => values[Math.floor(random() * values.length)]!);
-}
-
-const SSE_FIXTURES = listFixtures('openai-responses').filter((file) => file.endsWith('.sse'));
-
-describe('OpenAI Responses conformance: re-chunked fixtures', () => {
-  it('covers every .sse fixture', () => {
-    expect(SSE_FIXTURES).toHaveLength(10);
-  });
-
-  it.each(SSE_FIXTURES.map((file, index) => [file, index] as const))(
-    'yields the same parts for %s split at any byte, with LF or CRLF line endings',
-    async (file, fileIndex) => {
-      const text = readFixture(file);
-      const expected = await partsOf([Buffer.from(text, 'utf8')]);
-      expect(expected.at(-1)?.type).toBe('finish');
-      const random = seededRandom(0x5eed + fileIndex);
-      const variants = [text, text.replaceAll('\n', '\r\n')];
-      let runs = 0;
-      let runsInsideCharacters = 0;
-      let runsInsideCrlf = 0;
-      for (const variant of variants) {
-        const bytes = Buffer.from(variant, 'utf8');
-        const insideCharacters = offsetsInsideCharacters(bytes);
-        const insideCrlf = offsetsInsideCrlf(bytes);
-        for (let split = 0; split < SPLITS_PER_VARIANT; split++) {
-          const count = 1 + Math.floor(random() * 60);
-          const offsets = [
-            ...randomOffsets(random, bytes.length, count),
-            ...pick(random, insideCharacters, 2),
-            ...pick(random, insideCrlf, 3),
-          ].sort((left, right) => left - right);
-          const chunks = splitAtBytes(variant, [...new Set(offsets)]);
-          if (insideCharacters.some((offset) => offsets.includes(offset))) runsInsideCharacters++;
-          if (insideCrlf.some((offset) => offsets.includes(offset))) runsInsideCrlf++;
-          expect(await partsOf(chunks)).toEqual(expected);
-          runs++;
-        }
-      }
-      expect(runs).toBeGreaterThanOrEqual(2 * SPLITS_PER_VARIANT);
-      expect(runsInsideCrlf).toBeGreaterThanOrEqual(SPLITS_PER_VARIANT);
-      if (text !== Buffer.from(text, 'utf8').toString('latin1')) expect(runsInsideCharacters).toBeGreaterThanOrEqual(2 * SPLITS_PER_VARIANT);
-    },
-  );
-
-  it('has recordings with non-ASCII text to split inside characters', () => {
-    const bytes = Buffer.from(readFixture('openai-responses/pydantic-ai/stream-web-search-cached-tokens.0.response.sse'), 'utf8');
-    expect(offsetsInsideCharacters(bytes).length).toBeGreaterThan(0);
-  });
+describeRechunkSuite({
+  title: 'OpenAI Responses conformance',
+  folder: 'openai-responses',
+  fixtureCount: 10,
+  nonAsciiFixture: 'openai-responses/pydantic-ai/stream-web-search-cached-tokens.0.response.sse',
+  adapter: () => openaiResponses({ apiKey: 'sk-test-rechunk-key', baseURL: 'http://127.0.0.1:9/v1' }),
+  model: 'gpt-5',
+  splitsPerVariant: 100,
 });
