@@ -71,7 +71,10 @@ export class LearnedLimit {
   waitTimeMs(amount: number, now: number): number {
     const available = this.available(now);
     if (available >= amount) return 0;
-    const { limit, observedAt, resetAt } = this.observation()!;
+    // The stored observation may expire (its TTL runs on the store's clock) between the two reads.
+    const observation = this.observation();
+    if (observation === undefined) return 0;
+    const { limit, observedAt, resetAt } = observation;
     const remaining = this.scope.number(this.remainingKey) ?? 0;
     const untilReset = Math.ceil(resetAt - now);
     if (Number.isNaN(limit) || limit < amount || limit <= remaining) return untilReset;
@@ -86,8 +89,8 @@ export class LearnedLimit {
     const available = this.available(now);
     if (available === Infinity) return 1;
     if (available <= 0) return 0;
-    const limit = this.observation()!.limit;
-    return Number.isNaN(limit) || limit === 0 ? 1 : Math.min(1, available / limit);
+    const limit = this.observation()?.limit;
+    return limit === undefined || Number.isNaN(limit) || limit === 0 ? 1 : Math.min(1, available / limit);
   }
 
   /** The stored observation on the local clock, parsed once per distinct stored text. */
