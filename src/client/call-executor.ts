@@ -162,26 +162,7 @@ export class CallExecutor {
     retries: number,
   ): NextStep {
     const now = this.env.clock.now();
-    const step = this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, plan.maxRetries, now);
-    // A retry spends the deployment's retry budget; with the budget spent the call fails over (or
-    // gives up) as if its retries here were used up, so retries cannot storm a struggling vendor.
-    if (step.kind !== 'retry' || deployment.retryBudget?.tryWithdraw(now) !== false) return step;
-    return this.decideAfterFailure(plan, outcome, error, pool, deployment, tried, aliasIndex, retries, retries, now);
-  }
-
-  private decideAfterFailure(
-    plan: CallPlan,
-    outcome: AttemptFailure,
-    error: ResilientLLMError,
-    pool: DeploymentPool,
-    deployment: DeploymentState,
-    tried: ReadonlySet<string>,
-    aliasIndex: number,
-    retries: number,
-    maxRetries: number,
-    now: number,
-  ): NextStep {
-    return decideAfterFailure({
+    const facts = {
       error,
       isRefused: outcome.isRefused,
       hasEmitted: outcome.hasEmitted,
@@ -191,12 +172,17 @@ export class CallExecutor {
       hasOtherUntried: hasAvailable(pool, now, tried, plan.estimatedTokens),
       isBreakerOpen: !deployment.breaker.canAcquire(now),
       retries,
-      maxRetries,
+      maxRetries: plan.maxRetries,
       cooldownUntil: deployment.cooldownUntil,
       retry: this.env.retry,
       random: this.env.random,
       limits: this.waitLimits(plan, now),
-    });
+    };
+    const step = decideAfterFailure(facts);
+    // A retry spends the deployment's retry budget; with the budget spent the call fails over (or
+    // gives up) as if its retries here were used up, so retries cannot storm a struggling vendor.
+    if (step.kind !== 'retry' || deployment.retryBudget?.tryWithdraw(now) !== false) return step;
+    return decideAfterFailure({ ...facts, maxRetries: retries });
   }
 
   /** Picks and acquires a deployment of `pool`, or undefined when none can take the call now. */
