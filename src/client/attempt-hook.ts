@@ -58,48 +58,19 @@ export class AttemptRefusal {
   }
 }
 
-/** The hook context: the info plus the attempt's signal, made only if a hook reads it. */
-class HookContext implements AttemptHookContext {
-  readonly requestId: string;
-  readonly alias: string;
-  readonly deploymentId: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly attempt: number;
-  readonly hop: number;
-  readonly isStream: boolean;
-  readonly estimatedTokens: number;
-  readonly priority: AttemptPriority | undefined;
-  readonly deadlineAt: number;
-  private readonly token: AbortToken;
-
-  constructor(info: AttemptHookInfo, token: AbortToken) {
-    this.requestId = info.requestId;
-    this.alias = info.alias;
-    this.deploymentId = info.deploymentId;
-    this.provider = info.provider;
-    this.model = info.model;
-    this.attempt = info.attempt;
-    this.hop = info.hop;
-    this.isStream = info.isStream;
-    this.estimatedTokens = info.estimatedTokens;
-    this.priority = info.priority;
-    this.deadlineAt = info.deadlineAt;
-    this.token = token;
-  }
-
-  get signal(): AbortSignal {
-    return this.token.signal;
-  }
-}
-
 /**
  * Runs `send` through `hooks`. Resolves or rejects as `send` did once a hook called `next()`;
  * rejects with an `AttemptRefusal` when a hook threw before it; with the abort reason when `token`
  * aborts while the hooks still hold the attempt back.
  */
 export async function runHooked<T>(hooks: readonly AttemptHook[], info: AttemptHookInfo, token: AbortToken, send: () => Promise<T>): Promise<T> {
-  const context = new HookContext(info, token);
+  // The info plus the attempt's signal, which is only made if a hook reads it.
+  const context: AttemptHookContext = {
+    ...info,
+    get signal() {
+      return token.signal;
+    },
+  };
   let sent: Promise<T> | undefined;
   const sendOnce = (): Promise<T> => {
     if (sent === undefined) {
