@@ -1,5 +1,6 @@
 import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../spec/index.js';
 import { convertToResponsesInput } from './convert-to-responses-input.js';
+import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 
 /** How one adapter writes its request bodies. */
 export type ResponsesBodyOptions = {
@@ -68,12 +69,6 @@ export function buildResponsesRequestBody(
   if (options.includeEncryptedReasoning) body.include = ['reasoning.encrypted_content'];
   if (options.store !== undefined) body.store = options.store;
   if (isStreaming) body.stream = true;
-  const providerOptions = request.providerOptions;
-  if (providerOptions !== undefined) {
-    for (const key of options.providerOptionKeys) {
-      const extra = providerOptions[key];
-      if (extra !== undefined) Object.assign(body, extra);
-    }
-  }
+  mergeProviderOptions(body, request.providerOptions, options.providerOptionKeys);
   return body;
 }

@@ -1,5 +1,6 @@
 import type { ProviderRequest, ResponseFormat, ToolChoice, ToolSpec } from '../spec/index.js';
 import { convertToOpenAIMessages } from './convert-to-openai-messages.js';
+import { mergeProviderOptions } from '../shared/merge-provider-options.js';
 
 /** How one adapter flavour writes a request body. */
 export type OpenAIBodyOptions = {
@@ -62,12 +63,6 @@ export function buildOpenAIRequestBody(
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  const providerOptions = request.providerOptions;
-  if (providerOptions !== undefined) {
-    for (const key of options.providerOptionKeys) {
-      const extra = providerOptions[key];
-      if (extra !== undefined) Object.assign(body, extra);
-    }
-  }
+  mergeProviderOptions(body, request.providerOptions, options.providerOptionKeys);
   return body;
 }
