@@ -10,6 +10,7 @@ import { messageMetadata, readReasoningItem } from './read-responses-output.js';
 import { responsesInBandError } from './responses-error.js';
 import type { ResponsesOutputItem, ResponsesStreamEvent } from './responses-wire-types.js';
 import { StreamingToolCallTracker } from './streaming-tool-call-tracker.js';
+import { parseSseJson } from '../shared/parse-sse-json.js';
 
 /**
  * Turns a Responses API SSE body into provider stream parts:
@@ -49,17 +50,8 @@ async function* responsesStreamBatches(
     events: for await (const batch of decodeSseBatches(response.body)) {
       for (const sse of batch) {
         if (sse.data === '[DONE]') continue;
-        let event: ResponsesStreamEvent;
-        try {
-          event = JSON.parse(sse.data) as ResponsesStreamEvent;
-        } catch (error) {
-          if (sse.event === 'raw') continue;
-          throw new InvalidResponseError('malformed stream event (not JSON)', { ...errorDetails(), cause: error });
-        }
-        if (typeof event !== 'object' || event === null) {
-          if (sse.event === 'raw') continue;
-          throw new InvalidResponseError('malformed stream event (not an object)', errorDetails());
-        }
+        const event = parseSseJson<ResponsesStreamEvent>(sse.data, sse.event, 'event', errorDetails);
+        if (event === undefined) continue;
         const type = typeof event.type === 'string' ? event.type : sse.event;
         if (type === undefined || type === 'raw') {
           // A gateway's error envelope (`{"error": {…}}`) sent with 200 instead of a stream.

@@ -7,6 +7,7 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { openAIInBandError, readOpenAIErrorObject, type OpenAIErrorContext, type OpenAIErrorObject } from './parse-openai-error.js';
 import { finishToolCalls } from './parse-openai-response.js';
+import { parseSseJson } from '../shared/parse-sse-json.js';
 
 export type OpenAIStreamOptions = {
   readonly context: OpenAIErrorContext;
@@ -76,18 +77,9 @@ async function* openAIStreamBatches(response: TransportResponse, options: OpenAI
           response.release?.();
           break events;
         }
-        let chunk: WireChunk;
-        try {
-          chunk = JSON.parse(data) as WireChunk;
-        } catch (error) {
-          // Stray non-SSE lines that are not JSON (a proxy banner) are not part of the answer.
-          if (event.event === 'raw') continue;
-          throw new InvalidResponseError('malformed stream chunk (not JSON)', { ...errorDetails(), cause: error });
-        }
-        if (typeof chunk !== 'object' || chunk === null) {
-          if (event.event === 'raw') continue;
-          throw new InvalidResponseError('malformed stream chunk (not an object)', errorDetails());
-        }
+        // Stray non-SSE lines that are not JSON (a proxy banner) are not part of the answer.
+        const chunk = parseSseJson<WireChunk>(data, event.event, 'chunk', errorDetails);
+        if (chunk === undefined) continue;
         if ((chunk.error !== undefined && chunk.error !== null) || event.event === 'error') {
           const error = readOpenAIErrorObject(chunk) ?? (chunk as OpenAIErrorObject);
           throw openAIInBandError(error, context, { requestId, hasEmittedOutput });
