@@ -25,6 +25,14 @@ export interface StateStore {
   increment(key: string, by: number, ttlMs?: number): number;
   delete(key: string): void;
   /**
+   * Keeps the larger of the number at `key` and `value` (a max register) and returns it. Unlike a
+   * `set`, writes from many processes merge in any order to the largest of them, so a value that
+   * only ever grows (a token bucket's waste mark) is never lowered by a process with a stale view.
+   * Optional: a store without it is treated as seeing every write at once, where read-then-`set` is
+   * the same thing.
+   */
+  raise?(key: string, value: number, ttlMs?: number): number;
+  /**
    * For stores that mirror a shared backend: pushes local writes and pulls the keys read so far.
    * `llm.warmup()` reads every deployment's state, then calls this, so that a new process knows
    * what the others know (open circuits, cooldowns, spent limits) before its first call.
@@ -113,6 +121,13 @@ export class MemoryStateStore implements StateStore {
 
   delete(key: string): void {
     this.entries.delete(key);
+  }
+
+  raise(key: string, value: number, ttlMs?: number): number {
+    const current = this.live(key)?.value;
+    if (typeof current === 'number' && current >= value) return current;
+    this.set(key, value, ttlMs);
+    return value;
   }
 
   /** The milliseconds `key` has left; `undefined` when it has no expiry or is absent. */

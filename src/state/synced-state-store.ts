@@ -9,6 +9,8 @@ import { expectInteger, expectNumber } from '../policy/validate-option.js';
 export type StateWrite =
   | { readonly op: 'set'; readonly key: string; readonly value: number | string; readonly ttlMs?: number }
   | { readonly op: 'increment'; readonly key: string; readonly by: number; readonly ttlMs?: number }
+  /** Keep the larger of the stored number (0 when absent or not a number) and `value`; `value`'s TTL when it wins. */
+  | { readonly op: 'max'; readonly key: string; readonly value: number; readonly ttlMs?: number }
   | { readonly op: 'delete'; readonly key: string };
 
 /** A key's shared value and the milliseconds it has left (`undefined`: no expiry); `undefined` when absent. */
@@ -20,7 +22,8 @@ export type StateEntry = { readonly value: number | string; readonly ttlMs?: num
  * apply `writes` in order, then return the entries of `keys`, in the same order.
  *
  * With Redis: `set` → `SET key value PX ttl`; `increment` → `INCRBYFLOAT key by`, then `PEXPIRE key
- * ttl NX` when a TTL is given (a new key gets it, an existing one keeps its own); `delete` → `DEL`;
+ * ttl NX` when a TTL is given (a new key gets it, an existing one keeps its own); `max` → `SET` when
+ * the stored number is lower or absent (in a script, so nothing lands in between); `delete` → `DEL`;
  * each read → `GET key` and `PTTL key` (numbers come back as strings: return them as numbers).
  */
 export interface StateBackend {
@@ -169,6 +172,14 @@ export class SyncedStateStore implements StateStore {
     this.queue({ op: 'delete', key });
   }
 
+  /** Raises `key` to `value` here and, merged by maximum with every other process's raises, on the backend. */
+  raise(key: string, value: number, ttlMs?: number): number {
+    this.watch(key);
+    const next = this.local.raise(key, value, ttlMs);
+    if (next === value) this.queue(ttlMs === undefined ? { op: 'max', key, value } : { op: 'max', key, value, ttlMs });
+    return next;
+  }
+
   /**
    * How far back the mirrored value of `key` may miss other processes' writes: the time since the
    * last successful sync started, plus two sync intervals (the others push what they wrote within
@@ -255,14 +266,15 @@ export class SyncedStateStore implements StateStore {
     // Writes made since this sync started are not in the pulled values. Increments are added on
     // top (so a busy counter still sees other processes' counts); a key set or deleted since keeps
     // its local value until the next sync settles it.
-    const unpushed = this.dirty.size === 0 ? undefined : unpushedIncrements(this.pending);
+    const unpushed = this.dirty.size === 0 ? undefined : unpushedMerges(this.pending);
     keys.forEach((key, index) => {
       if (!this.watched.has(key)) return; // forgotten while the round trip was out
       const entry = entries[index];
       if (unpushed !== undefined && this.dirty.has(key)) {
-        const delta = unpushed.get(key);
-        if (delta === undefined || entry === undefined || typeof entry.value !== 'number') return;
-        this.local.set(key, entry.value + delta, entry.ttlMs);
+        const merge = unpushed.get(key);
+        if (merge === undefined || entry === undefined || typeof entry.value !== 'number') return;
+        const value = merge.op === 'increment' ? entry.value + merge.by : Math.max(entry.value, merge.value);
+        this.local.set(key, value, entry.ttlMs);
       } else if (entry === undefined) {
         this.local.delete(key);
       } else {
@@ -309,17 +321,22 @@ export class SyncedStateStore implements StateStore {
   }
 }
 
+/** What the writes waiting for a key add to its pulled value: their sum, or their maximum. */
+type UnpushedMerge = { op: 'increment'; by: number } | { op: 'max'; value: number };
+
 /**
- * The sum of the increments waiting in `writes`, by key; keys that also have a set or delete
- * waiting are left out (their local value is the newer one).
+ * The increments (summed) or raises (their maximum) waiting in `writes`, by key; keys that also
+ * have a set, a delete or both kinds waiting are left out (their local value is the newer one).
  */
-function unpushedIncrements(writes: readonly StateWrite[]): Map<string, number> {
-  const sums = new Map<string, number>();
+function unpushedMerges(writes: readonly StateWrite[]): Map<string, UnpushedMerge> {
+  const merges = new Map<string, UnpushedMerge>();
   const overwritten = new Set<string>();
   for (const write of writes) {
-    if (write.op === 'increment') sums.set(write.key, (sums.get(write.key) ?? 0) + write.by);
+    const merge = merges.get(write.key);
+    if (write.op === 'increment' && merge?.op !== 'max') merges.set(write.key, { op: 'increment', by: (merge?.by ?? 0) + write.by });
+    else if (write.op === 'max' && merge?.op !== 'increment') merges.set(write.key, { op: 'max', value: Math.max(merge?.value ?? -Infinity, write.value) });
     else overwritten.add(write.key);
   }
-  for (const key of overwritten) sums.delete(key);
-  return sums;
+  for (const key of overwritten) merges.delete(key);
+  return merges;
 }

@@ -23,6 +23,7 @@ export class MemoryStateBackend implements StateBackend {
     for (const write of writes) {
       if (write.op === 'set') this.store.set(write.key, write.value, write.ttlMs);
       else if (write.op === 'increment') this.store.increment(write.key, write.by, write.ttlMs);
+      else if (write.op === 'max') this.store.raise(write.key, write.value, write.ttlMs);
       else this.store.delete(write.key);
     }
     return keys.map((key) => {

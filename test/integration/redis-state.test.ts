@@ -86,6 +86,21 @@ describe.each(kinds)('StateBackend contract: %s', (kind) => {
     expect(entry?.ttlMs).toBeGreaterThan(40_000);
   });
 
+  it('merges max writes to the largest, whatever their order, and sets an absent or string key', async () => {
+    const backend = await backendFor(kind);
+    await backend.sync([{ op: 'max', key: 'mark', value: 2 }, { op: 'set', key: 'word', value: 'text' }], []);
+    const entries = await backend.sync(
+      [
+        { op: 'max', key: 'mark', value: 0.5 },
+        { op: 'max', key: 'mark', value: 1.75 },
+        { op: 'max', key: 'fresh', value: 3.25 },
+        { op: 'max', key: 'word', value: 1 },
+      ],
+      ['mark', 'fresh', 'word'],
+    );
+    expect(entries.map((entry) => entry?.value)).toEqual([2, 3.25, 1]);
+  });
+
   it('restarts a counter from the increment when the key held a string', async () => {
     const backend = await backendFor(kind);
     const [entry] = await backend.sync([{ op: 'set', key: 'k', value: 'text' }, { op: 'increment', key: 'k', by: 4 }], ['k']);

@@ -32,7 +32,9 @@ const MAX_EPOCHS_READ = 32;
  * every process out when that view is behind. It places the mark only at the starts of one-second
  * slices old enough that every process has pushed its takes from before them, from `spent` and
  * per-slice counts `spent␟<slice>` (increments too). Every value it writes is then at most the true
- * mark, whoever writes last, so a shared bucket can only err towards admitting: by the refill of
+ * mark, and the shared mark is a max register (`StateStore.raise`): writes merge to the largest,
+ * so a process that has not pulled every slice yet cannot lower a mark another one placed. A shared
+ * bucket can therefore only err towards admitting: by the refill of
  * `1 s + 2 · syncIntervalMs` plus the time since the last sync (after a quiet period), and by
  * what processes take before seeing each other's takes. Until its first sync a process counts its
  * own takes against a bucket it assumes full (`warmup()` spares that).
@@ -130,6 +132,9 @@ export class TokenBucket {
       // Not pulled yet: this process's takes count against a bucket it assumes full from now on.
       if (this.provisionalWasted === undefined && this.capacity + refilled - stored - spent > this.capacity) {
         this.provisionalWasted = refilled - spent;
+        // The slice counts the mark is placed from are pulled with `spent`, in the same round trip,
+        // so that the first synced view can place the mark other processes may have left unplaced.
+        this.watchEpochs(now + this.scope.timeOrigin);
       }
       return this.provisionalWasted !== undefined && this.provisionalWasted > stored ? this.provisionalWasted : stored;
     }
@@ -138,6 +143,13 @@ export class TokenBucket {
     const settledEpoch = Math.floor((sharedNow - unsyncedMs) / BUCKET_EPOCH_MS);
     if (settledEpoch <= this.markedEpoch) return stored;
     return this.raiseMark(sharedNow, settledEpoch, spent, stored);
+  }
+
+  /** Reads the slice counts `raiseMark` reads at `sharedNow`, so that the store starts pulling them. */
+  private watchEpochs(sharedNow: number): void {
+    const currentEpoch = Math.floor(sharedNow / BUCKET_EPOCH_MS);
+    for (let epoch = currentEpoch - MAX_EPOCHS_READ + 1; epoch <= currentEpoch; epoch++) this.scope.store.get(`${this.epochPrefix}${epoch}`);
+    if (currentEpoch - MAX_EPOCHS_READ + 1 < this.oldestEpochRead) this.oldestEpochRead = currentEpoch - MAX_EPOCHS_READ + 1;
   }
 
   /**
@@ -164,7 +176,12 @@ export class TokenBucket {
       const candidate = epoch * BUCKET_EPOCH_MS * this.refillPerMs - (spent - spentFrom);
       if (candidate > mark) mark = candidate;
     }
-    if (mark > stored) store.set(this.wastedKey, mark);
+    // A max register: a process whose view is behind (slice counts not pulled yet) writes a lower
+    // mark than another's, and merging by maximum keeps the higher one whatever the order.
+    if (mark > stored) {
+      if (store.raise !== undefined) store.raise(this.wastedKey, mark);
+      else store.set(this.wastedKey, mark);
+    }
     if (firstEpoch < this.oldestEpochRead) this.oldestEpochRead = firstEpoch;
     if (!isComplete) return mark;
     // Slices up to `settledEpoch` are not read again.

@@ -11,7 +11,7 @@ export type LuaScript = { readonly name: string; readonly keys: 'variable'; read
 
 /**
  * KEYS: the W written keys, in write order, then the keys to read.
- * ARGV: W, the default TTL, then per write: op (`s` set, `i` increment, `d` delete), value or amount, TTL or ''.
+ * ARGV: W, the default TTL, then per write: op (`s` set, `i` increment, `m` max, `d` delete), value or amount, TTL or ''.
  * Returns, per read key: value (or false) and PTTL.
  */
 export const SYNC_SCRIPT: LuaScript = {
@@ -32,6 +32,9 @@ for index = 1, writes do
     local result = redis.pcall('INCRBYFLOAT', key, value)
     if type(result) == 'table' and result.err then redis.call('SET', key, value) end
     if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ttl) end
+  elseif op == 'm' then
+    local current = tonumber(redis.call('GET', key))
+    if current == nil or current < tonumber(value) then redis.call('SET', key, value, 'PX', ttl) end
   else
     redis.call('DEL', key)
   end

@@ -44,7 +44,8 @@ export class RedisStateBackend implements StateBackend {
       if (write.op === 'delete') args.push('d', '', '');
       else {
         const ttl = write.ttlMs === undefined ? '' : Math.max(1, Math.ceil(write.ttlMs));
-        args.push(write.op === 'set' ? 's' : 'i', write.op === 'set' ? encodeValue(write.value) : String(write.by), ttl);
+        if (write.op === 'increment') args.push('i', String(write.by), ttl);
+        else args.push(write.op === 'set' ? 's' : 'm', encodeValue(write.value), ttl);
       }
     }
     for (const key of keys) redisKeys.push(keyPrefix + key);

@@ -30,6 +30,39 @@ describe('SyncedStateStore', () => {
     expect(backend.store.get('requests')).toBe(7);
   });
 
+  it('merges raises from every process to the largest, so a process with a stale view cannot lower a value', async () => {
+    const backend = new MemoryStateBackend();
+    const ahead = process(backend);
+    const behind = process(backend);
+    expect(ahead.raise('mark', 2)).toBe(2);
+    await ahead.sync();
+    expect(behind.raise('mark', 0.5)).toBe(0.5); // not pulled yet: it knows only its own raise
+    await behind.sync(); // pushes 0.5, which must not replace 2
+    expect(backend.store.get('mark')).toBe(2);
+    expect(behind.get('mark')).toBe(2);
+    expect(ahead.raise('mark', 1)).toBe(2); // lower than what it holds: nothing to push
+    behind.raise('mark', 3);
+    await ahead.sync(); // pulls 2 while behind's 3 waits: a raise never goes down
+    await behind.sync();
+    await ahead.sync();
+    expect([ahead.get('mark'), behind.get('mark'), backend.store.get('mark')]).toEqual([3, 3, 3]);
+  });
+
+  it('keeps a raise made during a sync on top of the value that sync pulled', async () => {
+    const backend = new MemoryStateBackend();
+    const other = process(backend);
+    const store = process(backend);
+    other.raise('mark', 5);
+    await other.sync();
+    store.get('mark');
+    const pulling = store.sync();
+    store.raise('mark', 7); // made while the round trip is out: not in what it pulls
+    await pulling;
+    expect(store.get('mark')).toBe(7);
+    await store.sync();
+    expect(backend.store.get('mark')).toBe(7);
+  });
+
   it('pulls keys other processes set, with their remaining TTL, and drops keys they deleted', async () => {
     const backend = new MemoryStateBackend();
     const first = process(backend);

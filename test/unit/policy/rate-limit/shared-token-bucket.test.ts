@@ -99,6 +99,62 @@ describe('a rate-limit bucket shared through SyncedStateStore', () => {
     expect(longestGapMs).toBeLessThanOrEqual(1_000);
   });
 
+  /** Processes taking in turn on one shared clock; `takes` are [process, amount, wait before in ms]. */
+  async function replay(takes: readonly (readonly [number, number, number])[]): Promise<{ shared: number[]; local: boolean[] }> {
+    const capacity = 10;
+    const refillPerMs = 20 / MINUTE_MS;
+    const backend = new MemoryStateBackend();
+    const clock = new TimerClock(1_000);
+    const buckets = new Map<number, TokenBucket>();
+    const oracle = new TokenBucket(capacity, refillPerMs);
+    const shared: number[] = [];
+    const local: boolean[] = [];
+    for (const [process, amount, waitMs] of takes) {
+      await clock.advance(waitMs);
+      let bucket = buckets.get(process);
+      if (bucket === undefined) {
+        bucket = new TokenBucket(capacity, refillPerMs, new StateScope(startProcess(backend, clock), 'd1\u001f'), 'rpm');
+        buckets.set(process, bucket);
+      }
+      shared.push(oracle.available(clock.now()));
+      const isTaken = bucket.tryTake(amount, clock.now());
+      if (isTaken) oracle.take(amount, clock.now());
+      local.push(isTaken);
+      await settle();
+    }
+    return { shared, local };
+  }
+
+  it('keeps the waste mark one process placed when another, whose view lacks a slice count, writes a lower one', async () => {
+    // Found by the property below (seed 1833008203): the second process's lower mark replaced the
+    // first one's, and a third process later took 3 tokens from a shared bucket holding 1.65.
+    const { shared, local } = await replay([
+      [3, 2, 5_054],
+      [2, 3, 1_446],
+      [3, 1, 0],
+      [2, 2, 0],
+      [0, 2, 3_501],
+      [0, 3, 0],
+    ]);
+    expect(shared[5]).toBeLessThan(3);
+    expect(local[5]).toBe(false);
+  });
+
+  it('places the waste mark from the slice counts it pulls with `spent` on its first sync, though no other process placed it', async () => {
+    // Found by the property below (seed 414912): processes that took once never placed the mark,
+    // and the first synced take of a new process built on slice counts it had not pulled yet.
+    const { shared, local } = await replay([
+      [2, 2, 2_291],
+      [1, 3, 1_076],
+      [1, 1, 0],
+      [3, 3, 0],
+      [0, 3, 4_633],
+      [0, 1, 0],
+    ]);
+    expect(shared[5]).toBeLessThan(1);
+    expect(local[5]).toBe(false);
+  });
+
   it('never refuses what the shared bucket holds, nor overshoots it by more than the documented slack (property)', async () => {
     const capacity = 10;
     const refillPerMs = 20 / MINUTE_MS;
@@ -163,9 +219,9 @@ describe('a rate-limit bucket shared through SyncedStateStore', () => {
           await Promise.all(stores.map((store) => store?.close()));
         }
       }),
-      // A fixed seed keeps CI reproducible. Open finding: seed 1833008203 (run 1830) overshoots by
-      // 1.35 tokens where the documented slack allows 0.58 after a 4.8 s idle gap; see the CHANGELOG.
-      { numRuns: 2_000, seed: 20_261_206 },
+      // A fixed seed keeps CI reproducible; BUCKET_SEED=<n> explores others (80,000 interleavings
+      // over 40 random seeds passed when the two counterexamples above were fixed).
+      { numRuns: 2_000, seed: Number(process.env.BUCKET_SEED ?? 20_261_206) },
     );
   }, 60_000);
 });
