@@ -11,6 +11,8 @@ export type UsageTotals = {
   readonly outputTokens: number;
   /** Input tokens the vendor served from its prompt cache (a subset of `inputTokens`). */
   readonly cachedInputTokens: number;
+  /** Input tokens written to the vendor's prompt cache (Anthropic `cache_creation_input_tokens`; a subset of `inputTokens`). */
+  readonly cacheWriteInputTokens: number;
   /** USD, summed over attempts whose price was known. */
   readonly cost: number;
   /** Attempts that reported usage but had no known price, so `cost` leaves them out. */
@@ -48,14 +50,14 @@ export type UsageLedgerOptions = {
   /**
    * Where the counters live. Pass a shared store to sum usage across processes. A bounded store
    * drops its least recently used keys, so size it for every alias, deployment and tenant
-   * (seven counters each).
+   * (eight counters each).
    * @default plain in-process counters (no store: recording costs well under a microsecond)
    */
   readonly store?: StateStore;
 };
 
 const DEFAULT_MAX_ENTRIES = 100_000;
-const FIELDS: readonly Field[] = ['requests', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'cost', 'unpricedRequests'];
+const FIELDS: readonly Field[] = ['requests', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteInputTokens', 'cost', 'unpricedRequests'];
 
 /**
  * Accumulates requests, tokens, errors and cost in total and by alias, deployment and tenant, in
@@ -125,6 +127,7 @@ export class UsageLedger {
       totals.inputTokens += usage.inputTokens;
       totals.outputTokens += usage.outputTokens;
       if (usage.cachedInputTokens) totals.cachedInputTokens += usage.cachedInputTokens;
+      if (usage.cacheWriteInputTokens) totals.cacheWriteInputTokens += usage.cacheWriteInputTokens;
     }
     if (entry.cost !== undefined) totals.cost += entry.cost;
     else if (usage && usage.inputTokens + usage.outputTokens > 0) totals.unpricedRequests += 1;
@@ -152,6 +155,7 @@ export class UsageLedger {
       increment('inputTokens', usage.inputTokens);
       increment('outputTokens', usage.outputTokens);
       if (usage.cachedInputTokens) increment('cachedInputTokens', usage.cachedInputTokens);
+      if (usage.cacheWriteInputTokens) increment('cacheWriteInputTokens', usage.cacheWriteInputTokens);
     }
     if (entry.cost !== undefined) increment('cost', entry.cost);
     else if (usage && usage.inputTokens + usage.outputTokens > 0) increment('unpricedRequests', 1);
@@ -163,5 +167,5 @@ function counterKey(dimension: Dimension, field: Field, name: string): string {
 }
 
 function emptyTotals(): MutableTotals {
-  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cost: 0, unpricedRequests: 0 };
+  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, cost: 0, unpricedRequests: 0 };
 }

@@ -120,7 +120,7 @@ describe("the router behind model: 'auto'", () => {
 
 /** Sums a list of attempt usages the way the ledger does, priced at `PRICES`. */
 function totalsOf(entries: readonly { model: string; usage?: Usage; isError: boolean }[]): UsageTotals {
-  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cost: 0, unpricedRequests: 0 };
+  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, cost: 0, unpricedRequests: 0 };
   for (const entry of entries) {
     totals.requests++;
     if (entry.isError) totals.errors++;

@@ -12,7 +12,7 @@ const usage = (inputTokens: number, outputTokens: number, cachedInputTokens?: nu
 describe('UsageLedger', () => {
   it('starts at zero', () => {
     expect(new UsageLedger().totals()).toEqual({
-      total: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cost: 0, unpricedRequests: 0 },
+      total: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, cost: 0, unpricedRequests: 0 },
       byAlias: {},
       byDeployment: {},
       byTenant: {},
@@ -27,17 +27,26 @@ describe('UsageLedger', () => {
     ledger.record({ alias: 'strong', deploymentId: 'anthropic-a', usage: usage(1_000, 300), cost: 0.5, isError: false });
 
     const report = ledger.totals();
-    expect(report.total).toEqual({ requests: 4, errors: 1, inputTokens: 1_300, outputTokens: 360, cachedInputTokens: 40, cost: 0.53, unpricedRequests: 0 });
+    expect(report.total).toEqual({ requests: 4, errors: 1, inputTokens: 1_300, outputTokens: 360, cachedInputTokens: 40, cacheWriteInputTokens: 0, cost: 0.53, unpricedRequests: 0 });
     expect(report.byAlias['fast']).toMatchObject({ requests: 2, inputTokens: 300, outputTokens: 60, cost: 0.03, errors: 0 });
     expect(report.byAlias['strong']).toMatchObject({ requests: 2, errors: 1, inputTokens: 1_000, cost: 0.5 });
     expect(report.byDeployment['openai-a']).toMatchObject({ requests: 1, cachedInputTokens: 40, cost: 0.01 });
     expect(report.byDeployment['openai-b']).toMatchObject({ requests: 1, inputTokens: 200 });
     expect(report.byDeployment['anthropic-a']).toMatchObject({ requests: 2, errors: 1 });
     expect(report.byTenant).toEqual({
-      acme: { requests: 2, errors: 0, inputTokens: 300, outputTokens: 60, cachedInputTokens: 40, cost: 0.03, unpricedRequests: 0 },
-      globex: { requests: 1, errors: 1, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cost: 0, unpricedRequests: 0 },
+      acme: { requests: 2, errors: 0, inputTokens: 300, outputTokens: 60, cachedInputTokens: 40, cacheWriteInputTokens: 0, cost: 0.03, unpricedRequests: 0 },
+      globex: { requests: 1, errors: 1, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: 0, cost: 0, unpricedRequests: 0 },
     });
     expect(report.total.cost).toBeCloseTo(0.53, 12);
+  });
+
+  it('sums prompt-cache writes beside cache reads, in memory and on a store', () => {
+    for (const ledger of [new UsageLedger(), new UsageLedger({ store: new MemoryStateStore() })]) {
+      ledger.record({ alias: 'claude', deploymentId: 'anthropic-a', usage: { ...usage(1_200, 20), cacheWriteInputTokens: 1_024 }, cost: 0.01, isError: false });
+      ledger.record({ alias: 'claude', deploymentId: 'anthropic-a', usage: { ...usage(1_200, 20, 1_024), cacheWriteInputTokens: 100 }, cost: 0.002, isError: false });
+      expect(ledger.totals().total).toMatchObject({ cachedInputTokens: 1_024, cacheWriteInputTokens: 1_124 });
+      expect(ledger.totals().byAlias['claude']).toMatchObject({ cacheWriteInputTokens: 1_124 });
+    }
   });
 
   it('counts attempts with usage but no price as unpriced', () => {
