@@ -148,11 +148,15 @@ function skipInsignificant(text: string, index: number): number {
   }
 }
 
-/** Reads a string quoted with `quote` starting at `start`; returns it re-quoted as JSON, or undefined if unterminated. */
-function readString(text: string, start: number, quote: string): { json: string; end: number } | undefined {
+/**
+ * Reads a string quoted with `quote` starting at `start`: its JSON form, and whether that differs
+ * from the source text (another quote, an escaped `'`, a raw control character); undefined if unterminated.
+ */
+function readString(text: string, start: number, quote: string): { json: string; end: number; isChanged: boolean } | undefined {
   // Plain characters are copied a run at a time: one concatenation per run, not per character.
   let value = '';
   let runStart = start + 1;
+  let isChanged = quote !== '"';
   for (let index = start + 1; index < text.length; index++) {
     const char = text[index]!;
     const isPlain = char !== '\\' && char !== quote && char !== '"' && char >= ' ';
@@ -162,13 +166,18 @@ function readString(text: string, start: number, quote: string): { json: string;
     if (char === '\\') {
       const next = text[index + 1];
       if (next === undefined) return undefined;
-      if (next === "'") value += "'";
-      else value += char + next;
+      if (next === "'") {
+        value += "'";
+        isChanged = true;
+      } else {
+        value += char + next;
+      }
       index++;
       runStart = index + 1;
       continue;
     }
-    if (char === quote) return { json: `"${value}"`, end: index + 1 };
+    if (char === quote) return { json: `"${value}"`, end: index + 1, isChanged };
+    isChanged = true;
     if (char === '"') value += '\\"';
     else if (char === '\n') value += '\\n';
     else if (char === '\r') value += '\\r';
@@ -178,59 +187,94 @@ function readString(text: string, start: number, quote: string): { json: string;
   return undefined;
 }
 
-/** Rewrites near-JSON to JSON, token by token; undefined when a slip is not one we repair. */
+function isNumberPart(code: number): boolean {
+  // 0-9 e E . + -
+  return (code >= 0x30 && code <= 0x39) || code === 0x65 || code === 0x45 || code === 0x2e || code === 0x2b || code === 0x2d;
+}
+
+/**
+ * Rewrites near-JSON to JSON, token by token; undefined when a slip is not one we repair. Text that
+ * needs no change (most of it) is copied a run at a time, so a long answer with one slip costs one
+ * scan and a few slices, not a concatenation per token.
+ */
 function repairJsonText(text: string): string | undefined {
   let output = '';
+  /** Where the text not yet copied to `output` starts. */
+  let copiedTo = 0;
+  /** Replaces `text[from, to)` with `replacement` in the output. */
+  const replace = (from: number, to: number, replacement: string): void => {
+    output += text.slice(copiedTo, from) + replacement;
+    copiedTo = to;
+  };
+  /** Skips whitespace and comments from `index`, dropping the comments from the output. */
+  const skipGap = (index: number): number => {
+    let position = index;
+    for (;;) {
+      while (position < text.length && isSpace(text[position])) position++;
+      if (text[position] !== '/') return position;
+      let commentEnd: number;
+      if (text[position + 1] === '/') {
+        commentEnd = text.indexOf('\n', position + 2);
+        if (commentEnd === -1) commentEnd = text.length;
+      } else if (text[position + 1] === '*') {
+        const close = text.indexOf('*/', position + 2);
+        commentEnd = close === -1 ? text.length : close + 2;
+      } else {
+        return position;
+      }
+      replace(position, commentEnd, ' ');
+      position = commentEnd;
+    }
+  };
   const closers: string[] = [];
-  let index = skipInsignificant(text, 0);
+  let index = skipGap(0);
   while (index < text.length) {
     const char = text[index]!;
     if (char === '"' || char === "'") {
       const string = readString(text, index, char);
       if (!string) return undefined;
-      output += string.json;
+      if (string.isChanged) replace(index, string.end, string.json);
       index = string.end;
     } else if (char === '{' || char === '[') {
       if (closers.length >= MAX_JSON_DEPTH) return undefined;
       closers.push(char === '{' ? '}' : ']');
-      output += char;
       index++;
     } else if (char === '}' || char === ']') {
       if (closers.pop() !== char) return undefined;
-      output += char;
       index++;
     } else if (char === ',') {
       const next = skipInsignificant(text, index + 1);
       // A trailing comma before a closing bracket (or the end) is dropped.
-      if (!(next >= text.length || text[next] === '}' || text[next] === ']')) output += ',';
-      index = next;
-      continue;
+      if (next >= text.length || text[next] === '}' || text[next] === ']') replace(index, index + 1, '');
+      index++;
     } else if (char === ':') {
-      output += ':';
       index++;
     } else if (isIdentifierStart(char)) {
       let end = index + 1;
       while (end < text.length && isIdentifierPart(text[end]!)) end++;
       const word = text.slice(index, end);
       const after = skipInsignificant(text, end);
-      if (text[after] === ':') output += `"${word}"`;
-      else if (LITERALS[word] !== undefined) output += LITERALS[word];
-      else return undefined;
+      if (text[after] === ':') replace(index, end, `"${word}"`);
+      else if (!Object.hasOwn(LITERALS, word)) return undefined;
+      else if (LITERALS[word] !== word) replace(index, end, LITERALS[word]!);
       index = end;
     } else if (char === '-' || char === '+' || char === '.' || (char >= '0' && char <= '9')) {
       let end = index + 1;
-      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end++;
-      let number = text.slice(index, end);
-      if (number.startsWith('+')) number = number.slice(1);
-      if (number.startsWith('.')) number = `0${number}`;
-      if (number.startsWith('-.')) number = `-0${number.slice(1)}`;
-      output += number;
+      while (end < text.length && isNumberPart(text.charCodeAt(end))) end++;
+      if (char === '+' || char === '.' || (char === '-' && text[index + 1] === '.')) {
+        let number = text.slice(index, end);
+        if (number.startsWith('+')) number = number.slice(1);
+        if (number.startsWith('.')) number = `0${number}`;
+        if (number.startsWith('-.')) number = `-0${number.slice(1)}`;
+        replace(index, end, number);
+      }
       index = end;
     } else {
       return undefined;
     }
-    index = skipInsignificant(text, index);
+    index = skipGap(index);
   }
+  output += text.slice(copiedTo);
   if (closers.length > 0) {
     const trimmed = output.trimEnd();
     if (trimmed.endsWith(':')) return undefined;

@@ -22,11 +22,22 @@ describe('parseJsonLenient', () => {
     expect(result).toEqual({ isValid: true, value: expected, isRepaired: true });
   });
 
+  it('copies what needs no repair as it is, around the parts it rewrites', () => {
+    const text = `{note: 'it\\'s', "list": [1, 2.5e3, -0.5, .25, +7, true, None,], "deep": {"x": "y" /* c */},}`;
+    expect(parseJsonLenient(text)).toEqual({
+      isValid: true,
+      value: { note: "it's", list: [1, 2500, -0.5, 0.25, 7, true, null], deep: { x: 'y' } },
+      isRepaired: true,
+    });
+  });
+
   it.each([
     ['an unquoted string value', '{"city": Paris}'],
     ['a cut string', '{"city": "Par'],
     ['a dangling key', '{"city":'],
     ['mismatched brackets', '{"a": [1}'],
+    ['two numbers a space apart (never glued into one)', '-.5 1e5'],
+    ['two numbers a comment apart', '+2/* c */1e5'],
   ])('refuses %s and reports JSON.parse\'s message', (_name, text) => {
     const result = parseJsonLenient(text);
     expect(result.isValid).toBe(false);
