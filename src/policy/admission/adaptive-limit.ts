@@ -24,7 +24,7 @@ export type AdaptiveLimitOptions = {
   readonly backoffRatio?: number;
   /**
    * A latency rise: the smoothed time to first token above `latencyTolerance` × the healthy baseline.
-   * @default 2
+   * @default 1.5
    */
   readonly latencyTolerance?: number;
 };

@@ -106,9 +106,9 @@ export class DeploymentAdmission {
     return this.queue.size;
   }
 
-  /** Admits one attempt now if there is room and nobody waits; the cheap first step before `acquire()`. */
+  /** Admits one attempt now if there is room and nobody of its priority or higher waits; the cheap first step before `acquire()`. */
   tryAcquire(priority: number): boolean {
-    if (this.active >= this.slotsFor(priority) || this.queue.size > 0) return false;
+    if (this.active >= this.slotsFor(priority) || !this.isFirstInLine(priority)) return false;
     this.active++;
     return true;
   }
@@ -119,7 +119,7 @@ export class DeploymentAdmission {
    * `ShedError` or the signal's reason. Every admitted attempt is ended with `release()`.
    */
   acquire(priority: number, deadlineAt: number, signal: AbortSignalLike | undefined, now: number): Promise<void> | undefined {
-    if (this.active < this.slotsFor(priority) && this.queue.size === 0) {
+    if (this.active < this.slotsFor(priority) && this.isFirstInLine(priority)) {
       this.active++;
       return undefined;
     }
@@ -195,6 +195,16 @@ export class DeploymentAdmission {
       this.settle(next);
       next.resolve();
     }
+  }
+
+  /**
+   * Nobody of `priority` or higher waits. A call that outranks every waiting one starts at once when
+   * its slots allow, instead of queueing behind batch calls held back by their smaller share until
+   * the next running answer ends.
+   */
+  private isFirstInLine(priority: number): boolean {
+    const head = this.queue.peek();
+    return head === undefined || head.priority < priority;
   }
 
   /** Attempts of `priority` may start while fewer than this run: the whole limit, or its low-priority share. */

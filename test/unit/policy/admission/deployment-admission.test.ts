@@ -33,6 +33,32 @@ describe('DeploymentAdmission', () => {
     expect(gate.tryAcquire(2)).toBe(true);
   });
 
+  it('starts an interactive call at once while only batch calls wait, instead of queueing it behind them', () => {
+    const { gate } = admission({ initialLimit: 4, maxLimit: 4 });
+    // Batch fills its three quarters of the limit; a fourth batch call waits for its share.
+    for (let index = 0; index < 3; index++) expect(gate.acquire(0, FAR, undefined, 0)).toBeUndefined();
+    void gate.acquire(0, FAR, undefined, 0)!.catch(() => undefined);
+    expect(gate.queued).toBe(1);
+    // The free slot is the interactive reserve: taken now, not after the next answer ends.
+    expect(gate.tryAcquire(2)).toBe(true);
+    expect(gate.snapshot()).toMatchObject({ inFlight: 4, queued: 1 });
+    // Calls of the waiting batch call's own priority still queue behind it (first in, first out).
+    expect(gate.tryAcquire(0)).toBe(false);
+  });
+
+  it('queues an interactive call behind a waiting interactive call even when batch waits too', async () => {
+    const { gate } = admission({ initialLimit: 2, maxLimit: 2 });
+    gate.acquire(2, FAR, undefined, 0);
+    gate.acquire(2, FAR, undefined, 0);
+    const order: string[] = [];
+    void gate.acquire(0, FAR, undefined, 0)!.then(() => order.push('batch'));
+    void gate.acquire(2, FAR, undefined, 0)!.then(() => order.push('first'));
+    expect(gate.acquire(2, FAR, undefined, 0)).toBeInstanceOf(Promise);
+    gate.release(true, 0, 10);
+    await settle();
+    expect(order).toEqual(['first']);
+  });
+
   it('sheds batch calls past their queue share with RLLM_SHED and a retry time, while interactive ones still queue', async () => {
     const { gate, changes } = admission({ initialLimit: 1, maxLimit: 1, maxQueued: 4 });
     gate.acquire(1, FAR, undefined, 0);
