@@ -11,7 +11,7 @@ export type SimulationOptions = {
   readonly phaseMs?: number;
   /** Interactive calls per second. @default 4 */
   readonly interactivePerSecond?: number;
-  /** Batch calls per second before the spike. @default 5 */
+  /** Batch calls per second before the spike; 0 for interactive traffic alone. @default 5 */
   readonly batchPerSecond?: number;
   readonly seed?: number;
 };
@@ -109,7 +109,7 @@ export async function runArm(arm: 'static' | 'adaptive', options: SimulationOpti
     clock.setTimeout(() => arrive(priority), -Math.log(1 - random()) / rate);
   };
   clock.setTimeout(() => arrive('interactive'), 0);
-  clock.setTimeout(() => arrive('batch'), 0);
+  if (batchRate > 0) clock.setTimeout(() => arrive('batch'), 0);
   await clock.runUntil(end + 60_000);
   await Promise.all(running);
   await llm.close({ graceMs: 0 });

@@ -251,6 +251,7 @@ export class CallExecutor {
       isStream: plan.isStream,
       onResponseHeaders: this.headerObservers.for(deployment),
       onPart: plan.onPart,
+      onFirstToken: this.env.onFirstToken ? () => this.env.onFirstToken!(plan.requestId, attemptNumber, deployment.id) : undefined,
       claim: hedge ? () => hedge.claim(candidate, startPart) : undefined,
       admit: this.env.admitAttempt ? () => this.env.admitAttempt!(deployment, plan.estimatedTokens) : undefined,
       controller: hedge ? hedge.tokenFor(candidate) : undefined,

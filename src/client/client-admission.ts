@@ -11,21 +11,31 @@ import type { Clock } from '../shared/clock.js';
 import type { AdmissionOptions } from './admission-options.js';
 import type { AttemptHook } from './attempt-hook.js';
 
+/** What admission adds to the executor: the gate as an attempt hook, and where first tokens are reported. */
+export type ClientAdmission = {
+  readonly hook: AttemptHook;
+  readonly onFirstToken: (requestId: string, attempt: number, deploymentId: string) => void;
+};
+
+/** One admitted attempt, from its admission at the gate to its end event. */
+type AdmittedAttempt = { readonly admittedAt: number; readonly waitedMs: number; hasFirstToken: boolean };
+
 /**
  * Gives each deployment its retry budget and, with `concurrency`, its admission gate, and returns
- * the attempt hook that gates attempts (undefined without `concurrency`). The gate learns from the
- * client's `attempt-end`/`attempt-error` events: they carry the time to first token the hook does
- * not see. Limits and budgets are this process's own, even with a shared `stateStore`: an in-flight
- * count shared through an eventually synced store would be stale by a sync interval, and AIMD
- * clients that each react to the same 429s and latency converge on fair shares without talking
- * (the argument behind TCP congestion control).
+ * the attempt hook that gates attempts (undefined without `concurrency`). The gate learns latency
+ * at each attempt's first token (`onFirstToken`, from the executor), so the limit reacts a whole
+ * generation sooner than it would at the attempt's end, and overload from the client's
+ * `attempt-error` events. Limits and budgets are this process's own, even with a shared
+ * `stateStore`: an in-flight count shared through an eventually synced store would be stale by a
+ * sync interval, and AIMD clients that each react to the same 429s and latency converge on fair
+ * shares without talking (the argument behind TCP congestion control).
  */
 export function buildAdmission(
   options: AdmissionOptions | undefined,
   pools: ReadonlyMap<string, DeploymentPool>,
   clock: Clock,
   events: EventHub,
-): AttemptHook | undefined {
+): ClientAdmission | undefined {
   const budget = options?.retryBudget;
   const concurrency = options?.concurrency;
   const gates = new Map<string, DeploymentAdmission>();
@@ -41,47 +51,55 @@ export function buildAdmission(
     }
   }
   if (gates.size === 0) return undefined;
-  // An attempt's times count from its pick, so they include its wait at the gate: taken out here.
-  const waits = new Map<string, number>();
-  const learn = (event: { readonly requestId: string; readonly attempt: number; readonly deploymentId: string; readonly latencyMs: number }, verdict: LimitVerdict, timeToFirstTokenMs: number | undefined) => {
-    const gate = gates.get(event.deploymentId);
-    if (gate === undefined) return;
-    const key = `${event.requestId}#${event.attempt}`;
-    const waitedMs = waits.get(key) ?? 0;
-    if (waitedMs > 0) waits.delete(key);
+  // Times count from admission at the gate, not from the pick: a wait at the gate is not latency.
+  const admitted = new Map<string, AdmittedAttempt>();
+  const keyOf = (requestId: string, attempt: number) => `${requestId}#${attempt}`;
+  const onFirstToken = (requestId: string, attempt: number, deploymentId: string): void => {
+    const record = admitted.get(keyOf(requestId, attempt));
+    const gate = gates.get(deploymentId);
+    if (record === undefined || gate === undefined || record.hasFirstToken) return;
+    record.hasFirstToken = true;
     const now = clock.now();
-    gate.observe(verdict, timeToFirstTokenMs === undefined ? undefined : timeToFirstTokenMs - waitedMs, now - event.latencyMs + waitedMs, now);
+    gate.observe('success', now - record.admittedAt, record.admittedAt, now);
   };
   events.on('attempt-end', (event) => {
-    if (event.outcome === 'success') learn(event, 'success', event.timeToFirstTokenMs ?? event.latencyMs);
-    else waits.delete(`${event.requestId}#${event.attempt}`);
+    const key = keyOf(event.requestId, event.attempt);
+    const record = admitted.get(key);
+    admitted.delete(key);
+    // An answer whose first token was never reported (a mock adapter's whole answer at once) teaches the limit here.
+    if (event.outcome !== 'success' || record === undefined || record.hasFirstToken) return;
+    const now = clock.now();
+    const latencyMs = (event.timeToFirstTokenMs ?? event.latencyMs) - record.waitedMs;
+    gates.get(event.deploymentId)?.observe('success', latencyMs, record.admittedAt, now);
   });
   events.on('attempt-error', (event) => {
-    if (isOverload(event.error)) learn(event, 'overload', undefined);
-    else waits.delete(`${event.requestId}#${event.attempt}`);
+    const key = keyOf(event.requestId, event.attempt);
+    const record = admitted.get(key);
+    admitted.delete(key);
+    if (record === undefined || !isOverload(event.error)) return;
+    gates.get(event.deploymentId)?.observe('overload', undefined, record.admittedAt, clock.now());
   });
-  return async (context, next) => {
+  const hook: AttemptHook = async (context, next) => {
     const gate = gates.get(context.deploymentId);
     if (gate === undefined) return next();
     const priority = priorityValue(context.priority);
+    const queuedAt = clock.now();
     if (!gate.tryAcquire(priority)) {
-      const queuedAt = clock.now();
       const waiting = gate.acquire(priority, context.deadlineAt, context.signal, queuedAt);
-      if (waiting !== undefined) {
-        await waiting;
-        waits.set(`${context.requestId}#${context.attempt}`, clock.now() - queuedAt);
-      }
+      if (waiting !== undefined) await waiting;
     }
     const admittedAt = clock.now();
+    admitted.set(keyOf(context.requestId, context.attempt), { admittedAt, waitedMs: admittedAt - queuedAt, hasFirstToken: false });
     let isSuccess = false;
     try {
       const result = await next();
       isSuccess = true;
       return result;
     } finally {
-      gate.release(isSuccess, admittedAt, clock.now());
+      gate.release(isSuccess, admittedAt, clock.now(), priority);
     }
   };
+  return { hook, onFirstToken };
 }
 
 /** 429 from the vendor (not a client-side shared limit), 503/529, or no first token in time. */

@@ -39,6 +39,8 @@ export type ExecutorEnvironment = {
   readonly admitAttempt?: AttemptAdmission | undefined;
   /** The client's `attemptHooks`; undefined when there are none, so the hot path checks one field. */
   readonly attemptHooks?: readonly AttemptHook[] | undefined;
+  /** Told when an attempt's first token arrives (admission learns latency from it); undefined without admission. */
+  readonly onFirstToken?: ((requestId: string, attempt: number, deploymentId: string) => void) | undefined;
 };
 
 /** One call, as the client prepared it. */

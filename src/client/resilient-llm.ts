@@ -136,6 +136,7 @@ export class ResilientLLM {
         })
       : undefined;
     this.cost = costHooks(this.prices);
+    const admission = buildAdmission(options.admission, this.registry.pools, this.clock, this.events);
     this.executor = new CallExecutor({
       pools: this.registry.pools,
       adapters: this.registry.adapters,
@@ -149,7 +150,8 @@ export class ResilientLLM {
       ledger: this.ledger,
       cost: this.cost,
       admitAttempt: this.shared?.admitAttempt,
-      attemptHooks: withAdmission(options.attemptHooks, buildAdmission(options.admission, this.registry.pools, this.clock, this.events)),
+      attemptHooks: withAdmission(options.attemptHooks, admission?.hook),
+      onFirstToken: admission?.onFirstToken,
     });
     this.routing = { registry: this.registry, router: this.router, events: this.events };
     this.planDefaults = {

@@ -31,6 +31,8 @@ export type AttemptInput = {
    * `claim()` returned true, so a hedged loser never leaks parts.
    */
   readonly onPart?: ((part: StreamPart) => void) | undefined;
+  /** Called once, when the first token (or the first body bytes of `chat()`) arrives. */
+  readonly onFirstToken?: (() => void) | undefined;
   /** Asked once, at the first content part: may this attempt emit? False makes it abort quietly. */
   readonly claim?: (() => boolean) | undefined;
   /** Runs before anything is sent (a shared-limit reservation); a rejection fails the attempt. */
@@ -157,6 +159,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const startIdle = (now: number) => {
     phase = 'idle';
     timeToFirstTokenMs = now - startedAt;
+    input.onFirstToken?.();
     if (timer !== undefined) clock.clearTimeout(timer);
     arm(now);
   };

@@ -51,8 +51,13 @@ type Waiter = {
 const DEFAULT_MAX_QUEUED = 64;
 /** The weight of the newest attempt duration in the expected service time. */
 const SERVICE_SMOOTHING = 0.2;
-/** The share of the limit calls below `'default'` may fill: the rest stays free for interactive calls to start at once. */
+/** The most of the limit calls below `'default'` may fill, whatever higher priorities need. */
 const LOW_PRIORITY_SHARE = 0.75;
+/**
+ * How fast the recent peak of higher-priority attempts in flight decays, in slots per second: a
+ * burst of interactive calls keeps its slots free for about 5 s per slot after it ends.
+ */
+const PEAK_DECAY_PER_S = 0.2;
 /** The shortest retry time suggested to a shed call. */
 const MIN_RETRY_AFTER_MS = 100;
 
@@ -64,8 +69,8 @@ export function validateQueueOptions(options: QueueOptions, prefix = ''): void {
 /**
  * Deadline-aware, prioritized admission to one deployment under an adaptive concurrency limit
  * (a bulkhead whose size is an `AdaptiveLimit`). `acquire()` admits at once while fewer than
- * `limit` attempts run (priorities below `'default'`: three quarters of it, so interactive calls
- * find a free slot); else the call waits, highest priority first, or is shed with `ShedError`
+ * `limit` attempts run (priorities below `'default'` leave free as many slots as higher priorities
+ * recently had in flight at once, and at least a quarter, so interactive calls find a free slot); else the call waits, highest priority first, or is shed with `ShedError`
  * (`RLLM_SHED`, with `retryAfterMs`): when its share of the queue is full, when a higher priority
  * displaces it, or as soon as the expected wait plus the expected attempt time would end past its
  * deadline. A waiting call is shed when that point comes, never admitted too late to finish.
@@ -79,6 +84,10 @@ export class DeploymentAdmission {
   private readonly onChange: ((change: AdmissionChange, admission: DeploymentAdmission) => void) | undefined;
   private readonly queue = new PriorityQueue<Waiter>();
   private active = 0;
+  /** Attempts of `'default'` priority or higher in flight, and the recent peak of that count. */
+  private highActive = 0;
+  private highPeak = 0;
+  private highPeakAt = 0;
   private order = 0;
   private serviceMs = 0;
 
@@ -109,7 +118,7 @@ export class DeploymentAdmission {
   /** Admits one attempt now if there is room and nobody of its priority or higher waits; the cheap first step before `acquire()`. */
   tryAcquire(priority: number): boolean {
     if (this.active >= this.slotsFor(priority) || !this.isFirstInLine(priority)) return false;
-    this.active++;
+    this.admit(priority);
     return true;
   }
 
@@ -120,7 +129,7 @@ export class DeploymentAdmission {
    */
   acquire(priority: number, deadlineAt: number, signal: AbortSignalLike | undefined, now: number): Promise<void> | undefined {
     if (this.active < this.slotsFor(priority) && this.isFirstInLine(priority)) {
-      this.active++;
+      this.admit(priority);
       return undefined;
     }
     const ahead = this.queue.countAhead(priority);
@@ -153,11 +162,16 @@ export class DeploymentAdmission {
   }
 
   /**
-   * Ends an attempt `acquire()` admitted, `startedAt` being when it was admitted (a success's
-   * duration is the expected service time the deadline checks use), and admits waiting calls.
+   * Ends an attempt of `priority` that `acquire()` admitted, `startedAt` being when it was admitted
+   * (a success's duration is the expected service time the deadline checks use), and admits waiting calls.
    */
-  release(isSuccess: boolean, startedAt: number, now: number): void {
+  release(isSuccess: boolean, startedAt: number, now: number, priority: number): void {
     if (this.active > 0) this.active--;
+    if (priority >= PRIORITY_VALUES.default && this.highActive > 0) {
+      this.highPeak = this.peakOfHigh(now);
+      this.highPeakAt = now;
+      this.highActive--;
+    }
     if (isSuccess) {
       const durationMs = now - startedAt;
       this.serviceMs = this.serviceMs === 0 ? durationMs : this.serviceMs + SERVICE_SMOOTHING * (durationMs - this.serviceMs);
@@ -191,7 +205,7 @@ export class DeploymentAdmission {
         this.drop(next, this.shed(next.priority, 'deadline', 0));
         continue;
       }
-      this.active++;
+      this.admit(next.priority);
       this.settle(next);
       next.resolve();
     }
@@ -207,10 +221,33 @@ export class DeploymentAdmission {
     return head === undefined || head.priority < priority;
   }
 
-  /** Attempts of `priority` may start while fewer than this run: the whole limit, or its low-priority share. */
+  private admit(priority: number): void {
+    this.active++;
+    if (priority >= PRIORITY_VALUES.default) {
+      const now = this.clock.now();
+      this.highActive++;
+      this.highPeak = this.peakOfHigh(now);
+      this.highPeakAt = now;
+    }
+  }
+
+  /** The recent peak of higher-priority attempts in flight: it follows a rise at once and decays by `PEAK_DECAY_PER_S`. */
+  private peakOfHigh(now: number): number {
+    const decayed = this.highPeak - ((now - this.highPeakAt) / 1000) * PEAK_DECAY_PER_S;
+    return decayed > this.highActive ? decayed : this.highActive;
+  }
+
+  /**
+   * Attempts of `priority` may start while fewer than this run: the whole limit for `'default'`
+   * and up. Below, a call starts only while as many slots as higher priorities recently had in
+   * flight at once stay free on top of what runs (and never past three quarters of the limit):
+   * attempts cannot be preempted, so a slot an interactive call will need must be free when it comes.
+   */
   private slotsFor(priority: number): number {
     const limit = this.adaptive.limit;
-    return priority >= PRIORITY_VALUES.default ? limit : Math.max(1, Math.floor(limit * LOW_PRIORITY_SHARE));
+    if (priority >= PRIORITY_VALUES.default) return limit;
+    const headroom = Math.ceil(this.peakOfHigh(this.clock.now()));
+    return Math.max(1, Math.min(Math.floor(limit * LOW_PRIORITY_SHARE), limit - headroom));
   }
 
   /** The queue share of a priority: all of it for interactive, half for default, a quarter below. */

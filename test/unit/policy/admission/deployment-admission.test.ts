@@ -14,23 +14,48 @@ function admission(options: ConstructorParameters<typeof DeploymentAdmission>[1]
 describe('DeploymentAdmission', () => {
   it('admits at once below the limit, queues above it, highest priority first, and keeps a quarter of the limit from batch', async () => {
     const { gate } = admission({ initialLimit: 4, maxLimit: 4 });
-    for (let index = 0; index < 4; index++) expect(gate.acquire(1, FAR, undefined, 0)).toBeUndefined();
+    expect([0, 1, 2].map(() => gate.acquire(0, FAR, undefined, 0))).toEqual([undefined, undefined, undefined]);
     const order: string[] = [];
     void gate.acquire(0, FAR, undefined, 0)!.then(() => order.push('batch'));
+    // The quarter batch leaves free goes to an interactive call at once.
+    expect(gate.acquire(2, FAR, undefined, 0)).toBeUndefined();
     void gate.acquire(2, FAR, undefined, 0)!.then(() => order.push('interactive'));
     expect(gate.snapshot()).toMatchObject({ limit: 4, inFlight: 4, queued: 2 });
-    gate.release(true, 0, 20);
+    // A slot frees: the interactive call goes first, though the batch call waited longer.
+    gate.release(true, 0, 20, 0);
     await settle();
     expect(order).toEqual(['interactive']);
-    // Four in flight less one: batch may use only three of the four slots.
-    gate.release(true, 0, 20);
+    // Two interactive calls ran at once: batch leaves two slots free now, and three run.
+    gate.release(true, 0, 20, 2);
     await settle();
     expect(order).toEqual(['interactive']);
-    gate.release(true, 0, 20);
-    await settle();
-    expect(order).toEqual(['interactive', 'batch']);
     expect(gate.tryAcquire(0)).toBe(false);
     expect(gate.tryAcquire(2)).toBe(true);
+  });
+
+  it('keeps free for higher priorities as many slots as they recently had in flight at once, until that peak decays', async () => {
+    const { gate, clock } = admission({ initialLimit: 8, maxLimit: 8 });
+    // A burst of four interactive calls, then they end.
+    for (let index = 0; index < 4; index++) expect(gate.tryAcquire(2)).toBe(true);
+    for (let index = 0; index < 4; index++) gate.release(true, 0, 0, 2);
+    // Batch may fill only 8 − 4 slots: an interactive burst like the last one still finds room.
+    for (let index = 0; index < 4; index++) expect(gate.tryAcquire(0)).toBe(true);
+    expect(gate.tryAcquire(0)).toBe(false);
+    for (let index = 0; index < 4; index++) expect(gate.tryAcquire(2)).toBe(true);
+    expect(gate.inFlight).toBe(8);
+    for (let index = 0; index < 4; index++) gate.release(true, 0, 0, 2);
+    // The peak decays by 0.2 slots a second: after 10 s two of the four reserved slots are batch's again.
+    await clock.advance(10_000);
+    expect(gate.tryAcquire(0)).toBe(true);
+    expect(gate.tryAcquire(0)).toBe(true);
+    expect(gate.tryAcquire(0)).toBe(false);
+    // Never more than three quarters of the limit, however long interactive traffic has been gone.
+    await clock.advance(60_000);
+    expect(gate.tryAcquire(0)).toBe(false);
+    gate.release(true, 0, 0, 0);
+    expect(gate.inFlight).toBe(5);
+    expect(gate.tryAcquire(0)).toBe(true);
+    expect(gate.tryAcquire(0)).toBe(false);
   });
 
   it('starts an interactive call at once while only batch calls wait, instead of queueing it behind them', () => {
@@ -54,7 +79,7 @@ describe('DeploymentAdmission', () => {
     void gate.acquire(0, FAR, undefined, 0)!.then(() => order.push('batch'));
     void gate.acquire(2, FAR, undefined, 0)!.then(() => order.push('first'));
     expect(gate.acquire(2, FAR, undefined, 0)).toBeInstanceOf(Promise);
-    gate.release(true, 0, 10);
+    gate.release(true, 0, 10, 2);
     await settle();
     expect(order).toEqual(['first']);
   });
@@ -87,7 +112,7 @@ describe('DeploymentAdmission', () => {
     const { gate, clock } = admission({ initialLimit: 1, maxLimit: 1 });
     // Teach it that an attempt takes 100 ms.
     gate.acquire(1, FAR, undefined, 0);
-    gate.release(true, 0, 100);
+    gate.release(true, 0, 100, 1);
     gate.acquire(1, FAR, undefined, clock.now());
     // Expected wait 100 + service 100 > 150: shed at once.
     await expect(gate.acquire(1, 150, undefined, 0)!).rejects.toMatchObject({ code: 'RLLM_SHED', reason: 'deadline' });
