@@ -38,9 +38,10 @@ const CONNECTION_CODES = new Set([
 
 type Undici = typeof import('undici');
 
-// undici is loaded on first use, not at import: it is about half of the package's import time,
-// and an app on `fetch` or its own transport never needs it. A transport starts the load when it
-// is made, so by the first request it is usually there already.
+// undici is loaded by the first request (or `warmup()`), not at import: it is about half of the
+// package's import time, and an app on `fetch`, its own transport or a mock provider never needs
+// it. Not loaded in the background when a transport is made either: evaluating it blocks the event
+// loop for tens of milliseconds, which must not land on an app's timers at a moment it did not pick.
 let undici: Undici | undefined;
 let undiciLoad: Promise<Undici> | undefined;
 
@@ -235,7 +236,6 @@ export class UndiciTransport implements Transport {
       warmupConnections: options.warmupConnections ?? 1,
     };
     this.timeouts = { connectMs: this.options.connectTimeoutMs, headersMs: this.options.headersTimeoutMs };
-    if (undici === undefined) loadUndici().catch(ignoreError);
   }
 
   /** The pool for `origin`, made on first use; only called once undici is loaded. */
