@@ -2,7 +2,8 @@
  * Cold start: the time to `import` the built package in a fresh process (median of
  * `BENCH_COLD_RUNS`, next to openai-node and the AI SDK), and the bundle an app ships (ESM,
  * minified with esbuild, gzipped) for the whole main entry and for a chat-only import
- * (`import { ResilientLLM, openai }`), with and without the package's own dependencies.
+ * (`import { ResilientLLM, openai }`), with and without the package's own dependencies. undici is
+ * loaded by the default transport's first request, not by the import: a second row adds its load.
  * Run alone: `node --import tsx bench/cold-start.ts` (after `npm run build`).
  */
 import { execFile } from 'node:child_process';
@@ -26,6 +27,8 @@ export type ColdStartResult = {
 /** What each timed import loads; specifiers resolve from the repository's node_modules. */
 const IMPORTS: Readonly<Record<string, string>> = {
   'llm-resilience': `await import(${JSON.stringify(pathToFileURL(distEntry).href)})`,
+  // undici loads with the default transport's first request, not at import: this row is import plus that load.
+  'llm-resilience, then undici (its first request)': `await import(${JSON.stringify(pathToFileURL(distEntry).href)}); await import('undici')`,
   'openai-node': `await import('openai')`,
   'AI SDK (ai + @ai-sdk/openai)': `await Promise.all([import('ai'), import('@ai-sdk/openai')])`,
 };

@@ -11,11 +11,11 @@ export type LocalEmbedderOptions = {
   readonly trigramWeight?: number;
 };
 
-const EMBEDDER_KEYS = optionKeys<LocalEmbedderOptions>()('dimensions', 'bigramWeight', 'trigramWeight');
+const EMBEDDER_KEYS = /* @__PURE__ */ optionKeys<LocalEmbedderOptions>()('dimensions', 'bigramWeight', 'trigramWeight');
 
 /** Words too common to say what a question is about; they still count, at a tenth of the weight. */
-const STOPWORDS = new Set(
-  ('a an the is are was were be been being am of to in on at by for with from as into about than then ' +
+const STOPWORDS = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ ('a an the is are was were be been being am of to in on at by for with from as into about than then ' +
     'and or but if so that this these those it its it\'s i me my we our you your he she they them their ' +
     'what which who whom whose how why when where do does did can could should would will shall may might ' +
     'must has have had there here some any all each more most such very just also please tell explain')

@@ -202,7 +202,7 @@ function dotProduct(left: Float32Array, right: Float32Array): number {
   return sum;
 }
 
-const STORE_KEYS = optionKeys<MemoryVectorStoreOptions>()(
+const STORE_KEYS = /* @__PURE__ */ optionKeys<MemoryVectorStoreOptions>()(
   'maxEntries',
   'ttlMs',
   'now',

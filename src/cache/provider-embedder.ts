@@ -6,7 +6,7 @@ import type { Embedder } from './embedder.js';
 import { InvalidResponseError } from '../errors/errors.js';
 import { expectInteger, expectKnownKeys, expectObject, failOption, optionKeys } from '../policy/validate-option.js';
 
-const EMBEDDER_KEYS = optionKeys<ProviderEmbedderOptions>()('provider', 'model', 'dimensions', 'shouldRequestDimensions', 'transport', 'headers', 'clock');
+const EMBEDDER_KEYS = /* @__PURE__ */ optionKeys<ProviderEmbedderOptions>()('provider', 'model', 'dimensions', 'shouldRequestDimensions', 'transport', 'headers', 'clock');
 
 export type ProviderEmbedderOptions = {
   /** An adapter whose `embed()` is implemented (OpenAI, Gemini, an OpenAI-compatible gateway). */

@@ -32,8 +32,8 @@ export const MAX_TOKENS = 4_096;
 /** Characters read from a question, on the same terms. */
 const MAX_CHARACTERS = 32_768;
 
-const IGNORED = new Set(
-  ('a an the is are was were be been being am do does did done can could should would will shall may ' +
+const IGNORED = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ ('a an the is are was were be been being am do does did done can could should would will shall may ' +
     'might must has have had there here some any all each every more most such very just also please tell ' +
     'explain describe what which who whom whose how why when where this that these those it its its ' +
     'itself not no never nor cannot dont doesnt didnt isnt arent wasnt werent wont cant get gets got ' +
@@ -41,8 +41,8 @@ const IGNORED = new Set(
     .split(' '),
 );
 
-const MARKERS = new Set(
-  ('from to by than vs versus against into onto of for with over under between toward towards via at ' +
+const MARKERS = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ ('from to by than vs versus against into onto of for with over under between toward towards via at ' +
     'in on about after before during since until till within across through throughout like as per among ' +
     'amongst behind beyond upon near inside outside without if because unless although though whereas')
     .split(' '),
@@ -63,8 +63,8 @@ const PRONOUNS = new Map<string, string>([
  * Frequent function words of French, Spanish, Portuguese, Italian, German and Dutch that are not
  * English words: one of them marks a question as not English.
  */
-const FOREIGN = new Set(
-  ('le la les des du une et est dans pour avec sur qui sont pas ne der das und ist nicht ein eine mit von zu ' +
+const FOREIGN = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ ('le la les des du une et est dans pour avec sur qui sont pas ne der das und ist nicht ein eine mit von zu ' +
     'auf für el los las por para con que del es lo gli di che per non het een van zijn um uma não também')
     .split(' '),
 );

@@ -356,7 +356,7 @@ function strongestRival(matches: readonly VectorMatch<CachedAnswer>[], index: nu
   return -Infinity;
 }
 
-const CACHE_KEYS = optionKeys<SemanticCacheOptions>()(
+const CACHE_KEYS = /* @__PURE__ */ optionKeys<SemanticCacheOptions>()(
   'embedder',
   'store',
   'maxEntries',
@@ -374,7 +374,7 @@ const CACHE_KEYS = optionKeys<SemanticCacheOptions>()(
   'onEvent',
   'lookupTimeoutMs',
 );
-const GUARD_KEYS = optionKeys<GuardOptions>()('negation', 'numbers', 'entities', 'roles');
+const GUARD_KEYS = /* @__PURE__ */ optionKeys<GuardOptions>()('negation', 'numbers', 'entities', 'roles');
 
 function validateSemanticCacheOptions(options: SemanticCacheOptions): void {
   expectObject('cache', options);

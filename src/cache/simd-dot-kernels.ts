@@ -79,7 +79,7 @@ const functionBody = (locals: number[][], code: readonly number[]) => {
 };
 
 // Parameters: 0 left, 1 right, 2 byteLength. Locals: 3 end, 4…7 accumulators.
-const FLOAT32_BODY = [
+const float32Body = () => [
   ...get(0), ...get(2), I32_ADD, ...set(3),
   LOOP, EMPTY_BLOCK,
   ...[0, 16, 32, 48].flatMap((offset, lane) => [
@@ -115,7 +115,7 @@ const laneSum = (accumulator: number) => [
 ];
 
 // Parameters: 0 left, 1 right, 2 byteLength. Locals: 3 end, 4 accumulator, 5 left bytes, 6 right bytes.
-const INT8_BODY = [
+const int8Body = () => [
   ...get(0), ...get(2), I32_ADD, ...set(3),
   LOOP, EMPTY_BLOCK,
   ...int8Step(0, 1, 4, 5, 6),
@@ -129,7 +129,7 @@ const INT8_BODY = [
 // Parameters: 0 query, 1 ids, 2 count, 3 byteLength, 4 out, 5 rowBase.
 // Locals: 6 ids end, 7 row, 8 query cursor, 9 query end, 10 accumulator, 11 left bytes, 12 right bytes.
 // for each id in ids[0 … count): out[i] = dotInt8(query, rowBase + id * byteLength, byteLength)
-const INT8_BATCH_BODY = [
+const int8BatchBody = () => [
   ...get(2), I32_EQZ, IF, EMPTY_BLOCK, RETURN, END,
   ...get(1), ...get(2), ...i32Const(2), I32_SHL, I32_ADD, ...set(6),
   ...get(0), ...get(3), I32_ADD, ...set(9),
@@ -149,29 +149,32 @@ const INT8_BATCH_BODY = [
   END,
 ];
 
-const PARAMETERS = vector([[I32], [I32], [I32]]);
-const BATCH_PARAMETERS = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
-
-const MODULE_BYTES = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, vector([
-    [0x60, ...PARAMETERS, ...vector([[F32]])],
-    [0x60, ...PARAMETERS, ...vector([[I32]])],
-    [0x60, ...BATCH_PARAMETERS, ...vector([])],
-  ])),
-  ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-  ...section(3, vector([[0], [1], [2]])),
-  ...section(7, vector([
-    [...name('dotFloat32'), 0x00, 0x00],
-    [...name('dotInt8'), 0x00, 0x01],
-    [...name('dotInt8Batch'), 0x00, 0x02],
-  ])),
-  ...section(10, vector([
-    functionBody([[1, I32], [4, V128]], FLOAT32_BODY),
-    functionBody([[1, I32], [3, V128]], INT8_BODY),
-    functionBody([[4, I32], [3, V128]], INT8_BATCH_BODY),
-  ])),
-]);
+// Assembled when the first index is made, not at import: building these arrays costs milliseconds
+// of start-up that an app without a semantic cache would pay for nothing.
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const parameters = vector([[I32], [I32], [I32]]);
+  const batchParameters = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([
+      [0x60, ...parameters, ...vector([[F32]])],
+      [0x60, ...parameters, ...vector([[I32]])],
+      [0x60, ...batchParameters, ...vector([])],
+    ])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(3, vector([[0], [1], [2]])),
+    ...section(7, vector([
+      [...name('dotFloat32'), 0x00, 0x00],
+      [...name('dotInt8'), 0x00, 0x01],
+      [...name('dotInt8Batch'), 0x00, 0x02],
+    ])),
+    ...section(10, vector([
+      functionBody([[1, I32], [4, V128]], float32Body()),
+      functionBody([[1, I32], [3, V128]], int8Body()),
+      functionBody([[4, I32], [3, V128]], int8BatchBody()),
+    ])),
+  ]);
+}
 
 /** The kernels, bound to one memory. */
 export type SimdDotKernels = {
@@ -186,8 +189,8 @@ let compiled: WebAssembly.Module | null | undefined;
 /** Instantiates the kernels over `memory`, or returns undefined where WebAssembly SIMD is unavailable. */
 export function simdDotKernels(memory: WebAssembly.Memory): SimdDotKernels | undefined {
   if (compiled === undefined) {
-    compiled =
-      typeof WebAssembly === 'object' && WebAssembly.validate(MODULE_BYTES) ? new WebAssembly.Module(MODULE_BYTES) : null;
+    const bytes = typeof WebAssembly === 'object' ? moduleBytes() : undefined;
+    compiled = bytes !== undefined && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   if (compiled === null) return undefined;
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

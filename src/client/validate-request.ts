@@ -3,92 +3,102 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import { unknownKeyError } from '../policy/validate-option.js';
 import type { NormalizedChatRequest as ChatRequest } from './types.js';
 
-const jsonObject = z.record(z.string(), z.unknown());
-const cacheControl = z.object({ ttl: z.enum(['5m', '1h']).optional() });
-const text = z.object({ type: z.literal('text'), text: z.string() });
-const image = z.object({
-  type: z.literal('image'),
-  image: z.union([z.string().min(1), z.instanceof(Uint8Array)]),
-  mediaType: z.string().optional(),
-});
-const toolCall = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  args: z.unknown(),
-  argsText: z.string().optional(),
-  providerMetadata: jsonObject.optional(),
-});
-const reasoning = z.object({
-  type: z.literal('reasoning'),
-  text: z.string(),
-  signature: z.string().optional(),
-  redactedData: z.string().optional(),
-  provider: z.string().optional(),
-  providerMetadata: jsonObject.optional(),
-});
-
-const message = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('system'), content: z.string(), cacheControl: cacheControl.optional() }),
-  z.object({
-    role: z.literal('user'),
-    content: z.union([z.string(), z.array(z.discriminatedUnion('type', [text, image])).min(1)]),
-    cacheControl: cacheControl.optional(),
-  }),
-  z.object({
-    role: z.literal('assistant'),
-    content: z.string().nullable().optional(),
-    toolCalls: z.array(toolCall).optional(),
-    reasoning: z.array(reasoning).optional(),
-    cacheControl: cacheControl.optional(),
+// Built on first use, not at import: making these ~40 schemas costs more than loading the rest of
+// the client, and most requests never need them (see `isPlainChatRequest`).
+function buildChatRequestSchema() {
+  const jsonObject = z.record(z.string(), z.unknown());
+  const cacheControl = z.object({ ttl: z.enum(['5m', '1h']).optional() });
+  const text = z.object({ type: z.literal('text'), text: z.string() });
+  const image = z.object({
+    type: z.literal('image'),
+    image: z.union([z.string().min(1), z.instanceof(Uint8Array)]),
+    mediaType: z.string().optional(),
+  });
+  const toolCall = z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    args: z.unknown(),
+    argsText: z.string().optional(),
     providerMetadata: jsonObject.optional(),
-  }),
-  z.object({
-    role: z.literal('tool'),
-    toolCallId: z.string().min(1),
-    toolName: z.string().optional(),
-    content: z.unknown(),
-    isError: z.boolean().optional(),
+  });
+  const reasoning = z.object({
+    type: z.literal('reasoning'),
+    text: z.string(),
+    signature: z.string().optional(),
+    redactedData: z.string().optional(),
+    provider: z.string().optional(),
+    providerMetadata: jsonObject.optional(),
+  });
+
+  const message = z.discriminatedUnion('role', [
+    z.object({ role: z.literal('system'), content: z.string(), cacheControl: cacheControl.optional() }),
+    z.object({
+      role: z.literal('user'),
+      content: z.union([z.string(), z.array(z.discriminatedUnion('type', [text, image])).min(1)]),
+      cacheControl: cacheControl.optional(),
+    }),
+    z.object({
+      role: z.literal('assistant'),
+      content: z.string().nullable().optional(),
+      toolCalls: z.array(toolCall).optional(),
+      reasoning: z.array(reasoning).optional(),
+      cacheControl: cacheControl.optional(),
+      providerMetadata: jsonObject.optional(),
+    }),
+    z.object({
+      role: z.literal('tool'),
+      toolCallId: z.string().min(1),
+      toolName: z.string().optional(),
+      content: z.unknown(),
+      isError: z.boolean().optional(),
+      cacheControl: cacheControl.optional(),
+    }),
+  ]);
+
+  const toolSpec = z.object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a tool name of 1-64 letters, digits, _ . or -'),
+    description: z.string().optional(),
+    parameters: jsonObject,
+    strict: z.boolean().optional(),
     cacheControl: cacheControl.optional(),
-  }),
-]);
+  });
 
-const toolSpec = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a tool name of 1-64 letters, digits, _ . or -'),
-  description: z.string().optional(),
-  parameters: jsonObject,
-  strict: z.boolean().optional(),
-  cacheControl: cacheControl.optional(),
-});
+  return z.object({
+    model: z.string().min(1),
+    messages: z.array(message).min(1),
+    tools: z.array(toolSpec).optional(),
+    toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string().min(1) })]).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    topP: z.number().min(0).max(1).optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(16)]).optional(),
+    seed: z.number().int().optional(),
+    responseFormat: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('text') }),
+        z.object({ type: z.literal('json') }),
+        z.object({
+          type: z.literal('json_schema'),
+          schema: jsonObject,
+          name: z.string().optional(),
+          description: z.string().optional(),
+          strict: z.boolean().optional(),
+        }),
+      ])
+      .optional(),
+    providerOptions: z.record(z.string(), jsonObject).optional(),
+  }).strict();
+}
 
-/** The zod schema every request is checked against before anything is sent. */
-export const chatRequestSchema = z.object({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  tools: z.array(toolSpec).optional(),
-  toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string().min(1) })]).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-  topP: z.number().min(0).max(1).optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(16)]).optional(),
-  seed: z.number().int().optional(),
-  responseFormat: z
-    .discriminatedUnion('type', [
-      z.object({ type: z.literal('text') }),
-      z.object({ type: z.literal('json') }),
-      z.object({
-        type: z.literal('json_schema'),
-        schema: jsonObject,
-        name: z.string().optional(),
-        description: z.string().optional(),
-        strict: z.boolean().optional(),
-      }),
-    ])
-    .optional(),
-  providerOptions: z.record(z.string(), jsonObject).optional(),
-}).strict();
+let schema: ReturnType<typeof buildChatRequestSchema> | undefined;
+
+/** The zod schema every request is checked against before anything is sent (made once, on first use). */
+export function chatRequestSchema(): ReturnType<typeof buildChatRequestSchema> {
+  return (schema ??= buildChatRequestSchema());
+}
 
 /** Top-level request fields, for the suggestion on a misspelt one (the tool-loop fields included). */
-const REQUEST_FIELDS: readonly string[] = [...Object.keys(chatRequestSchema.shape), 'schema', 'schemaName', 'maxToolRepairs', 'escalate'];
+const requestFields = (): readonly string[] => [...Object.keys(chatRequestSchema().shape), 'schema', 'schemaName', 'maxToolRepairs', 'escalate'];
 /** Call options put in the request by mistake: the message points to the second argument instead. */
 const CALL_OPTION_NAMES: ReadonlySet<string> = new Set(['signal', 'deadlineMs', 'maxRetries', 'fallback', 'cache', 'tenant', 'hedge', 'metadata']);
 
@@ -145,7 +155,7 @@ export function toInvalidArgumentError(issues: readonly z.core.$ZodIssue[], inpu
       break;
     case 'unrecognized_keys':
       if (issue.path.length === 0 && !CALL_OPTION_NAMES.has(issue.keys[0]!)) {
-        return unknownKeyError(issue.keys[0]!, REQUEST_FIELDS, prefix.replace(/\.$/, ''), 'a request field');
+        return unknownKeyError(issue.keys[0]!, requestFields(), prefix.replace(/\.$/, ''), 'a request field');
       }
       return new InvalidArgumentError(
         prefix + [...issue.path.map(String), issue.keys[0]!].join('.'),
@@ -200,7 +210,7 @@ function isPlainChatRequest(request: unknown): request is ChatRequest {
 export function validateChatRequest(request: unknown): ChatRequest {
   // Most requests are plain: checked here in a fraction of zod's time, with the same verdict.
   if (isPlainChatRequest(request)) return request;
-  const result = chatRequestSchema.safeParse(request);
+  const result = chatRequestSchema().safeParse(request);
   if (!result.success) throw toInvalidArgumentError(result.error.issues, request);
   const value = request as ChatRequest;
   for (let index = 0; index < value.messages.length; index++) {

@@ -1,7 +1,7 @@
 import type { Usage } from '../client/types.js';
 
 /** No tokens. Shared, so `addUsage` can return its other argument unchanged. */
-export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+export const ZERO_USAGE: Usage = /* @__PURE__ */ Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
 /** The sum of two usages; optional counts appear only when non-zero. */
 export function addUsage(total: Usage, usage: Usage): Usage {

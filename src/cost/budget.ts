@@ -27,7 +27,7 @@ export type BudgetOptions = {
   readonly unpricedModels?: 'refuse' | 'allow';
 };
 
-const BUDGET_KEYS = optionKeys<BudgetOptions>()('perRequestUsd', 'perWindowUsd', 'windowMs', 'unpricedModels', 'tenants');
+const BUDGET_KEYS = /* @__PURE__ */ optionKeys<BudgetOptions>()('perRequestUsd', 'perWindowUsd', 'windowMs', 'unpricedModels', 'tenants');
 
 /** A hold on the window taken by `Budget.reserve`; settle it once the call ends. */
 export type BudgetReservation = {

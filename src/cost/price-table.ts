@@ -54,7 +54,7 @@ function round(value: number): number {
  * 2× (1 h) input and reads at 0.1×. Not modelled: Gemini's higher rates for long prompts and its
  * explicit-cache storage fee per hour, audio and image-output rates, batch and priority tiers.
  */
-export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({
+export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = /* @__PURE__ */ Object.freeze({
   // OpenAI (https://openai.com/api/pricing/)
   'gpt-4o': { inputPerMillion: 2.5, outputPerMillion: 10, cachedInputPerMillion: 1.25, contextWindow: 128_000, maxOutputTokens: 16_384 },
   // gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out (openai.com/api/pricing, checked 2026-12).
@@ -205,7 +205,7 @@ export class PriceTable {
   }
 }
 
-const PRICE_KEYS = optionKeys<ModelPrice>()(
+const PRICE_KEYS = /* @__PURE__ */ optionKeys<ModelPrice>()(
   'inputPerMillion',
   'outputPerMillion',
   'cachedInputPerMillion',

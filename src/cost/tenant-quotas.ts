@@ -21,7 +21,7 @@ export type TenantQuotaOptions = Readonly<Record<string, TenantQuota>>;
 
 const MINUTE_MS = 60_000;
 const DEFAULT_USD_WINDOW_MS = 86_400_000;
-const QUOTA_KEYS = optionKeys<TenantQuota>()('rpm', 'tpm', 'perWindowUsd', 'windowMs');
+const QUOTA_KEYS = /* @__PURE__ */ optionKeys<TenantQuota>()('rpm', 'tpm', 'perWindowUsd', 'windowMs');
 
 /** Validates `budget.tenants`; throws `InvalidArgumentError` naming the field. */
 export function validateTenantQuotas(quotas: unknown, field = 'budget.tenants'): asserts quotas is TenantQuotaOptions {

@@ -23,7 +23,10 @@ export function failOption(field: string, expected: string, received: unknown): 
   throw new InvalidArgumentError(field, `Expected \`${field}\` to be ${expected}, got ${describeValue(received)}.`);
 }
 
-/** The frozen set of an options type's keys; the type check fails when `keys` misses one. */
+/**
+ * The frozen set of an options type's keys; the type check fails when `keys` misses one. Module-level
+ * calls carry a pure annotation, so that a bundler drops the sets of features an app never uses.
+ */
 export function optionKeys<T>() {
   return <const K extends readonly (keyof T & string)[]>(
     ...keys: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { readonly missing: Exclude<keyof T, K[number]> })

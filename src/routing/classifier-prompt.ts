@@ -2,7 +2,7 @@ import type { Message } from '../client/types.js';
 import { lastUserContent } from './classify-task.js';
 
 /** What the built-in LLM classifier says about the two required tiers unless `descriptions` says otherwise. */
-export const DEFAULT_TIER_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
+export const DEFAULT_TIER_DESCRIPTIONS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   simple: 'light tasks: lookups, definitions, translation, summaries, extraction, classification, rewriting, short answers',
   complex: 'hard tasks: writing or reviewing code, debugging, math and proofs, multi-step reasoning, in-depth analysis, design',
 });

@@ -204,7 +204,7 @@ function pickClassify(options: LlmClassifierOptions, tierNames: readonly string[
   });
 }
 
-const LLM_CLASSIFIER_KEYS = optionKeys<LlmClassifierOptions>()('alias', 'classify', 'descriptions', 'maxPromptChars', 'timeoutMs', 'cacheSize', 'cacheTtlMs');
+const LLM_CLASSIFIER_KEYS = /* @__PURE__ */ optionKeys<LlmClassifierOptions>()('alias', 'classify', 'descriptions', 'maxPromptChars', 'timeoutMs', 'cacheSize', 'cacheTtlMs');
 
 /** Validates a non-negative integer option; `fallback` when it is undefined. */
 export function nonNegativeInteger(field: string, value: number | undefined, fallback: number): number {

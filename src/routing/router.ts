@@ -72,7 +72,7 @@ export type RouteDecision = {
 const DEFAULT_RESERVED_OUTPUT_TOKENS = 1_024;
 
 /** Keys of the full router options; any other key of a `router` object is a tier (the shorthand). */
-export const ROUTER_KEYS = optionKeys<TaskRouterOptions>()(
+export const ROUTER_KEYS = /* @__PURE__ */ optionKeys<TaskRouterOptions>()(
   'tiers',
   'classifier',
   'llmClassifier',

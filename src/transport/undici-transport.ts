@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 import type { AbortSignalLike } from './abort-token.js';
@@ -35,6 +35,19 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_DESTROYED',
 ]);
+
+type Undici = typeof import('undici');
+
+// undici is loaded by the first request (or `warmup()`), not at import: it is about half of the
+// package's import time, and an app on `fetch`, its own transport or a mock provider never needs
+// it. Not loaded in the background when a transport is made either: evaluating it blocks the event
+// loop for tens of milliseconds, which must not land on an app's timers at a moment it did not pick.
+let undici: Undici | undefined;
+let undiciLoad: Promise<Undici> | undefined;
+
+function loadUndici(): Promise<Undici> {
+  return (undiciLoad ??= import('undici').then((module) => (undici = module)));
+}
 
 /** Splits `https://host:port/path?query` without the cost of `new URL()` on the hot path. */
 function splitUrl(url: string): { origin: string; path: string } {
@@ -225,11 +238,12 @@ export class UndiciTransport implements Transport {
     this.timeouts = { connectMs: this.options.connectTimeoutMs, headersMs: this.options.headersTimeoutMs };
   }
 
+  /** The pool for `origin`, made on first use; only called once undici is loaded. */
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
       if (this.isClosed) throw new ConnectionError('transport is closed');
-      pool = new Pool(origin, {
+      pool = new undici!.Pool(origin, {
         connections: this.options.connections,
         connect: { timeout: this.options.connectTimeoutMs },
         headersTimeout: this.options.headersTimeoutMs,
@@ -243,6 +257,7 @@ export class UndiciTransport implements Transport {
   }
 
   request(request: TransportRequest): Promise<TransportResponse> {
+    if (undici === undefined) return loadUndici().then(() => this.request(request));
     // A plain promise chain, not an async function: one fewer suspension on every call.
     const { origin, path } = splitUrl(request.url);
     let pool: Pool;
@@ -269,6 +284,7 @@ export class UndiciTransport implements Transport {
 
   async warmup(origins: readonly string[], signal?: AbortSignal): Promise<void> {
     const count = Math.max(1, Math.min(this.options.warmupConnections, this.options.connections));
+    await loadUndici();
     const opens: Promise<void>[] = [];
     for (const origin of new Set(origins.map((url) => splitUrl(url).origin))) {
       for (let index = 0; index < count; index++) {
@@ -297,7 +313,7 @@ export class UndiciTransport implements Transport {
   }
 }
 
-const TRANSPORT_KEYS = optionKeys<UndiciTransportOptions>()('connections', 'connectTimeoutMs', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'warmupConnections');
+const TRANSPORT_KEYS = /* @__PURE__ */ optionKeys<UndiciTransportOptions>()('connections', 'connectTimeoutMs', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'warmupConnections');
 
 /** Checks the default transport's options (client option `transport`), naming the field. */
 function validateUndiciTransportOptions(options: UndiciTransportOptions): void {

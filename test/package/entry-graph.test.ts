@@ -79,6 +79,48 @@ describe('the main entry', () => {
   });
 });
 
+describe('cold start', () => {
+  it('the main entry reaches undici only through a dynamic import (it loads with the first request)', async () => {
+    const { externals } = await staticGraph({ path: 'src/index.ts' });
+    expect(externals).toContain('eventsource-parser'); // the walk does see real imports
+    expect(externals).not.toContain('undici');
+  });
+
+  it('a chat-only import of the one-file main entry leaves out the semantic cache, its vector kernels, the relay and the other vendors', async () => {
+    // The entry as tsup ships it: one file, packages external. Inside one file a bundler drops only
+    // unused statements it can prove free of side effects, so module-level work must be lazy or pure.
+    const entry = await build({ entryPoints: [join(root, 'src/index.ts')], bundle: true, write: false, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+    const shipped = entry.outputFiles[0]!.text;
+    const bundle = async (contents: string) =>
+      (
+        await build({
+          stdin: { contents, resolveDir: root, loader: 'js' },
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'esm',
+          logLevel: 'silent',
+          plugins: [
+            {
+              name: 'shipped-entry',
+              setup(builder) {
+                builder.onResolve({ filter: /^llm-resilience$/ }, () => ({ path: 'index.js', namespace: 'shipped' }));
+                builder.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
+                builder.onLoad({ filter: /.*/, namespace: 'shipped' }, () => ({ contents: shipped, loader: 'js' }));
+              },
+            },
+          ],
+        })
+      ).outputFiles[0]!.text;
+    const markers = ['dotInt8Batch', 'please tell explain', 'itself not no never', 'SemanticCache = class', 'HnswIndex = class', 'StreamRelay = class', 'function anthropic(', 'function gemini('];
+    const whole = await bundle("export * from 'llm-resilience';");
+    expect(markers.filter((marker) => !whole.includes(marker))).toEqual([]); // the markers are real
+    const chatOnly = await bundle("import { ResilientLLM, openai } from 'llm-resilience'; export { ResilientLLM, openai };");
+    expect(chatOnly).toMatch(/ResilientLLM = class|class ResilientLLM/);
+    expect(markers.filter((marker) => chatOnly.includes(marker))).toEqual([]);
+  });
+});
+
 describe('the browser entry', () => {
   it('bundles for the browser with no Node built-in and no undici in its graph', async () => {
     const result = await build({

@@ -92,8 +92,8 @@ export const DEFAULT_TIMEOUTS: Required<AttemptTimeouts> = {
 };
 
 const TIMEOUT_NAMES = ['attemptTimeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const;
-const TIMEOUT_KEYS = optionKeys<AttemptTimeouts>()(...TIMEOUT_NAMES);
-const POLICY_KEYS = optionKeys<FallbackPolicyOptions>()(
+const TIMEOUT_KEYS = /* @__PURE__ */ optionKeys<AttemptTimeouts>()(...TIMEOUT_NAMES);
+const POLICY_KEYS = /* @__PURE__ */ optionKeys<FallbackPolicyOptions>()(
   'chain',
   'on',
   'timeouts',

@@ -42,7 +42,7 @@ export type AnthropicOptions = ResponseLimits & {
  * An adapter for the Anthropic Messages API (`POST {baseURL}/messages`), streaming and not.
  * Set Anthropic-only fields (`thinking`, `metadata`, `top_k`, …) via `providerOptions.anthropic`.
  */
-const ANTHROPIC_KEYS = optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name', 'maxResponseBytes', 'maxEventBytes', 'promptCaching');
+const ANTHROPIC_KEYS = /* @__PURE__ */ optionKeys<AnthropicOptions>()('apiKey', 'baseURL', 'headers', 'version', 'defaultMaxTokens', 'name', 'maxResponseBytes', 'maxEventBytes', 'promptCaching');
 
 export function anthropic(options: AnthropicOptions = {}): ProviderAdapter {
   expectObject('options', options);

@@ -43,7 +43,7 @@ export type AzureOpenAIOptions = Pick<OpenAIResponsesOptions, 'reasoning' | 'enc
 const DEFAULT_API_VERSION = { chat: '2024-10-21', responses: '2025-04-01-preview' } as const;
 const CAPABILITIES: ProviderCapabilities = { tools: true, images: true, jsonOutput: true, prefill: false, embeddings: false };
 
-const AZURE_KEYS = optionKeys<AzureOpenAIOptions>()(
+const AZURE_KEYS = /* @__PURE__ */ optionKeys<AzureOpenAIOptions>()(
   'resource',
   'baseURL',
   'deployment',

@@ -42,7 +42,7 @@ const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 const DEFAULT_API_VERSION = 'v1beta';
 /** A base URL that already names the API version (`…/v1beta`, `…/v1`, `…/v1alpha`). */
 const VERSIONED = /\/v\d+(?:alpha|beta)?$/;
-const GEMINI_KEYS = optionKeys<GeminiOptions>()('apiKey', 'baseURL', 'headers', 'name', 'generateId', 'maxResponseBytes', 'maxEventBytes');
+const GEMINI_KEYS = /* @__PURE__ */ optionKeys<GeminiOptions>()('apiKey', 'baseURL', 'headers', 'name', 'generateId', 'maxResponseBytes', 'maxEventBytes');
 
 function defaultGenerateId(): string {
   return `call_${randomUUID()}`;

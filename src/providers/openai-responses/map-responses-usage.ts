@@ -1,7 +1,7 @@
 import type { Usage } from '../spec/index.js';
 import type { ResponsesUsage } from './responses-wire-types.js';
 
-const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+const EMPTY_USAGE: Usage = /* @__PURE__ */ Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;

@@ -119,7 +119,7 @@ export function responsesBodyOptions(
   };
 }
 
-const RESPONSES_KEYS = optionKeys<OpenAIResponsesOptions>()(
+const RESPONSES_KEYS = /* @__PURE__ */ optionKeys<OpenAIResponsesOptions>()(
   'apiKey',
   'baseURL',
   'organization',

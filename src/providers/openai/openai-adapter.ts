@@ -156,9 +156,9 @@ function validateName(name: unknown, fallback: string): string {
   throw new InvalidArgumentError('name', `Expected \`name\` to be a non-empty string, got ${JSON.stringify(name)}.`);
 }
 
-const OPENAI_KEYS = optionKeys<OpenAIOptions>()('apiKey', 'baseURL', 'organization', 'project', 'headers', 'name', 'maxResponseBytes', 'maxEventBytes');
-const COMPATIBLE_KEYS = optionKeys<OpenAICompatibleOptions>()('baseURL', 'apiKey', 'headers', 'name', 'requireDone', 'maxTokensField', 'capabilities', 'maxResponseBytes', 'maxEventBytes');
-const CAPABILITY_KEYS = optionKeys<ProviderCapabilities>()('tools', 'images', 'jsonOutput', 'prefill', 'embeddings');
+const OPENAI_KEYS = /* @__PURE__ */ optionKeys<OpenAIOptions>()('apiKey', 'baseURL', 'organization', 'project', 'headers', 'name', 'maxResponseBytes', 'maxEventBytes');
+const COMPATIBLE_KEYS = /* @__PURE__ */ optionKeys<OpenAICompatibleOptions>()('baseURL', 'apiKey', 'headers', 'name', 'requireDone', 'maxTokensField', 'capabilities', 'maxResponseBytes', 'maxEventBytes');
+const CAPABILITY_KEYS = /* @__PURE__ */ optionKeys<ProviderCapabilities>()('tools', 'images', 'jsonOutput', 'prefill', 'embeddings');
 
 /** An adapter for the OpenAI Chat Completions and Embeddings APIs. */
 export function openai(options: OpenAIOptions = {}): ProviderAdapter {

@@ -17,7 +17,7 @@ afterEach(() => {
 describe('validateRequestWithKnownTools', () => {
   it('validates a frozen tool spec once, then only the rest of the request', () => {
     const spec = toToolSpec(lookup);
-    const parse = vi.spyOn(chatRequestSchema, 'safeParse');
+    const parse = vi.spyOn(chatRequestSchema(), 'safeParse');
     const request = { model: 'main', messages, tools: [spec], temperature: 0 };
     expect(validateRequestWithKnownTools(request)).toBe(request);
     expect(parse.mock.calls[0]![0]).toHaveProperty('tools');

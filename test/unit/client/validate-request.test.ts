@@ -18,7 +18,7 @@ const PLAIN = {
 
 /** What zod alone says about `request`: undefined when it accepts it, else the error the client throws. */
 function zodVerdict(request: unknown): InvalidArgumentError | undefined {
-  const result = chatRequestSchema.safeParse(request);
+  const result = chatRequestSchema().safeParse(request);
   return result.success ? undefined : toInvalidArgumentError(result.error.issues, request);
 }
 
@@ -28,13 +28,13 @@ afterEach(() => {
 
 describe('validateChatRequest', () => {
   it('accepts a plain text request as the same object, without running the zod schema', () => {
-    const safeParse = vi.spyOn(chatRequestSchema, 'safeParse');
+    const safeParse = vi.spyOn(chatRequestSchema(), 'safeParse');
     expect(validateChatRequest(PLAIN)).toBe(PLAIN);
     expect(safeParse).not.toHaveBeenCalled();
   });
 
   it('hands requests outside the plain shape to zod, and accepts the valid ones', () => {
-    const safeParse = vi.spyOn(chatRequestSchema, 'safeParse');
+    const safeParse = vi.spyOn(chatRequestSchema(), 'safeParse');
     const withTools = { ...PLAIN, tools: [{ name: 'get_weather', parameters: { type: 'object' } }] };
     const withParts = { model: 'main', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] };
     const withToolResult = {
