@@ -12,6 +12,10 @@ const browserEntries = { 'browser/index': 'src/browser/index.ts' };
 
 const shared: Options = {
   format: ['esm', 'cjs'],
+  // The CommonJS build loads undici with `require` (see undici-transport.ts).
+  esbuildOptions(options, context) {
+    options.define = { ...options.define, __RLLM_CJS__: context.format === 'cjs' ? 'true' : 'false' };
+  },
   dts: process.env.TSUP_NO_DTS ? false : true,
   sourcemap: true,
   splitting: true,

@@ -45,7 +45,16 @@ type Undici = typeof import('undici');
 let undici: Undici | undefined;
 let undiciLoad: Promise<Undici> | undefined;
 
+/** `true` in the CommonJS build, `false` in the ESM build (tsup's `define`); absent when run from source. */
+declare const __RLLM_CJS__: boolean | undefined;
+
 function loadUndici(): Promise<Undici> {
+  if (typeof __RLLM_CJS__ !== 'undefined' && __RLLM_CJS__) {
+    // The CommonJS build requires it: test runners that run CommonJS without ESM support (Jest
+    // without --experimental-vm-modules) reject `import()`.
+    undici ??= require('undici') as Undici;
+    return (undiciLoad ??= Promise.resolve(undici));
+  }
   return (undiciLoad ??= import('undici').then((module) => (undici = module)));
 }
 
