@@ -34,6 +34,8 @@ async function staticGraph(entry: { path: string } | { contents: string }): Prom
     format: 'esm',
     packages: 'external',
     logLevel: 'silent',
+    // As the ESM build defines it (tsup.config.ts): the CommonJS-only `require` branches drop out.
+    define: { __RLLM_CJS__: 'false' },
   });
   const inputs: Metafile['inputs'] = result.metafile.inputs;
   const start = 'path' in entry ? Object.keys(inputs).find((key) => resolve(root, key) === resolve(root, entry.path))! : '<stdin>';
