@@ -114,6 +114,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let timeToFirstTokenMs: number | undefined;
   const attemptEndsAt = input.isStream ? Number.POSITIVE_INFINITY : startedAt + timeouts.attemptTimeoutMs;
   let timer: unknown;
+  /** Clock time the armed timer is due. */
+  let timerDueAt = 0;
   // Which limit the armed timer stands for. Remembered, not re-derived from the time in `fire`:
   // timers may fire a few ms early by `performance.now()`.
   let timerKind: 'watchdog' | 'attempt' | 'deadline' = 'watchdog';
@@ -151,12 +153,18 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       dueAt = deadlineAt;
       timerKind = 'deadline';
     }
+    timerDueAt = dueAt;
     timer = clock.setTimeout(fire, Math.max(0, dueAt - now));
   };
-  /** The first token (or body bytes) arrived: from now on the idle limit applies. */
+  /**
+   * The first token (or body bytes) arrived: from now on the idle limit applies. The timer is
+   * only re-armed when the idle limit ends before it is due; otherwise it stays (`fire` re-checks
+   * the idle time then), so a call costs one timer, not two.
+   */
   const startIdle = (now: number) => {
     phase = 'idle';
     timeToFirstTokenMs = now - startedAt;
+    if (timer !== undefined && now + timeouts.idleTimeoutMs >= timerDueAt) return;
     if (timer !== undefined) clock.clearTimeout(timer);
     arm(now);
   };

@@ -5,6 +5,7 @@ import type { AbortSignalLike } from './abort-token.js';
 import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from './transport.js';
+import { textWatched, type WatchableText } from './watched-text.js';
 
 export type UndiciTransportOptions = {
   /** Maximum sockets per origin. @default 64 */
@@ -76,7 +77,7 @@ function destroyQuietly(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-class UndiciResponse implements TransportResponse {
+class UndiciResponse implements TransportResponse, WatchableText {
   readonly status: number;
   private isReleased = false;
   private readonly headers: Record<string, string | string[] | undefined>;
@@ -147,7 +148,22 @@ class UndiciResponse implements TransportResponse {
         throw this.mapError(error);
       });
     }
-    const collector = new BodyCollector(limit);
+    return this.collect(undefined);
+  }
+
+  /** `text()`, calling `onChunk` as each chunk arrives (the `chat()` watchdogs). */
+  [textWatched](onChunk: () => void): Promise<string> {
+    if (isDeclaredTooLarge(this.header('content-length'), this.maxResponseBytes)) {
+      destroyQuietly(this.raw);
+      return Promise.reject(new ResponseTooLargeError('maxResponseBytes', this.maxResponseBytes));
+    }
+    return this.collect(onChunk);
+  }
+
+  /** Reads the body from its 'data' events, held to `maxResponseBytes`. */
+  private collect(onChunk: (() => void) | undefined): Promise<string> {
+    const raw = this.raw;
+    const collector = new BodyCollector(this.maxResponseBytes);
     return new Promise<string>((resolve, reject) => {
       let isSettled = false;
       const fail = (error: unknown) => {
@@ -157,6 +173,7 @@ class UndiciResponse implements TransportResponse {
       };
       const onData = (chunk: Buffer) => {
         try {
+          if (onChunk) onChunk();
           collector.add(chunk);
         } catch (error) {
           raw.off('data', onData);

@@ -109,17 +109,17 @@ export function parseOpenAIResponse(
   const { toolCalls, incompleteToolCalls } = finishToolCalls(collectToolCalls(message), rawFinishReason === 'length');
   const reasoningText = readOpenAIReasoning(message);
   const reasoning: ReasoningPart[] = reasoningText ? [{ type: 'reasoning', text: reasoningText }] : [];
-  return {
-    text: readOpenAIContent(message.content),
-    reasoning,
-    toolCalls,
-    ...(incompleteToolCalls.length > 0 ? { incompleteToolCalls } : {}),
-    ...(typeof message.refusal === 'string' && message.refusal !== '' ? { refusal: message.refusal } : {}),
-    finishReason: mapOpenAIFinishReason(rawFinishReason),
-    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
-    usage: mapOpenAIUsage(wire.usage),
-    ...(typeof wire.model === 'string' && wire.model !== '' ? { model: wire.model } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-    ...(typeof wire.id === 'string' && wire.id !== '' ? { responseId: wire.id } : {}),
-  };
+  // Optional fields are set one by one (same order as before), not spread from temporary objects: this runs on every call.
+  const result: Mutable<GenerateResult> = { text: readOpenAIContent(message.content), reasoning, toolCalls };
+  if (incompleteToolCalls.length > 0) result.incompleteToolCalls = incompleteToolCalls;
+  if (typeof message.refusal === 'string' && message.refusal !== '') result.refusal = message.refusal;
+  result.finishReason = mapOpenAIFinishReason(rawFinishReason);
+  if (rawFinishReason !== undefined) result.rawFinishReason = rawFinishReason;
+  result.usage = mapOpenAIUsage(wire.usage);
+  if (typeof wire.model === 'string' && wire.model !== '') result.model = wire.model;
+  if (requestId !== undefined) result.requestId = requestId;
+  if (typeof wire.id === 'string' && wire.id !== '') result.responseId = wire.id;
+  return result as GenerateResult;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
