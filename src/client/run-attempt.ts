@@ -183,7 +183,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let hasEmitted = false;
   let hasPartialToolCall = false;
   /** Sends the attempt and reads its answer to the end; what the attempt hooks run around. */
-  const send = async (): Promise<GenerateResult> => {
+  const send = (): Promise<GenerateResult> => {
+    if (input.admit || input.isStream) return sendAndRead();
+    // A plain `chat()` attempt hands back the adapter's own promise: no async wrapper around it.
+    try {
+      return Promise.resolve(input.adapter.doGenerate(input.request, context));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const sendAndRead = async (): Promise<GenerateResult> => {
     if (input.admit) await input.admit();
     if (!input.isStream) return input.adapter.doGenerate(input.request, context);
     const stream = await input.adapter.doStream(input.request, context);

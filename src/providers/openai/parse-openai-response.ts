@@ -100,13 +100,21 @@ export function parseOpenAIResponse(
   }
   const wire = body as { id?: unknown; model?: unknown; choices?: unknown; usage?: unknown };
   const choices = Array.isArray(wire.choices) ? (wire.choices as WireChoice[]) : [];
-  const choice = choices.find((candidate) => candidate.index === 0 || candidate.index === undefined) ?? choices[0];
+  let choice: WireChoice | undefined;
+  for (const candidate of choices) {
+    if (candidate.index === 0 || candidate.index === undefined) {
+      choice = candidate;
+      break;
+    }
+  }
+  choice ??= choices[0];
   if (!choice || typeof choice.message !== 'object' || choice.message === null) {
     throw new InvalidResponseError('response has no choices[0].message', { ...context, ...(requestId ? { requestId } : {}) });
   }
   const message = choice.message;
   const rawFinishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined;
-  const { toolCalls, incompleteToolCalls } = finishToolCalls(collectToolCalls(message), rawFinishReason === 'length');
+  const hasToolCalls = (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || Boolean(message.function_call);
+  const { toolCalls, incompleteToolCalls } = hasToolCalls ? finishToolCalls(collectToolCalls(message), rawFinishReason === 'length') : { toolCalls: [], incompleteToolCalls: [] };
   const reasoningText = readOpenAIReasoning(message);
   const reasoning: ReasoningPart[] = reasoningText ? [{ type: 'reasoning', text: reasoningText }] : [];
   // Optional fields are set one by one (same order as before), not spread from temporary objects: this runs on every call.
