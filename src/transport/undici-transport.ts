@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 import type { AbortSignalLike } from './abort-token.js';
+import { BodyChunks } from './body-chunks.js';
 import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from './transport.js';
@@ -110,16 +111,19 @@ class UndiciResponse implements TransportResponse, WatchableText {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
-  private async *iterate(): AsyncGenerator<Uint8Array> {
-    try {
-      // `destroyOnReturn: false`: a reader that stops at the protocol's end may `release()` the
-      // body so the socket is reused; every other early exit destroys it below.
-      for await (const chunk of this.raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
-    } catch (error) {
-      throw this.mapError(error);
-    } finally {
-      if (!this.isReleased && !this.raw.readableEnded) destroyQuietly(this.raw);
-    }
+  private iterate(): AsyncIterable<Uint8Array> {
+    // Read from 'data' events: one promise per network read, where an async generator over the
+    // stream's own iterator costs several. A reader that stops at the protocol's end may
+    // `release()` the body so the socket is reused; every other exit destroys it.
+    const raw = this.raw;
+    return new BodyChunks(
+      raw,
+      (error) => this.mapError(error),
+      () => new ConnectionError('connection closed before the body ended'),
+      () => {
+        if (!this.isReleased && !raw.readableEnded) destroyQuietly(raw);
+      },
+    );
   }
 
   release(): void {
