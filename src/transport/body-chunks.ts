@@ -4,16 +4,14 @@ type Waiter = { readonly resolve: (result: IteratorResult<Uint8Array>) => void; 
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ value: undefined, done: true });
 
-/** Chunks buffered ahead of the reader before the body is paused (backpressure). */
-const MAX_BUFFERED_CHUNKS = 16;
-
 function ignoreError(): void {}
 
 /**
- * A response body's chunks as an async iterator fed by its 'data' events. Node's
+ * A response body's chunks as an async iterator over its 'readable' events. Node's
  * `Readable[Symbol.asyncIterator]` plus an async generator around it cost two promise hops and a
- * generator resume per network read; this costs one promise, which is most of a slow stream's
- * per-event cost when a thousand are open.
+ * generator resume per read; this costs one promise. Each `next()` takes everything buffered at
+ * once (`read()`), as Node's iterator does, so a fast stream is read in few large pieces; the
+ * body's own high-water mark is the backpressure.
  *
  * Errors reach the reader through `mapError`; a body that closes without ending fails with
  * `mapError(closedEarly())`. `onExit` runs once when reading stops for any reason (end, error,
@@ -24,8 +22,6 @@ export class BodyChunks implements AsyncIterableIterator<Uint8Array> {
   private readonly mapError: (error: unknown) => unknown;
   private readonly closedEarly: () => unknown;
   private readonly onExit: () => void;
-  private readonly buffer: Uint8Array[] = [];
-  private head = 0;
   private waiter: Waiter | undefined;
   private isEnded = false;
   private hasFailed = false;
@@ -37,26 +33,25 @@ export class BodyChunks implements AsyncIterableIterator<Uint8Array> {
     this.mapError = mapError;
     this.closedEarly = closedEarly;
     this.onExit = onExit;
-    raw.on('data', this.onData);
+    raw.on('readable', this.onReadable);
     raw.on('end', this.onEnd);
     raw.on('error', this.onError);
     raw.on('close', this.onClose);
   }
 
-  private readonly onData = (chunk: Uint8Array): void => {
+  private readonly onReadable = (): void => {
     const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter.resolve({ value: chunk, done: false });
-      return;
-    }
-    this.buffer.push(chunk);
-    if (this.buffer.length - this.head >= MAX_BUFFERED_CHUNKS) this.raw.pause();
+    if (!waiter) return;
+    const chunk = this.raw.read() as Uint8Array | null;
+    // Null: nothing yet, or the end, which 'end' reports.
+    if (chunk === null) return;
+    this.waiter = undefined;
+    waiter.resolve({ value: chunk, done: false });
   };
 
   private readonly onEnd = (): void => {
     this.isEnded = true;
-    if (this.waiter && this.head === this.buffer.length) this.settle();
+    if (this.waiter) this.settle();
   };
 
   private readonly onError = (error: unknown): void => {
@@ -72,9 +67,6 @@ export class BodyChunks implements AsyncIterableIterator<Uint8Array> {
     if (this.isFinished || this.hasFailed || this.isEnded) return;
     this.hasFailed = true;
     this.failure = error;
-    // An error drops what was buffered, as Node's iterator does.
-    this.buffer.length = 0;
-    this.head = 0;
     if (this.waiter) this.settle();
   }
 
@@ -82,46 +74,33 @@ export class BodyChunks implements AsyncIterableIterator<Uint8Array> {
   private settle(): void {
     const waiter = this.waiter!;
     this.waiter = undefined;
-    if (this.hasFailed) {
-      this.finish();
-      waiter.reject(this.failure);
-    } else {
-      this.finish();
-      waiter.resolve(DONE);
-    }
+    this.finish();
+    if (this.hasFailed) waiter.reject(this.failure);
+    else waiter.resolve(DONE);
   }
 
   private finish(): void {
     if (this.isFinished) return;
     this.isFinished = true;
     const raw = this.raw;
-    raw.off('data', this.onData);
+    raw.off('readable', this.onReadable);
     raw.off('end', this.onEnd);
     raw.off('close', this.onClose);
     raw.off('error', this.onError);
     // Whatever the body emits from now on is nobody's: an unheard 'error' would crash the process.
     raw.on('error', ignoreError);
-    this.buffer.length = 0;
-    this.head = 0;
     this.onExit();
   }
 
   next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.head < this.buffer.length) {
-      const chunk = this.buffer[this.head]!;
-      this.buffer[this.head++] = undefined as unknown as Uint8Array;
-      if (this.head === this.buffer.length) {
-        this.buffer.length = 0;
-        this.head = 0;
-        if (this.raw.isPaused() && !this.isFinished) this.raw.resume();
-      }
-      return Promise.resolve({ value: chunk, done: false });
-    }
     if (this.isFinished) return Promise.resolve(DONE);
     if (this.hasFailed) {
       this.finish();
       return Promise.reject(this.failure);
     }
+    // An error drops what was buffered, as Node's iterator does: a destroyed body reads nothing.
+    const chunk = this.raw.destroyed ? null : (this.raw.read() as Uint8Array | null);
+    if (chunk !== null) return Promise.resolve({ value: chunk, done: false });
     if (this.isEnded) {
       this.finish();
       return Promise.resolve(DONE);

@@ -10,17 +10,17 @@ function chunks(stream: PassThrough, onExit: () => void = () => {}) {
 }
 
 describe('BodyChunks', () => {
-  it('yields every chunk in order, pausing the body while the reader lags and resuming it after', async () => {
+  it('yields every byte in order, taking what is buffered in one piece', async () => {
     const stream = new PassThrough();
     let exits = 0;
     const body = chunks(stream, () => exits++);
     for (let index = 0; index < 40; index++) stream.write(encode(`c${index};`));
     stream.end();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(stream.isPaused()).toBe(true);
-    let text = '';
-    for await (const chunk of body) text += Buffer.from(chunk).toString();
-    expect(text).toBe(Array.from({ length: 40 }, (_, index) => `c${index};`).join(''));
+    const pieces: string[] = [];
+    for await (const chunk of body) pieces.push(Buffer.from(chunk).toString());
+    expect(pieces.join('')).toBe(Array.from({ length: 40 }, (_, index) => `c${index};`).join(''));
+    expect(pieces.length).toBeLessThan(40);
     expect(exits).toBe(1);
   });
 
@@ -43,7 +43,7 @@ describe('BodyChunks', () => {
     stream.destroy(new Error('socket reset'));
     await expect(pending).rejects.toEqual({ mapped: new Error('socket reset') });
     expect(exits).toBe(1);
-    expect(stream.listenerCount('data')).toBe(0);
+    expect(stream.listenerCount('readable')).toBe(0);
     expect(await body.next()).toEqual({ value: undefined, done: true });
   });
 
@@ -55,7 +55,7 @@ describe('BodyChunks', () => {
     await expect(pending).rejects.toEqual({ mapped: new Error('closed early') });
   });
 
-  it('runs onExit once when the reader stops early, and drops what was buffered', async () => {
+  it('runs onExit once when the reader stops early, and stops listening to the body', async () => {
     const stream = new PassThrough();
     let exits = 0;
     const body = chunks(stream, () => exits++);
@@ -63,11 +63,12 @@ describe('BodyChunks', () => {
     stream.write(encode('two'));
     await new Promise((resolve) => setImmediate(resolve));
     for await (const chunk of body) {
-      expect(Buffer.from(chunk).toString()).toBe('one');
+      expect(Buffer.from(chunk).toString()).toBe('onetwo');
       break;
     }
     expect(exits).toBe(1);
-    expect(stream.listenerCount('data')).toBe(0);
+    expect(stream.listenerCount('readable')).toBe(0);
+    stream.write(encode('three'));
     expect(await body.next()).toEqual({ value: undefined, done: true });
     stream.destroy();
   });
