@@ -116,6 +116,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let timeToFirstTokenMs: number | undefined;
   const attemptEndsAt = input.isStream ? Number.POSITIVE_INFINITY : startedAt + timeouts.attemptTimeoutMs;
   let timer: unknown;
+  /** Clock time the armed timer is due. */
+  let timerDueAt = 0;
   // Which limit the armed timer stands for. Remembered, not re-derived from the time in `fire`:
   // timers may fire a few ms early by `performance.now()`.
   let timerKind: 'watchdog' | 'attempt' | 'deadline' = 'watchdog';
@@ -153,13 +155,19 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       dueAt = deadlineAt;
       timerKind = 'deadline';
     }
+    timerDueAt = dueAt;
     timer = clock.setTimeout(fire, Math.max(0, dueAt - now));
   };
-  /** The first token (or body bytes) arrived: from now on the idle limit applies. */
+  /**
+   * The first token (or body bytes) arrived: from now on the idle limit applies. The timer is
+   * only re-armed when the idle limit ends before it is due; otherwise it stays (`fire` re-checks
+   * the idle time then), so a call costs one timer, not two.
+   */
   const startIdle = (now: number) => {
     phase = 'idle';
     timeToFirstTokenMs = now - startedAt;
     input.onFirstToken?.();
+    if (timer !== undefined && now + timeouts.idleTimeoutMs >= timerDueAt) return;
     if (timer !== undefined) clock.clearTimeout(timer);
     arm(now);
   };
@@ -178,7 +186,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   let hasEmitted = false;
   let hasPartialToolCall = false;
   /** Sends the attempt and reads its answer to the end; what the attempt hooks run around. */
-  const send = async (): Promise<GenerateResult> => {
+  const send = (): Promise<GenerateResult> => {
+    if (input.admit || input.isStream) return sendAndRead();
+    // A plain `chat()` attempt hands back the adapter's own promise: no async wrapper around it.
+    try {
+      return Promise.resolve(input.adapter.doGenerate(input.request, context));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const sendAndRead = async (): Promise<GenerateResult> => {
     if (input.admit) await input.admit();
     if (!input.isStream) return input.adapter.doGenerate(input.request, context);
     const stream = await input.adapter.doStream(input.request, context);

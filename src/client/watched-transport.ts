@@ -2,6 +2,7 @@ import { BodyCollector, isDeclaredTooLarge } from '../transport/body-collector.j
 import { ResponseTooLargeError } from '../errors/errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/response-limits.js';
 import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from '../transport/transport.js';
+import { isWatchableText, textWatched } from '../transport/watched-text.js';
 
 /**
  * The transport a non-streaming attempt hands its adapter: the same requests, but every body
@@ -57,7 +58,13 @@ class WatchedResponse implements TransportResponse {
   }
 
   /** The body as text, held to the request's `maxResponseBytes` as the transports' own `text()` is. */
-  async text(): Promise<string> {
+  text(): Promise<string> {
+    // The default transport reads and watches in one pass, without an async step per chunk.
+    const inner = this.inner;
+    return isWatchableText(inner) ? inner[textWatched](this.onChunk) : this.readThrough();
+  }
+
+  private async readThrough(): Promise<string> {
     if (isDeclaredTooLarge(this.inner.header('content-length'), this.limit)) {
       this.inner.cancel();
       throw new ResponseTooLargeError('maxResponseBytes', this.limit);

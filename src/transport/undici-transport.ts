@@ -2,9 +2,11 @@ import type { Dispatcher, Pool } from 'undici';
 import { ConnectionError, ResponseTooLargeError, TimeoutError } from '../errors/errors.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 import type { AbortSignalLike } from './abort-token.js';
+import { BodyChunks } from './body-chunks.js';
 import { BodyCollector, isDeclaredTooLarge } from './body-collector.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-limits.js';
 import type { Transport, TransportCloseOptions, TransportRequest, TransportResponse } from './transport.js';
+import { textWatched, type WatchableText } from './watched-text.js';
 
 export type UndiciTransportOptions = {
   /** Maximum sockets per origin. @default 64 */
@@ -98,7 +100,7 @@ function destroyQuietly(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-class UndiciResponse implements TransportResponse {
+class UndiciResponse implements TransportResponse, WatchableText {
   readonly status: number;
   private isReleased = false;
   private readonly headers: Record<string, string | string[] | undefined>;
@@ -131,16 +133,19 @@ class UndiciResponse implements TransportResponse {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
-  private async *iterate(): AsyncGenerator<Uint8Array> {
-    try {
-      // `destroyOnReturn: false`: a reader that stops at the protocol's end may `release()` the
-      // body so the socket is reused; every other early exit destroys it below.
-      for await (const chunk of this.raw.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
-    } catch (error) {
-      throw this.mapError(error);
-    } finally {
-      if (!this.isReleased && !this.raw.readableEnded) destroyQuietly(this.raw);
-    }
+  private iterate(): AsyncIterable<Uint8Array> {
+    // Read from 'data' events: one promise per network read, where an async generator over the
+    // stream's own iterator costs several. A reader that stops at the protocol's end may
+    // `release()` the body so the socket is reused; every other exit destroys it.
+    const raw = this.raw;
+    return new BodyChunks(
+      raw,
+      (error) => this.mapError(error),
+      () => new ConnectionError('connection closed before the body ended'),
+      () => {
+        if (!this.isReleased && !raw.readableEnded) destroyQuietly(raw);
+      },
+    );
   }
 
   release(): void {
@@ -169,7 +174,22 @@ class UndiciResponse implements TransportResponse {
         throw this.mapError(error);
       });
     }
-    const collector = new BodyCollector(limit);
+    return this.collect(undefined);
+  }
+
+  /** `text()`, calling `onChunk` as each chunk arrives (the `chat()` watchdogs). */
+  [textWatched](onChunk: () => void): Promise<string> {
+    if (isDeclaredTooLarge(this.header('content-length'), this.maxResponseBytes)) {
+      destroyQuietly(this.raw);
+      return Promise.reject(new ResponseTooLargeError('maxResponseBytes', this.maxResponseBytes));
+    }
+    return this.collect(onChunk);
+  }
+
+  /** Reads the body from its 'data' events, held to `maxResponseBytes`. */
+  private collect(onChunk: (() => void) | undefined): Promise<string> {
+    const raw = this.raw;
+    const collector = new BodyCollector(this.maxResponseBytes);
     return new Promise<string>((resolve, reject) => {
       let isSettled = false;
       const fail = (error: unknown) => {
@@ -179,6 +199,7 @@ class UndiciResponse implements TransportResponse {
       };
       const onData = (chunk: Buffer) => {
         try {
+          if (onChunk) onChunk();
           collector.add(chunk);
         } catch (error) {
           raw.off('data', onData);

@@ -10,7 +10,22 @@ export type OpenAIBodyOptions = {
   readonly providerOptionKeys: readonly string[];
 };
 
+// A frozen spec (every spec made from a `tool()` is) cannot change: its wire form is made once.
+// The wire objects are frozen too and only serialized, so one object serves every call.
+const convertedFrozen = new WeakMap<ToolSpec, Record<string, unknown>>();
+
 function convertTool(tool: ToolSpec): Record<string, unknown> {
+  if (!Object.isFrozen(tool)) return buildTool(tool);
+  let converted = convertedFrozen.get(tool);
+  if (converted === undefined) {
+    converted = buildTool(tool);
+    Object.freeze(converted.function);
+    convertedFrozen.set(tool, Object.freeze(converted));
+  }
+  return converted;
+}
+
+function buildTool(tool: ToolSpec): Record<string, unknown> {
   const definition: Record<string, unknown> = { name: tool.name };
   if (tool.description !== undefined) definition.description = tool.description;
   definition.parameters = tool.parameters;

@@ -22,12 +22,10 @@ export function mapOpenAIUsage(usage: unknown): Usage {
   const cachedInputTokens = wire.prompt_tokens_details?.cached_tokens ?? wire.prompt_cache_hit_tokens;
   const cacheWriteInputTokens = wire.prompt_tokens_details?.cache_write_tokens;
   const reasoningTokens = wire.completion_tokens_details?.reasoning_tokens;
-  return {
-    inputTokens,
-    outputTokens,
-    totalTokens: inputTokens + outputTokens,
-    ...(typeof cachedInputTokens === 'number' ? { cachedInputTokens } : {}),
-    ...(typeof cacheWriteInputTokens === 'number' ? { cacheWriteInputTokens } : {}),
-    ...(typeof reasoningTokens === 'number' ? { reasoningTokens } : {}),
-  };
+  // Set one by one rather than spread from temporary objects: this runs on every answer.
+  const mapped: { -readonly [K in keyof Usage]: Usage[K] } = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  if (typeof cachedInputTokens === 'number') mapped.cachedInputTokens = cachedInputTokens;
+  if (typeof cacheWriteInputTokens === 'number') mapped.cacheWriteInputTokens = cacheWriteInputTokens;
+  if (typeof reasoningTokens === 'number') mapped.reasoningTokens = reasoningTokens;
+  return mapped;
 }

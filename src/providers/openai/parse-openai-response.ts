@@ -100,26 +100,34 @@ export function parseOpenAIResponse(
   }
   const wire = body as { id?: unknown; model?: unknown; choices?: unknown; usage?: unknown };
   const choices = Array.isArray(wire.choices) ? (wire.choices as WireChoice[]) : [];
-  const choice = choices.find((candidate) => candidate.index === 0 || candidate.index === undefined) ?? choices[0];
+  let choice: WireChoice | undefined;
+  for (const candidate of choices) {
+    if (candidate.index === 0 || candidate.index === undefined) {
+      choice = candidate;
+      break;
+    }
+  }
+  choice ??= choices[0];
   if (!choice || typeof choice.message !== 'object' || choice.message === null) {
     throw new InvalidResponseError('response has no choices[0].message', { ...context, ...(requestId ? { requestId } : {}) });
   }
   const message = choice.message;
   const rawFinishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined;
-  const { toolCalls, incompleteToolCalls } = finishToolCalls(collectToolCalls(message), rawFinishReason === 'length');
+  const hasToolCalls = (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || Boolean(message.function_call);
+  const { toolCalls, incompleteToolCalls } = hasToolCalls ? finishToolCalls(collectToolCalls(message), rawFinishReason === 'length') : { toolCalls: [], incompleteToolCalls: [] };
   const reasoningText = readOpenAIReasoning(message);
   const reasoning: ReasoningPart[] = reasoningText ? [{ type: 'reasoning', text: reasoningText }] : [];
-  return {
-    text: readOpenAIContent(message.content),
-    reasoning,
-    toolCalls,
-    ...(incompleteToolCalls.length > 0 ? { incompleteToolCalls } : {}),
-    ...(typeof message.refusal === 'string' && message.refusal !== '' ? { refusal: message.refusal } : {}),
-    finishReason: mapOpenAIFinishReason(rawFinishReason),
-    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
-    usage: mapOpenAIUsage(wire.usage),
-    ...(typeof wire.model === 'string' && wire.model !== '' ? { model: wire.model } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-    ...(typeof wire.id === 'string' && wire.id !== '' ? { responseId: wire.id } : {}),
-  };
+  // Optional fields are set one by one (same order as before), not spread from temporary objects: this runs on every call.
+  const result: Mutable<GenerateResult> = { text: readOpenAIContent(message.content), reasoning, toolCalls };
+  if (incompleteToolCalls.length > 0) result.incompleteToolCalls = incompleteToolCalls;
+  if (typeof message.refusal === 'string' && message.refusal !== '') result.refusal = message.refusal;
+  result.finishReason = mapOpenAIFinishReason(rawFinishReason);
+  if (rawFinishReason !== undefined) result.rawFinishReason = rawFinishReason;
+  result.usage = mapOpenAIUsage(wire.usage);
+  if (typeof wire.model === 'string' && wire.model !== '') result.model = wire.model;
+  if (requestId !== undefined) result.requestId = requestId;
+  if (typeof wire.id === 'string' && wire.id !== '') result.responseId = wire.id;
+  return result as GenerateResult;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
