@@ -7,6 +7,7 @@ import type { AbortSignalLike } from '../transport/abort-token.js';
 import type { CallPlan, CallState, Candidate, ExecutorEnvironment } from './executor-types.js';
 import { HedgeLostError } from './hedge-race.js';
 import type { AttemptOutcome } from './run-attempt.js';
+import type { EventMap } from '../events/events.js';
 import type { AssistantMessage, Attempt, ChatResponse, GenerateResult, Usage } from './types.js';
 import { formatUsd } from '../cost/format-usd.js';
 
@@ -55,13 +56,13 @@ export function recordAttempt(
     if (cost !== undefined) attempt.cost = cost;
     state.attempts.push(attempt);
     if (events.has('attempt-end')) {
-      events.emit('attempt-end', {
-        ...attemptRef(plan, attemptNumber, candidate),
-        outcome: 'success',
-        latencyMs: outcome.latencyMs,
-        ...(outcome.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: outcome.timeToFirstTokenMs } : {}),
-        usage,
-      });
+      // Built field by field, not from spreads: with a listener (telemetry) this runs on every call.
+      const event: { -readonly [K in keyof EventMap['attempt-end']]: EventMap['attempt-end'][K] } = attemptRef(plan, attemptNumber, candidate) as EventMap['attempt-end'];
+      event.outcome = 'success';
+      event.latencyMs = outcome.latencyMs;
+      if (outcome.timeToFirstTokenMs !== undefined) event.timeToFirstTokenMs = outcome.timeToFirstTokenMs;
+      event.usage = usage;
+      events.emit('attempt-end', event);
     }
     return;
   }

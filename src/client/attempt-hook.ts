@@ -65,12 +65,7 @@ export class AttemptRefusal {
  */
 export async function runHooked<T>(hooks: readonly AttemptHook[], info: AttemptHookInfo, token: AbortToken, send: () => Promise<T>): Promise<T> {
   // The info plus the attempt's signal, which is only made if a hook reads it.
-  const context: AttemptHookContext = {
-    ...info,
-    get signal() {
-      return token.signal;
-    },
-  };
+  const context: AttemptHookContext = new HookContext(info, token);
   let sent: Promise<T> | undefined;
   const sendOnce = (): Promise<T> => {
     if (sent === undefined) {
@@ -98,6 +93,16 @@ export async function runHooked<T>(hooks: readonly AttemptHook[], info: AttemptH
     }
   };
   const chain = dispatch(0);
+  if (sent !== undefined) {
+    // The hooks called `next()` at once (they wrap the attempt, as a span's `context.with` does):
+    // the attempt's own watchdogs bound it from here, so there is no wait for an abort to race.
+    try {
+      await chain;
+    } catch {
+      // After `next()`, the attempt's outcome stands: an error a hook throws later is ignored.
+    }
+    return sent;
+  }
   let hookError: unknown;
   let hasHookFailed = false;
   try {
@@ -113,6 +118,41 @@ export async function runHooked<T>(hooks: readonly AttemptHook[], info: AttemptH
 }
 
 function ignore(): void {}
+
+/** The info plus the attempt's signal, which is only made if a hook reads it. */
+class HookContext implements AttemptHookContext {
+  readonly requestId: string;
+  readonly alias: string;
+  readonly deploymentId: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly attempt: number;
+  readonly hop: number;
+  readonly isStream: boolean;
+  readonly estimatedTokens: number;
+  readonly priority: AttemptPriority | undefined;
+  readonly deadlineAt: number;
+  private readonly token: AbortToken;
+
+  constructor(info: AttemptHookInfo, token: AbortToken) {
+    this.requestId = info.requestId;
+    this.alias = info.alias;
+    this.deploymentId = info.deploymentId;
+    this.provider = info.provider;
+    this.model = info.model;
+    this.attempt = info.attempt;
+    this.hop = info.hop;
+    this.isStream = info.isStream;
+    this.estimatedTokens = info.estimatedTokens;
+    this.priority = info.priority;
+    this.deadlineAt = info.deadlineAt;
+    this.token = token;
+  }
+
+  get signal(): AbortSignal {
+    return this.token.signal;
+  }
+}
 
 /**
  * Waits for the hook chain; while nothing was sent yet, an abort of the attempt (a watchdog, the
