@@ -1,5 +1,6 @@
 import type { Embedder } from './embedder.js';
 import { normalizeText, WORD_PATTERN } from './question-text.js';
+import { stem } from './stem.js';
 import { expectInteger, expectKnownKeys, expectNumber, expectObject, optionKeys } from '../policy/validate-option.js';
 
 export type LocalEmbedderOptions = {
@@ -71,16 +72,6 @@ export function localEmbedder(options: LocalEmbedderOptions = {}): Embedder {
   };
 }
 
-/** Strips common English inflections so "models"/"model" and "hosting"/"host" share a feature. */
-function stem(token: string): string {
-  if (token.length <= 4) return token;
-  if (token.endsWith('ies')) return `${token.slice(0, -3)}y`;
-  if (token.endsWith('ing') && token.length > 5) return token.slice(0, -3);
-  if (token.endsWith('ed') && token.length > 5) return token.slice(0, -2);
-  if (token.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
-  if (token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
-  return token;
-}
 
 /** FNV-1a over UTF-16 code units; the low bit picks the sign so collisions cancel out on average. */
 function addFeature(vector: Float32Array, feature: string, weight: number): void {

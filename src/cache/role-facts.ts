@@ -5,6 +5,8 @@
  * to MAX_CHARACTERS characters and MAX_TOKENS words.
  */
 
+import { stem as stemWord } from './stem.js';
+
 /** The facts about one question the role guard compares; computed once per question. */
 export type RoleFacts = {
   /** Lemmas of the analysed tokens (`"`'s"` kept on possessives: `alice's`). */
@@ -203,16 +205,12 @@ function pushPassive(raw: readonly string[], participle: number, texts: string[]
   return index - 1;
 }
 
-/** Strips common English inflections ("sues" = "sue", "attacked" = "attack"); short words stay. */
+/**
+ * The embedder's stemmer, plus two rules for verbs: "sues" = "sue" (four letters), and "replace"
+ * meets "replaced" (stripped to "replac") without its final e.
+ */
 function stem(token: string): string {
   if (token.length === 4 && token.endsWith('s') && !/(?:ss|us|is)$/.test(token)) return token.slice(0, -1);
-  if (token.length <= 4) return token;
-  if (token.endsWith('ies')) return `${token.slice(0, -3)}y`;
-  if (token.endsWith('ing') && token.length > 5) return token.slice(0, -3);
-  if (token.endsWith('ed') && token.length > 5) return token.slice(0, -2);
-  if (token.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
-  if (token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
-  // "replace" and "replaced" (stripped to "replac") meet without their final e.
-  if (token.endsWith('e')) return token.slice(0, -1);
-  return token;
+  const stemmed = stemWord(token);
+  return stemmed === token && token.length > 4 && token.endsWith('e') ? token.slice(0, -1) : stemmed;
 }

@@ -4,6 +4,7 @@ import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectBoolean, expectHttpURL, expectKnownKeys, expectNonEmptyString, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';
 import type { ProviderAdapter, ProviderCallContext, ProviderCapabilities } from '../provider.js';
 import { parseOpenAIError, type OpenAIErrorContext } from '../openai/parse-openai-error.js';
+import type { OpenAIAccountOptions } from '../shared/openai-account-options.js';
 import { postJson } from '../shared/send.js';
 import { buildResponsesRequestBody, type ResponsesBodyOptions } from './build-responses-request-body.js';
 import { parseResponsesResponse } from './parse-responses-response.js';
@@ -16,17 +17,9 @@ export type ResponsesReasoningOptions = {
 };
 
 /** Options of `openaiResponses()`. */
-export type OpenAIResponsesOptions = {
-  /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
-  readonly apiKey?: string | undefined;
+export type OpenAIResponsesOptions = OpenAIAccountOptions & {
   /** The API root; `/responses` is appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
   readonly baseURL?: string;
-  /** Sent as `OpenAI-Organization`. */
-  readonly organization?: string;
-  /** Sent as `OpenAI-Project`. */
-  readonly project?: string;
-  /** Extra headers sent with every request (they override the defaults). */
-  readonly headers?: Readonly<Record<string, string>>;
   /** The provider name in errors, and an extra `providerOptions` key merged into the body. @default 'openai-responses' */
   readonly name?: string;
   /** `reasoning` sent with every request (per-request: `providerOptions['openai-responses'].reasoning`). */

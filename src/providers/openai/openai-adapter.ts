@@ -4,6 +4,7 @@ import { registerSecret } from '../../errors/resilient-llm-error.js';
 import { expectKnownKeys, expectObject, expectOneOf, optionKeys } from '../../policy/validate-option.js';
 import { validateResponseLimits, type ResponseLimits } from '../../transport/response-limits.js';
 import type { ProviderAdapter, ProviderCallContext, ProviderCapabilities } from '../provider.js';
+import type { OpenAIAccountOptions } from '../shared/openai-account-options.js';
 import { postJson } from '../shared/send.js';
 import { buildOpenAIRequestBody, type OpenAIBodyOptions } from './build-openai-request-body.js';
 import { openAIEmbed } from './openai-embed.js';
@@ -12,17 +13,9 @@ import { parseOpenAIError, type OpenAIErrorContext } from './parse-openai-error.
 import { parseOpenAIResponse } from './parse-openai-response.js';
 
 /** Options of `openai()`. */
-export type OpenAIOptions = ResponseLimits & {
-  /** The API key, sent as `Authorization: Bearer <apiKey>`. @default process.env.OPENAI_API_KEY */
-  readonly apiKey?: string | undefined;
+export type OpenAIOptions = ResponseLimits & OpenAIAccountOptions & {
   /** The API root; `/chat/completions` and `/embeddings` are appended. @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' */
   readonly baseURL?: string;
-  /** Sent as `OpenAI-Organization`. */
-  readonly organization?: string;
-  /** Sent as `OpenAI-Project`. */
-  readonly project?: string;
-  /** Extra headers sent with every request (they override the defaults). */
-  readonly headers?: Readonly<Record<string, string>>;
   /** The provider name in errors, and an extra `providerOptions` key merged into the body. @default 'openai' */
   readonly name?: string;
 };
