@@ -206,25 +206,16 @@ function repairJsonText(text: string): string | undefined {
     output += text.slice(copiedTo, from) + replacement;
     copiedTo = to;
   };
-  /** Skips whitespace and comments from `index`, dropping the comments from the output. */
+  /** Skips whitespace and comments from `index`; a gap holding a comment becomes one space in the output. */
   const skipGap = (index: number): number => {
-    let position = index;
-    for (;;) {
-      while (position < text.length && isSpace(text[position])) position++;
-      if (text[position] !== '/') return position;
-      let commentEnd: number;
-      if (text[position + 1] === '/') {
-        commentEnd = text.indexOf('\n', position + 2);
-        if (commentEnd === -1) commentEnd = text.length;
-      } else if (text[position + 1] === '*') {
-        const close = text.indexOf('*/', position + 2);
-        commentEnd = close === -1 ? text.length : close + 2;
-      } else {
-        return position;
+    const end = skipInsignificant(text, index);
+    for (let at = index; at < end; at++) {
+      if (text.charCodeAt(at) === 0x2f) {
+        replace(index, end, ' ');
+        break;
       }
-      replace(position, commentEnd, ' ');
-      position = commentEnd;
     }
+    return end;
   };
   const closers: string[] = [];
   let index = skipGap(0);

@@ -161,29 +161,27 @@ class UndiciResponse implements TransportResponse, WatchableText {
 
   /** Reads the whole body, never more than `maxResponseBytes` of it: past that the socket is destroyed. */
   text(): Promise<string> {
-    const raw = this.raw;
-    const limit = this.maxResponseBytes;
     const declared = this.header('content-length');
-    if (declared !== undefined) {
-      if (isDeclaredTooLarge(declared, limit)) {
-        destroyQuietly(raw);
-        return Promise.reject(new ResponseTooLargeError('maxResponseBytes', limit));
-      }
-      // undici reads exactly `content-length` bytes: its own (faster) reader is bounded already.
-      return raw.text().catch((error: unknown) => {
+    if (declared === undefined) return this.collect(undefined);
+    // undici reads exactly `content-length` bytes: its own (faster) reader is bounded already.
+    return (
+      this.refuseDeclaredTooLarge(declared) ??
+      this.raw.text().catch((error: unknown) => {
         throw this.mapError(error);
-      });
-    }
-    return this.collect(undefined);
+      })
+    );
   }
 
   /** `text()`, calling `onChunk` as each chunk arrives (the `chat()` watchdogs). */
   [textWatched](onChunk: () => void): Promise<string> {
-    if (isDeclaredTooLarge(this.header('content-length'), this.maxResponseBytes)) {
-      destroyQuietly(this.raw);
-      return Promise.reject(new ResponseTooLargeError('maxResponseBytes', this.maxResponseBytes));
-    }
-    return this.collect(onChunk);
+    return this.refuseDeclaredTooLarge(this.header('content-length')) ?? this.collect(onChunk);
+  }
+
+  /** A `content-length` past `maxResponseBytes` closes the socket at once: the rejection, else undefined. */
+  private refuseDeclaredTooLarge(declared: string | undefined): Promise<never> | undefined {
+    if (!isDeclaredTooLarge(declared, this.maxResponseBytes)) return undefined;
+    destroyQuietly(this.raw);
+    return Promise.reject(new ResponseTooLargeError('maxResponseBytes', this.maxResponseBytes));
   }
 
   /** Reads the body from its 'data' events, held to `maxResponseBytes`. */
